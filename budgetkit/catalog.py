@@ -1,0 +1,186 @@
+"""The catalog of standard tables: canonical ids, titles, aliases, columns, templates.
+
+The data lives in ``budgetkit/data/catalog.toml``; this module only reads it and answers
+questions about it: which standard table does a printed title name, which canonical column
+does a header path name, is a row a header row.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+_LABEL_RE = re.compile(
+    r"^(?:(?:部门|预算|单位)?公开表\s*(?:\d{1,2}|[一二三四五六七八九十]+)(?:-\d+)?|表\s*(?:\d{1,2}|[一二三四五六七八九十]+)(?:-\d+)?)[\s:：、.．]*"
+)
+_YEAR_RE = re.compile(r"^.*?(?:19|20)\d{2}\s*年(?:度)?")
+
+
+def fold(text: str | None) -> str:
+    """Normalise text for matching: NFKC, no whitespace, Chinese quotes and brackets unified."""
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text))
+    folded = re.sub(r"\s+", "", folded)
+    folded = folded.replace('"', "“").replace("”", "“").replace("'", "“").replace("‘", "“").replace("’", "“")
+    folded = folded.replace("(", "（").replace(")", "）")
+    return folded.replace("“", "")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A canonical column of a standard table."""
+
+    id: str
+    label: str
+    role: str
+    aliases: tuple[str, ...]
+    side: str | None = None
+    under: tuple[str, ...] = ()
+
+    def matches_leaf(self, text: str) -> bool:
+        return any(_alias_matches(a, text) for a in self.aliases)
+
+    def matches_under(self, path: list[str]) -> bool:
+        if not self.under:
+            return True
+        return any(_alias_matches(a, p) for a in self.under for p in path)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A standard table: canonical id and title, aliases, columns."""
+
+    id: str
+    title: str
+    aliases: tuple[str, ...]
+    columns: tuple[ColumnSpec, ...]
+    headers: tuple[str, ...] = ()
+    two_sided: bool = False
+
+    def column(self, column_id: str) -> ColumnSpec:
+        for col in self.columns:
+            if col.id == column_id:
+                return col
+        raise KeyError(f"{self.id} has no column {column_id!r}")
+
+    def header_vocabulary(self) -> tuple[str, ...]:
+        words: list[str] = list(self.headers)
+        for col in self.columns:
+            words.extend(col.aliases)
+            words.extend(col.under)
+        return tuple(words)
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    description: str
+    expected: tuple[str, ...]
+    required: tuple[str, ...] = ()
+
+
+@dataclass
+class Catalog:
+    """All table specs, templates and common vocabulary."""
+
+    tables: dict[str, TableSpec]
+    templates: dict[str, Template]
+    common_headers: tuple[str, ...] = ()
+    total_items: tuple[str, ...] = ()
+    _alias_index: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        pairs = [(fold(alias), t.id) for t in self.tables.values() for alias in t.aliases]
+        # Longest alias first so that a specific title wins over a general one.
+        self._alias_index = sorted(pairs, key=lambda p: -len(p[0]))
+
+    def table(self, table_id: str) -> TableSpec:
+        return self.tables[table_id]
+
+    def template(self, template_id: str | None) -> Template:
+        return self.templates.get(template_id or "generic", self.templates["generic"])
+
+    def match_title(self, title: str) -> str | None:
+        """The canonical table id a printed title names, or ``None``.
+
+        The label (预算公开表1, 表一), anything up to the year (department name, 2025年) and
+        quotes are ignored; the longest matching alias wins.
+
+        Examples:
+            >>> load_catalog().match_title("表十二2025年项目支出预算表（本年预算）")
+            'project_current'
+        """
+        core = strip_title(title)
+        if not core or len(core) > 60:
+            return None
+        for alias, table_id in self._alias_index:
+            if alias in core:
+                # A title is a title, not a sentence mentioning one.
+                if len(core) - len(alias) > 24:
+                    continue
+                return table_id
+        return None
+
+    def is_total_item(self, text: str) -> bool:
+        folded = fold(text)
+        return folded in {fold(t) for t in self.total_items}
+
+    def is_header_text(self, spec: TableSpec, text: str) -> bool:
+        folded = fold(text)
+        if not folded:
+            return True
+        return any(_alias_matches(a, folded) for a in spec.header_vocabulary() + self.common_headers)
+
+
+def strip_title(title: str) -> str:
+    """Remove label, department/year prefix and unit from a printed title."""
+    core = fold(title)
+    core = _LABEL_RE.sub("", core)
+    core = _YEAR_RE.sub("", core, count=1)
+    core = re.sub(r"单位[:：].*$", "", core)
+    return core
+
+
+def _alias_matches(alias: str, text: str) -> bool:
+    folded = fold(text)
+    if alias.startswith("re:"):
+        return re.search(alias[3:], folded) is not None
+    return fold(alias) == folded
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """Read ``catalog.toml`` once."""
+    raw = tomllib.loads(resources.files("budgetkit").joinpath("data/catalog.toml").read_text(encoding="utf-8"))
+    tables = {}
+    for entry in raw["table"]:
+        columns = tuple(
+            ColumnSpec(
+                id=c["id"],
+                label=c["label"],
+                role=c["role"],
+                aliases=tuple(c.get("aliases", [])),
+                side=c.get("side"),
+                under=tuple(c.get("under", [])),
+            )
+            for c in entry["columns"]
+        )
+        tables[entry["id"]] = TableSpec(
+            id=entry["id"],
+            title=entry["title"],
+            aliases=tuple(entry["aliases"]),
+            columns=columns,
+            headers=tuple(entry.get("headers", [])),
+            two_sided=entry.get("two_sided", False),
+        )
+    templates = {
+        tid: Template(tid, t.get("description", ""), tuple(t.get("expected", [])), tuple(t.get("required", [])))
+        for tid, t in raw.get("templates", {}).items()
+    }
+    common = raw.get("common", {})
+    return Catalog(tables, templates, tuple(common.get("headers", [])), tuple(common.get("total_items", [])))

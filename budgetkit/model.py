@@ -1,0 +1,154 @@
+"""The in-memory model every reader produces and every later stage consumes.
+
+A reader (:mod:`budgetkit.sources`) turns one document — one or several files — into a
+:class:`Document`: its tables as printed (:class:`RawTable`), its narrative lines and its
+performance-target blocks, each piece with its :class:`Location` in the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something stands in the source: file, and page and/or line (1-based)."""
+
+    file: str
+    page: int | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.page is not None:
+            parts.append(f"p.{self.page}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return " ".join(parts)
+
+
+@dataclass
+class TextLine:
+    """One line of text with its location; ``cells`` splits tab-separated table rows."""
+
+    text: str
+    location: Location
+
+    @property
+    def cells(self) -> list[str]:
+        return self.text.split("\t")
+
+
+@dataclass
+class RawTable:
+    """A standard table as printed, before tidying.
+
+    Attributes:
+        table_id: Canonical id from the catalog (``"summary"``, ``"income"`` …).
+        title: The title as printed (``"2025年预算收支总表"``).
+        label: The table label as printed (``"预算公开表1"``, ``"表一"``), if any.
+        unit: The unit from the table's own 单位 line (``"万元"``, ``"元"``), if any.
+        header_rows: Header rows as printed, one list of cell texts a row.
+        body_rows: Body rows, one list of cell texts a row (wrapped cells already joined).
+        body_locations: The location of each body row.
+        location: Where the title stands.
+        empty: True when the table is printed without data (注：本表无数据 or no body rows).
+        notes: Notes printed under the table (``注：…``).
+        department: The 部门名称/单位名称 line, if printed.
+        columns: Canonical column ids for the body columns when the reader already knows them
+            (PDF readers mapping by geometry); ``None`` lets :mod:`budgetkit.tidy` map them from
+            the header rows through the catalog.
+    """
+
+    table_id: str
+    title: str
+    location: Location
+    label: str | None = None
+    unit: str | None = None
+    header_rows: list[list[str]] = field(default_factory=list)
+    body_rows: list[list[str]] = field(default_factory=list)
+    body_locations: list[Location] = field(default_factory=list)
+    empty: bool = False
+    notes: list[str] = field(default_factory=list)
+    department: str | None = None
+    columns: list[str] | None = None
+
+    @property
+    def n_columns(self) -> int:
+        widths = [len(r) for r in self.body_rows + self.header_rows]
+        return max(widths) if widths else 0
+
+
+@dataclass
+class TextBlock:
+    """A block of lines that belong together (a 绩效目标表, an appendix table)."""
+
+    kind: str
+    title: str
+    lines: list[TextLine]
+
+    @property
+    def location(self) -> Location:
+        return self.lines[0].location if self.lines else Location("?")
+
+
+@dataclass
+class SourceFile:
+    """One file of a document as listed in the manifest."""
+
+    path: str
+    sha256: str | None = None
+    role: str = "document"
+    part: int = 1
+
+
+@dataclass
+class Document:
+    """A disclosure: metadata, files, tables, narrative and performance-target blocks.
+
+    Attributes:
+        doc_id: Stable id (the manifest's, or the file stem).
+        metadata: Manifest fields (title, publisher, region, level, fiscal_year, template …).
+        files: The source files in reading order.
+        tables: Standard tables found, keyed by canonical table id, in printed order.
+        narrative: Lines of the 情况说明 (the part that restates numbers), in order.
+        performance_blocks: 绩效目标表 blocks (整体支出 and 项目支出), in order.
+        other_blocks: Other tabular blocks (appendices) kept for completeness.
+        parts: Title of each 第N部分 found, keyed by its number.
+        warnings: Things the reader noticed but could work around.
+    """
+
+    doc_id: str
+    metadata: dict[str, Any]
+    files: list[SourceFile]
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    narrative: list[TextLine] = field(default_factory=list)
+    performance_blocks: list[TextBlock] = field(default_factory=list)
+    other_blocks: list[TextBlock] = field(default_factory=list)
+    parts: dict[int, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready description (the ``document.json`` written beside the tidy data)."""
+        return {
+            "doc_id": self.doc_id,
+            "metadata": self.metadata,
+            "files": [asdict(f) for f in self.files],
+            "parts": {str(k): v for k, v in self.parts.items()},
+            "tables": [
+                {
+                    "table_id": t.table_id,
+                    "title": t.title,
+                    "label": t.label,
+                    "unit": t.unit,
+                    "empty": t.empty,
+                    "body_rows": len(t.body_rows),
+                    "location": str(t.location),
+                }
+                for t in self.tables.values()
+            ],
+            "narrative_lines": len(self.narrative),
+            "performance_blocks": len(self.performance_blocks),
+            "warnings": self.warnings,
+        }
