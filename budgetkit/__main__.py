@@ -1,0 +1,3 @@
+from budgetkit.cli import main
+
+raise SystemExit(main())

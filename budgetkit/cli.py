@@ -1,0 +1,173 @@
+"""Command line: ``budgetkit extract | check | report | batch``.
+
+Run ``budgetkit COMMAND --help`` for each command's options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from budgetkit.manifest import DocumentSpec, read_manifest, spec_for_paths
+from budgetkit.pipeline import DocumentResult, process_document
+
+DEFAULT_MANIFEST = Path("data/raw/manifest.csv")
+DEFAULT_OUT = Path("data/processed")
+READABLE = {".pdf", ".txt"}
+
+
+def collect_documents(paths: list[Path], *, join: bool = False, doc_id: str | None = None) -> list[DocumentSpec]:
+    """Turn command-line paths into documents.
+
+    A path may be a manifest CSV (all its documents), a folder (its manifest if it has one,
+    else every PDF/text file in it), or a file. A file listed in a manifest (the default
+    ``data/raw/manifest.csv`` or one beside it) takes that document's id and metadata, and a
+    document of several files is read whole. Other files become one document each, id = file
+    stem, unless ``join`` makes all given files one document.
+    """
+    manifests: list[DocumentSpec] = []
+    seen_manifests: set[Path] = set()
+
+    def load(manifest: Path) -> list[DocumentSpec]:
+        manifest = manifest.resolve()
+        if manifest in seen_manifests:
+            return [s for s in manifests if s.files and s.files[0].resolve().parent == manifest.parent]
+        seen_manifests.add(manifest)
+        specs = read_manifest(manifest)
+        manifests.extend(specs)
+        return specs
+
+    if DEFAULT_MANIFEST.exists():
+        load(DEFAULT_MANIFEST)
+    files: list[Path] = []
+    documents: list[DocumentSpec] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_file() and path.suffix.lower() == ".csv":
+            documents.extend(load(path))
+        elif path.is_dir():
+            if (path / "manifest.csv").exists():
+                documents.extend(load(path / "manifest.csv"))
+            else:
+                files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in READABLE))
+        else:
+            if (path.parent / "manifest.csv").exists():
+                load(path.parent / "manifest.csv")
+            files.append(path)
+    if join and files:
+        documents.append(spec_for_paths(files, doc_id or files[0].stem))
+        return _unique(documents)
+    for file in files:
+        owner = next((s for s in manifests if file.resolve() in {p.resolve() for p in s.files}), None)
+        documents.append(owner if owner is not None else spec_for_paths([file], doc_id if len(files) == 1 else None))
+    return _unique(documents)
+
+
+def _unique(documents: list[DocumentSpec]) -> list[DocumentSpec]:
+    seen: set[str] = set()
+    unique = []
+    for doc in documents:
+        if doc.doc_id not in seen:
+            seen.add(doc.doc_id)
+            unique.append(doc)
+    return unique
+
+
+def print_results(results: list[DocumentResult], stream=sys.stdout) -> int:
+    """Print one line per document and the failures; return the exit code."""
+    for result in results:
+        if result.ok:
+            tables = result.summary.get("tables_found", [])
+            print(f"ok      {result.doc_id}: {len(tables)} tables → {result.out_dir}", file=stream)
+        else:
+            print(f"FAILED  {result.doc_id}: {result.error}", file=stream)
+    failures = [r for r in results if not r.ok]
+    if failures:
+        print(f"\n{len(failures)} of {len(results)} document(s) failed:", file=stream)
+        for r in failures:
+            print(f"  - {r.doc_id} [{r.error_kind}] {r.error}", file=stream)
+    return 1 if failures else 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    documents = collect_documents(args.paths, join=args.join, doc_id=args.doc_id)
+    if not documents:
+        print("budgetkit extract: no documents found in the given paths", file=sys.stderr)
+        return 2
+    options = {"encoding": args.encoding, "backend": args.backend}
+    results = [process_document(d, args.out, with_checks=not args.no_checks, **options) for d in documents]
+    return print_results(results)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from budgetkit.checks import print_check_summary
+
+    documents = collect_documents(args.paths, join=args.join, doc_id=args.doc_id)
+    results = [process_document(d, args.out, with_checks=True, encoding=args.encoding, backend=args.backend) for d in documents]
+    code = 0
+    for result in results:
+        if result.ok:
+            code = max(code, print_check_summary(result.out_dir))
+    return max(code, print_results([r for r in results if not r.ok], sys.stdout) if any(not r.ok for r in results) else 0)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from budgetkit.report import build_reports
+
+    return build_reports(
+        manifest=args.manifest, processed=args.processed, reports=args.out, doc_ids=args.doc_id or None,
+        notebooks=args.notebook or None, keep_code=args.keep_code, jobs=args.jobs,
+    )
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from budgetkit.batch import run_batch
+
+    return run_batch(args.paths, out=args.out, workers=args.workers, scheduler=args.scheduler, force=args.force)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budgetkit", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def reader_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="+", type=Path, help="PDF or text files, folders, or manifest CSV files")
+        p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder; writes OUT/<doc_id>/ (default: %(default)s)")
+        p.add_argument("--join", action="store_true", help="treat all given files as the parts of one document")
+        p.add_argument("--doc-id", help="document id for files in no manifest (default: the file name)")
+        p.add_argument("--encoding", help="text encoding of .txt dumps (default: detect UTF-8, then GB18030/GBK)")
+        p.add_argument("--backend", default="tabula", choices=["tabula", "pdfplumber"], help="PDF table backend (default: %(default)s)")
+
+    p = sub.add_parser("extract", help="extract and tidy documents into OUT/<doc_id>/", description="Extract the tables of budget disclosures, tidy them and write OUT/<doc_id>/ (tidy.parquet, tidy.csv, tables/*.csv, document.json, extraction.json, findings).")
+    reader_options(p)
+    p.add_argument("--no-checks", action="store_true", help="skip the reconciliation rules")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("check", help="extract and reconcile; print a summary and the errors", description="Run every reconciliation rule on documents; print a summary and each error with where to look. Exit 1 if any error was found.")
+    reader_options(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("report", help="execute the notebooks and export HTML reports", description="Execute the notebook series for every document (papermill, parameter doc_id) and export self-contained HTML to OUT/<doc_id>/, plus OUT/index.html.")
+    p.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST, help="manifest of documents (default: %(default)s)")
+    p.add_argument("--processed", type=Path, default=DEFAULT_OUT, help="processed data folder (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=Path("reports"), help="reports folder (default: %(default)s)")
+    p.add_argument("--doc-id", action="append", help="only this document (repeatable)")
+    p.add_argument("--notebook", action="append", help="only this notebook, e.g. 01-tables (repeatable)")
+    p.add_argument("--keep-code", action="store_true", help="show code cells in the HTML (hidden by default)")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks executed in parallel (default: %(default)s)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("batch", help="extract, tidy and check many documents in parallel (resumable)", description="Process every document in the given folders on all cores; skip documents already processed (same sha256); record failures.")
+    p.add_argument("paths", nargs="+", type=Path, help="folders, files or manifest CSV files")
+    p.add_argument("--out", type=Path, default=Path("data/corpus"), help="corpus folder (default: %(default)s)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
+    p.add_argument("--force", action="store_true", help="reprocess documents already done")
+    p.set_defaults(func=cmd_batch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

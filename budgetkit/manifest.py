@@ -1,0 +1,99 @@
+"""The manifest (``data/raw/manifest.csv``): the list of documents and their files.
+
+One row per file; rows sharing a ``doc_id`` are the files of one document, read in ``part``
+order (the Jiangsu 2019 disclosure is a narrative file and a tables file). Each row records the
+provenance (title, publisher, region, level, fiscal year, origin) and the file's sha256, which
+is checked before the file is read: ``data/raw`` is never written by code.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from budgetkit.errors import BudgetkitError, ChecksumError
+
+MANIFEST_COLUMNS = [
+    "doc_id", "part", "role", "file", "title", "publisher", "region", "level",
+    "fiscal_year", "kind", "template", "origin", "sha256",
+]
+METADATA_FIELDS = ["title", "publisher", "region", "level", "fiscal_year", "kind", "template", "origin"]
+
+
+@dataclass
+class DocumentSpec:
+    """One document of the manifest: its id, metadata and files (in reading order)."""
+
+    doc_id: str
+    metadata: dict[str, Any]
+    files: list[Path]
+    sha256: list[str | None] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+
+    def verify(self) -> None:
+        """Check every file exists and matches its recorded sha256.
+
+        Raises:
+            BudgetkitError: A file is missing.
+            ChecksumError: A file's content differs from the manifest.
+        """
+        for path, expected in zip(self.files, self.sha256):
+            if not path.exists():
+                raise BudgetkitError(path, "listed in the manifest but not found")
+            if expected:
+                actual = sha256_of(path)
+                if actual != expected:
+                    raise ChecksumError(
+                        path, f"sha256 is {actual}, the manifest records {expected}: the raw file was changed or replaced"
+                    )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_manifest(path: Path) -> list[DocumentSpec]:
+    """Read a manifest CSV into documents, files grouped by ``doc_id`` and ordered by ``part``.
+
+    Args:
+        path: ``manifest.csv``; file names are relative to its folder.
+    """
+    path = Path(path)
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    documents: dict[str, DocumentSpec] = {}
+    for row in sorted(rows, key=lambda r: (r["doc_id"], int(r.get("part") or 1))):
+        spec = documents.get(row["doc_id"])
+        if spec is None:
+            metadata = {k: row.get(k, "") for k in METADATA_FIELDS}
+            metadata["fiscal_year"] = int(row["fiscal_year"]) if str(row.get("fiscal_year", "")).isdigit() else row.get("fiscal_year")
+            spec = documents[row["doc_id"]] = DocumentSpec(row["doc_id"], metadata, [])
+        spec.files.append(path.parent / row["file"])
+        spec.sha256.append(row.get("sha256") or None)
+        spec.roles.append(row.get("role") or "document")
+    order = [r["doc_id"] for r in rows]
+    return sorted(documents.values(), key=lambda d: order.index(d.doc_id))
+
+
+def spec_for_paths(paths: list[Path], doc_id: str | None = None, manifests: list[DocumentSpec] | None = None) -> DocumentSpec:
+    """A document spec for files given on the command line.
+
+    A file listed in a manifest takes that document's id and metadata; any other file gets its
+    file stem as id (or ``doc_id`` when several files are joined into one document).
+    """
+    paths = [Path(p) for p in paths]
+    for spec in manifests or []:
+        resolved = {p.resolve() for p in spec.files}
+        if paths and all(p.resolve() in resolved for p in paths) and doc_id in (None, spec.doc_id):
+            return spec
+    metadata = {k: "" for k in METADATA_FIELDS}
+    metadata["template"] = "generic"
+    metadata["title"] = paths[0].stem
+    return DocumentSpec(doc_id or paths[0].stem, metadata, paths, [None] * len(paths), ["document"] * len(paths))

@@ -1,0 +1,195 @@
+"""Run documents end to end: read → tidy → write ``<out>/<doc_id>/`` atomically.
+
+Output of one document (``data/processed/<doc_id>/``):
+
+* ``tidy.parquet`` / ``tidy.csv`` — every amount cell, long and exact (:mod:`budgetkit.tidy`);
+* ``tables/<table_id>.csv`` — each table as printed (wide);
+* ``narrative.csv`` — the 情况说明 lines with their location;
+* ``performance_lines.csv`` — the rows of the 绩效目标表 blocks with their location;
+* ``document.json`` — metadata, tables found, rows per table;
+* ``extraction.json`` — the extraction report (tables expected/found, cells parsed).
+
+Everything is written to a temporary folder first and moved into place only when complete, so
+a failed document leaves nothing half-written and an earlier good output is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from budgetkit.amounts import is_blank
+from budgetkit.catalog import load_catalog
+from budgetkit.errors import BudgetkitError
+from budgetkit.manifest import DocumentSpec
+from budgetkit.model import Document
+from budgetkit.sources import read_document
+from budgetkit.tidy import tidy_document, wide_table
+
+
+@dataclass
+class DocumentResult:
+    """What happened to one document of a run."""
+
+    doc_id: str
+    ok: bool
+    out_dir: Path | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    files: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
+    """Tables expected and found, rows and numeric cells per table.
+
+    Args:
+        document: The document as read.
+        tidy: Its tidy frame.
+    """
+    catalog = load_catalog()
+    template = catalog.template(document.metadata.get("template"))
+    tables = []
+    for table in document.tables.values():
+        cells = tidy[tidy["table_id"] == table.table_id]
+        blank = cells["value_text"].map(is_blank).astype(bool)
+        printed = cells.loc[~blank]
+        parsed = printed.loc[printed["amount"].notna()]
+        tables.append(
+            {
+                "table_id": table.table_id,
+                "title": table.title,
+                "unit": table.unit,
+                "empty": table.empty,
+                "body_rows": len(table.body_rows),
+                "amount_cells": int(len(cells)),
+                "numeric_cells_printed": int(len(printed)),
+                "numeric_cells_parsed": int(len(parsed)),
+                "unparsed_values": sorted(set(printed.loc[printed["amount"].isna(), "value_text"]))[:10],
+                "location": str(table.location),
+            }
+        )
+    return {
+        "doc_id": document.doc_id,
+        "template": template.id,
+        "tables_expected": list(template.expected),
+        "tables_found": list(document.tables),
+        "tables_missing": [t for t in template.expected if t not in document.tables],
+        "tables_empty": [t.table_id for t in document.tables.values() if t.empty],
+        "tables": tables,
+        "narrative_lines": len(document.narrative),
+        "performance_blocks": len(document.performance_blocks),
+        "warnings": document.warnings,
+    }
+
+
+def write_document(document: Document, out_root: Path, extra: Callable[[Document, pd.DataFrame, Path], None] | None = None) -> Path:
+    """Write one document's outputs under ``out_root/<doc_id>/``, atomically.
+
+    Args:
+        document: The document as read.
+        out_root: The processed-data folder.
+        extra: Called with ``(document, tidy, tmp_dir)`` to add more outputs (checks) before
+            the folder is moved into place.
+
+    Returns:
+        The document's output folder.
+    """
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    final = out_root / document.doc_id
+    tmp = Path(tempfile.mkdtemp(prefix=f".{document.doc_id}.", dir=out_root))
+    try:
+        tidy = tidy_document(document)
+        tidy.to_parquet(tmp / "tidy.parquet", index=False)
+        tidy.to_csv(tmp / "tidy.csv", index=False)
+        (tmp / "tables").mkdir()
+        for table in document.tables.values():
+            wide_table(table).to_csv(tmp / "tables" / f"{table.table_id}.csv", index=False)
+        _lines_frame(document.narrative).to_csv(tmp / "narrative.csv", index=False)
+        perf = [
+            {"block": i, "kind": b.kind, **row}
+            for i, b in enumerate(document.performance_blocks, start=1)
+            for row in _lines_frame(b.lines).to_dict("records")
+        ]
+        pd.DataFrame(perf, columns=["block", "kind", "file", "page", "line", "text"]).to_csv(tmp / "performance_lines.csv", index=False)
+        (tmp / "document.json").write_text(json.dumps(document.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        report = extraction_report(document, tidy)
+        (tmp / "extraction.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        if extra is not None:
+            extra(document, tidy, tmp)
+        _replace_dir(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def _lines_frame(lines) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"file": l.location.file, "page": l.location.page, "line": l.location.line, "text": l.text} for l in lines],
+        columns=["file", "page", "line", "text"],
+    )
+
+
+def _replace_dir(tmp: Path, final: Path) -> None:
+    """Move ``tmp`` to ``final``; an existing ``final`` is kept aside until the move succeeded."""
+    backup = None
+    if final.exists():
+        backup = final.with_name(f".{final.name}.old")
+        if backup.exists():
+            shutil.rmtree(backup)
+        final.rename(backup)
+    try:
+        tmp.rename(final)
+    except BaseException:
+        if backup is not None:
+            backup.rename(final)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def read_spec(spec: DocumentSpec, **options: Any) -> Document:
+    """Verify a manifest document's checksums and read it."""
+    spec.verify()
+    return read_document(spec.files, spec.doc_id, spec.metadata, **options)
+
+
+def process_document(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **options: Any) -> DocumentResult:
+    """Read, tidy, check and write one document; errors are caught and reported, not raised.
+
+    Args:
+        spec: The document (from the manifest or from paths).
+        out_root: The processed-data folder.
+        with_checks: Also run the reconciliation rules and write ``findings``.
+        **options: Reader options (``encoding``, ``backend``).
+    """
+    try:
+        document = read_spec(spec, **options)
+        extra = _write_findings if with_checks else None
+        out_dir = write_document(document, out_root, extra)
+        summary = json.loads((out_dir / "extraction.json").read_text(encoding="utf-8"))
+        return DocumentResult(spec.doc_id, True, out_dir, files=[str(p) for p in spec.files], summary=summary)
+    except BudgetkitError as exc:
+        return DocumentResult(spec.doc_id, False, error=str(exc), error_kind=exc.kind, files=[str(p) for p in spec.files])
+    except Exception as exc:  # one bad document never stops a batch
+        return DocumentResult(
+            spec.doc_id, False, error=f"{spec.files[0]}: unexpected {type(exc).__name__}: {exc}", error_kind="internal error",
+            files=[str(p) for p in spec.files],
+        )
+
+
+def _write_findings(document: Document, tidy: pd.DataFrame, out_dir: Path) -> None:
+    try:
+        from budgetkit.checks import run_checks, write_findings
+    except ImportError:  # the checks module is optional while it is being built
+        return
+    findings = run_checks(document, tidy)
+    write_findings(findings, out_dir)

@@ -1,0 +1,270 @@
+"""Tidy tables: one row per printed amount cell, exact, with its provenance.
+
+:func:`tidy_table` maps each body column to a canonical column of the catalog (from the header
+rows, or from :attr:`RawTable.columns` when the reader already knows them), then emits one
+long row per (body row, amount column): the row's 科目编码 with its 类/款/项 level and parent,
+the item name, the column, the text as printed, the exact amount in the printed unit and in 元,
+and the file/page/line the value stands on. :func:`wide_table` gives the table as printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from budgetkit.amounts import is_blank, to_yuan, try_parse_amount
+from budgetkit.catalog import Catalog, ColumnSpec, TableSpec, fold, load_catalog
+from budgetkit.codes import code_level, join_split_code, normalise_code, parent_code, split_code_and_name
+from budgetkit.model import Document, RawTable
+from budgetkit.sources.layout import header_paths
+
+TIDY_COLUMNS = [
+    "doc_id",
+    "table_id",
+    "table_title",
+    "row_number",
+    "side",
+    "row_kind",
+    "code",
+    "code_level",
+    "parent_code",
+    "item",
+    "detail",
+    "column_id",
+    "column_label",
+    "value_text",
+    "amount",
+    "unit",
+    "amount_yuan",
+    "source_file",
+    "page",
+    "line",
+]
+
+
+@dataclass(frozen=True)
+class MappedColumn:
+    """A body column with its canonical meaning."""
+
+    index: int
+    id: str
+    label: str
+    role: str
+    side: str | None
+    header_path: tuple[str, ...]
+
+
+def map_columns(table: RawTable, spec: TableSpec | None = None) -> list[MappedColumn]:
+    """Give every body column of ``table`` a canonical id from the catalog.
+
+    A column's leaf header text is matched against the aliases of the table's columns; where a
+    leaf is ambiguous (项目 on both sides of a 收支总表, 合计 under 本年收入) the column's
+    ``under`` aliases must match a header above it. Each canonical column is used once; a
+    column that matches none keeps a positional id (``col7``) and its printed header.
+
+    Args:
+        table: The table as printed.
+        spec: Its catalog entry (default: looked up by ``table.table_id``).
+
+    Returns:
+        One :class:`MappedColumn` per body column, in printed order.
+    """
+    spec = spec or load_catalog().table(table.table_id)
+    n_columns = table.n_columns
+    paths = header_paths(table.header_rows, n_columns)
+    if table.columns is not None:
+        mapped = []
+        for j in range(n_columns):
+            col_id = table.columns[j] if j < len(table.columns) else f"col{j + 1}"
+            col = _spec_column(spec, col_id)
+            mapped.append(_mapped(j, col, col_id, paths[j], table))
+        return mapped
+    used: set[str] = set()
+    mapped = []
+    for j, path in enumerate(paths):
+        chosen = _choose(spec, path, used)
+        if chosen is not None:
+            used.add(chosen.id)
+        mapped.append(_mapped(j, chosen, None, path, table))
+    return mapped
+
+
+def _spec_column(spec: TableSpec, col_id: str) -> ColumnSpec | None:
+    try:
+        return spec.column(col_id)
+    except KeyError:
+        return None
+
+
+def _mapped(j: int, col: ColumnSpec | None, fallback_id: str | None, path: list[str], table: RawTable) -> MappedColumn:
+    if col is not None:
+        return MappedColumn(j, col.id, col.label, col.role, col.side, tuple(path))
+    values = [r[j] for r in table.body_rows if j < len(r) and not is_blank(r[j])]
+    numeric = values and sum(try_parse_amount(v) is not None for v in values) >= max(1, len(values) // 2)
+    return MappedColumn(
+        j, fallback_id or f"col{j + 1}", "/".join(path) or f"第{j + 1}列", "amount" if numeric else "text", None, tuple(path)
+    )
+
+
+def _choose(spec: TableSpec, path: list[str], used: set[str]) -> ColumnSpec | None:
+    # Deepest header text first: the leaf names the column, the levels above disambiguate.
+    for depth in range(len(path) - 1, -1, -1):
+        leaf = path[depth]
+        above = path[:depth]
+        candidates = [c for c in spec.columns if c.id not in used and c.matches_leaf(leaf)]
+        if not candidates:
+            continue
+        with_context = [c for c in candidates if c.under and c.matches_under(above)]
+        if with_context:
+            return with_context[0]
+        plain = [c for c in candidates if not c.under]
+        if plain:
+            return plain[0]
+        if not above:
+            return candidates[0]
+    return None
+
+
+def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None) -> pd.DataFrame:
+    """The long, exact form of one table.
+
+    Args:
+        table: A table as printed.
+        doc_id: The document id written into every row.
+        catalog: Table catalog (default: bundled).
+
+    Returns:
+        A DataFrame with :data:`TIDY_COLUMNS`: one row per body row and amount column, blank
+        cells included (``amount`` is ``None`` there). ``amount`` is a :class:`~decimal.Decimal`
+        in the printed unit, ``amount_yuan`` the same value in 元.
+    """
+    catalog = catalog or load_catalog()
+    spec = catalog.table(table.table_id)
+    columns = map_columns(table, spec)
+    sides = sorted({c.side for c in columns if c.side}, key=lambda s: ["income", "expense"].index(s) if s in ("income", "expense") else 9)
+    groups = [(side, [c for c in columns if c.side in (side, None)]) for side in sides] or [(None, columns)]
+    records = []
+    for row_number, (cells, location) in enumerate(zip(table.body_rows, _locations(table)), start=1):
+        cells = list(cells) + [""] * (len(columns) - len(cells))
+        for side, group in groups:
+            code, item, detail = _row_identity(cells, group)
+            amount_columns = [c for c in group if c.role == "amount" and (c.side == side or side is None)]
+            if side is not None and not item and code is None and all(is_blank(cells[c.index]) for c in amount_columns):
+                continue  # this side of a two-sided table is blank on this row
+            kind = "total" if catalog.is_total_item(item or "") else ("code" if code else "item")
+            for col in amount_columns:
+                text = cells[col.index].strip()
+                amount = try_parse_amount(text)
+                records.append(
+                    {
+                        "doc_id": doc_id,
+                        "table_id": table.table_id,
+                        "table_title": table.title,
+                        "row_number": row_number,
+                        "side": side,
+                        "row_kind": kind,
+                        "code": code,
+                        "code_level": code_level(code),
+                        "parent_code": parent_code(code),
+                        "item": item,
+                        "detail": detail,
+                        "column_id": col.id,
+                        "column_label": col.label,
+                        "value_text": text,
+                        "amount": amount,
+                        "unit": table.unit,
+                        "amount_yuan": to_yuan(amount, table.unit) if table.unit else None,
+                        "source_file": location.file,
+                        "page": location.page,
+                        "line": location.line,
+                    }
+                )
+    frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS)
+    return frame.astype({"row_number": "int64", "page": "Int64", "line": "Int64"})
+
+
+def _locations(table: RawTable):
+    if len(table.body_locations) == len(table.body_rows):
+        return table.body_locations
+    return [table.location] * len(table.body_rows)
+
+
+def _row_identity(cells: list[str], group: list[MappedColumn]) -> tuple[str | None, str, str | None]:
+    """科目编码, item name and secondary text of one row (on one side of the table)."""
+    by_role: dict[str, list[MappedColumn]] = {}
+    for col in group:
+        by_role.setdefault(col.role, []).append(col)
+    code = None
+    leftover = ""
+    if "code" in by_role:
+        raw = cells[by_role["code"][0].index].strip()
+        code = normalise_code(raw)
+        if code is None:
+            leftover = raw
+    elif "code_class" in by_role:
+        parts = [cells[by_role[r][0].index] if r in by_role else None for r in ("code_class", "code_section", "code_item")]
+        code = join_split_code(*parts)
+        if code is None and parts[0]:
+            leftover = parts[0].strip()
+    name = ""
+    if "name" in by_role:
+        name = fold(cells[by_role["name"][0].index])
+    if not name and leftover:
+        name = fold(leftover)
+    if code is None and name:
+        split_code, split_name = split_code_and_name(name)
+        if split_code:
+            code, name = split_code, fold(split_name)
+    detail = None
+    if "text" in by_role:
+        detail = fold(cells[by_role["text"][0].index]) or None
+    return code, name, detail
+
+
+def tidy_document(document: Document, catalog: Catalog | None = None) -> pd.DataFrame:
+    """All tables of a document, tidy, concatenated in printed order."""
+    catalog = catalog or load_catalog()
+    frames = [tidy_table(t, document.doc_id, catalog) for t in document.tables.values()]
+    if not frames:
+        return pd.DataFrame(columns=TIDY_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def wide_table(table: RawTable) -> pd.DataFrame:
+    """The table as printed: one column per body column named by its header path, plus provenance.
+
+    Cells are kept as printed text; blank cells are empty strings.
+    """
+    columns = map_columns(table)
+    names = []
+    for col in columns:
+        name = "/".join(col.header_path) or col.label
+        while name in names:
+            name += "′"
+        names.append(name)
+    rows = [list(r) + [""] * (len(columns) - len(r)) for r in table.body_rows]
+    frame = pd.DataFrame(rows, columns=names, dtype="string") if rows else pd.DataFrame(columns=names, dtype="string")
+    locations = list(_locations(table))
+    frame.insert(0, "line", pd.array([loc.line for loc in locations], dtype="Int64"))
+    frame.insert(0, "page", pd.array([loc.page for loc in locations], dtype="Int64"))
+    return frame
+
+
+def amount_of(tidy: pd.DataFrame, table_id: str, column_id: str, *, item: str | None = None, code: str | None = None, side: str | None = None) -> Decimal | None:
+    """Look up one printed amount (in 元) — the helper tests and notebooks use to cite a cell.
+
+    Raises:
+        LookupError: No row, or more than one row, matches.
+    """
+    rows = tidy[(tidy["table_id"] == table_id) & (tidy["column_id"] == column_id)]
+    if item is not None:
+        rows = rows[rows["item"] == fold(item)]
+    if code is not None:
+        rows = rows[rows["code"] == code]
+    if side is not None:
+        rows = rows[rows["side"] == side]
+    if len(rows) != 1:
+        raise LookupError(f"{len(rows)} cells match {table_id}/{column_id} item={item!r} code={code!r} side={side!r}")
+    return rows.iloc[0]["amount_yuan"]
