@@ -442,15 +442,15 @@ def parse_indicator_rows(rows: list[TextLine], periods: tuple[str, ...]) -> tupl
             if p_index < len(periods) and (l3 is not None or value is not None):
                 period = periods[p_index]
                 cmp_, num, unit = parse_indicator_value(value)
+                l1, l2 = carry_l1[period], carry_l2[period]
                 if carry_l2[period] is None and p_index > 0:
-                    # A later period printed without its 二级指标 column: take the first period's.
-                    carry_l2[period] = carry_l2[periods[0]]
-                    carry_l1[period] = carry_l1[periods[0]]
+                    # A later period printed without its 二级指标 column (so far): use the first period's.
+                    l1, l2 = carry_l1[periods[0]], carry_l2[periods[0]]
                 indicators.append(
                     Indicator(
                         period=period,
-                        level1=carry_l1[period],
-                        level2=carry_l2[period],
+                        level1=l1,
+                        level2=l2,
                         level3=l3,
                         value_text=value,
                         location=line.location,
