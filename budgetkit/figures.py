@@ -78,8 +78,23 @@ SUBTITLE_SIZE_PT = 10.0
 LABEL_SIZE_PT = 9.0
 FOOTNOTE_SIZE_PT = 8.0
 
-#: Colour-blind safe palette (Okabe–Ito), in drawing order.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+#: Colour-blind friendly palette (Okabe–Ito without yellow, then Tol's muted), in drawing order.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#332288",
+    "#AA4499",
+    "#117733",
+)
+#: Colour of parts beyond the palette and of aggregated rests (其余…).
+OTHER_COLOUR = "#9A9A9A"
 TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#555555"
 
@@ -211,6 +226,7 @@ class FigureData:
     rows: list[dict[str, Any]]
     total_printed: Decimal | None = None
     notes: list[str] = field(default_factory=list)
+    subtitle: str | None = None
 
     @property
     def total_recomputed(self) -> Decimal:
@@ -231,6 +247,7 @@ class FigureData:
                 "total_printed": self.total_printed,
                 "total_recomputed": self.total_recomputed,
                 "notes": list(self.notes),
+                "subtitle": self.subtitle,
             }
         )
         return df
@@ -655,6 +672,7 @@ def _data_projects_by_amount(tidy: pd.DataFrame, top_n: int | None = 30) -> Figu
     printed = _total_row_amount(rows)
     if printed is None and department:
         printed = department[0].amount
+    n_projects = len(projects)
     data = FigureData(
         "projects_by_amount",
         "项目支出（按项目）",
@@ -665,6 +683,8 @@ def _data_projects_by_amount(tidy: pd.DataFrame, top_n: int | None = 30) -> Figu
         total_printed=printed,
         notes=notes,
     )
+    total = printed if printed is not None else data.total_recomputed
+    data.subtitle = f"共{n_projects}个项目 · 合计 {format_amount(total)} {data.unit or ''}".rstrip()
     _with_shares(drawn)
     return data
 
@@ -818,16 +838,20 @@ def _wrap(text: str, width_em: float) -> str:
     return "\n".join(lines)
 
 
+def _colour(index: int) -> str:
+    return PALETTE[index] if index < len(PALETTE) else OTHER_COLOUR
+
+
 def _new_figure(height_in: float) -> Figure:
     fig = Figure(figsize=(FIG_WIDTH_IN, height_in), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
     return fig
 
 
-def _font(size_pt: float, weight: str = "normal") -> FontProperties:
+def _font(size_pt: float) -> FontProperties:
+    """The CJK font at a size (the bundled font has a regular weight only)."""
     props = use_cjk_font().copy()
     props.set_size(size_pt)
-    props.set_weight(weight)
     return props
 
 
@@ -835,7 +859,7 @@ def _frame_texts(fig: Figure, data: FigureData, subtitle: str | None, subject: s
     """Title, subtitle and the unit/source footnote, placed in inches from the edges."""
     height_in = fig.get_figheight()
     title = f"{subject} {data.title}" if subject else data.title
-    fig.text(0.25 / FIG_WIDTH_IN, 1 - 0.22 / height_in, title, fontproperties=_font(TITLE_SIZE_PT, "bold"), va="top")
+    fig.text(0.25 / FIG_WIDTH_IN, 1 - 0.22 / height_in, title, fontproperties=_font(TITLE_SIZE_PT), va="top")
     if subtitle:
         fig.text(
             0.25 / FIG_WIDTH_IN,
@@ -879,7 +903,7 @@ def _donut(data: FigureData, subtitle: str, subject: str | None) -> Figure:
     ax = fig.add_axes(
         (0.35 / FIG_WIDTH_IN, (footnote_in + (chart_in - ring_in) / 2) / height_in, ring_in / FIG_WIDTH_IN, ring_in / height_in)
     )
-    colours = {id(r): PALETTE[i % len(PALETTE)] for i, r in enumerate(data.rows)}
+    colours = {id(r): _colour(i) for i, r in enumerate(data.rows)}
     wedges, _ = ax.pie(
         [float(r["amount"]) for r in drawn],
         colors=[colours[id(r)] for r in drawn],
@@ -892,10 +916,10 @@ def _donut(data: FigureData, subtitle: str, subject: str | None) -> Figure:
             angle = (wedge.theta1 + wedge.theta2) / 2
             x = 0.81 * math.cos(math.radians(angle))
             y = 0.81 * math.sin(math.radians(angle))
-            ax.text(x, y, r["share_text"], ha="center", va="center", color="white", fontproperties=_font(LABEL_SIZE_PT, "bold"))
+            ax.text(x, y, r["share_text"], ha="center", va="center", color="white", fontproperties=_font(LABEL_SIZE_PT))
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     ax.text(0, 0.08, "合计", ha="center", va="center", color=MUTED_COLOUR, fontproperties=_font(LABEL_SIZE_PT))
-    ax.text(0, -0.1, format_amount(total), ha="center", va="center", fontproperties=_font(SUBTITLE_SIZE_PT, "bold"))
+    ax.text(0, -0.1, format_amount(total), ha="center", va="center", fontproperties=_font(SUBTITLE_SIZE_PT + 2))
     ax.set_aspect("equal")
     ax.set_xlim(-1.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
@@ -935,11 +959,12 @@ def _bars(
     bar_slot_in = [max(0.34, 0.17 * n + 0.12) for n in lines]
     groups = [r["group"] for r in rows]
     group_order = list(dict.fromkeys(g for g in groups if g))
-    legend_in = 0.3 + 0.22 * len(group_order) if colour_by_group and len(group_order) > 1 else 0.0
+    legend_cols = 2 if len(group_order) > 4 else 1
+    legend_in = 0.2 + 0.2 * math.ceil(len(group_order) / legend_cols) if colour_by_group and len(group_order) > 1 else 0.0
     footnote_in = _footnote_height_in(data)
     plot_in = sum(bar_slot_in) + 0.2
     top_in = 0.95
-    height_in = top_in + legend_in + plot_in + footnote_in + 0.35
+    height_in = top_in + legend_in + plot_in + footnote_in + 0.4
     fig = _new_figure(height_in)
     _frame_texts(fig, data, subtitle, subject)
     label_col_in = min(max(_text_width_em(line) for w in wrapped for line in w.split("\n")) * LABEL_SIZE_PT / 72 + 0.3, 3.4)
@@ -960,8 +985,8 @@ def _bars(
     heights = [min(0.24, slot * 0.7) for slot in bar_slot_in]
     values = [float(r["amount"]) if r["amount"] is not None else 0.0 for r in rows]
     if colour_by_group and group_order:
-        colour_of = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(group_order)}
-        colours = [colour_of.get(g, PALETTE[-1]) for g in groups]
+        colour_of = {g: _colour(i) for i, g in enumerate(group_order)}
+        colours = [colour_of.get(g, OTHER_COLOUR) for g in groups]
     else:
         colours = [PALETTE[0]] * len(rows)
     ax.barh(centres, values, height=heights, color=colours)
@@ -969,7 +994,7 @@ def _bars(
     xmax = max(values) if values and max(values) > 0 else 1.0
     ax.set_xlim(0, xmax * 1.02)
     ax.set_yticks(centres)
-    ax.set_yticklabels(wrapped, fontproperties=_font(LABEL_SIZE_PT))
+    ax.set_yticklabels(wrapped, fontproperties=_font(LABEL_SIZE_PT), linespacing=1.3)
     ax.tick_params(axis="y", length=0, pad=6)
     ax.tick_params(axis="x", labelsize=FOOTNOTE_SIZE_PT)
     for tick in ax.get_xticklabels():
@@ -992,7 +1017,8 @@ def _bars(
             group_order,
             loc="upper left",
             bbox_to_anchor=(0.25 / FIG_WIDTH_IN, 1 - (top_in - 0.05) / height_in),
-            ncols=1,
+            ncols=legend_cols,
+            columnspacing=1.5,
             prop=_font(LABEL_SIZE_PT),
             handlelength=1.0,
             handleheight=1.0,
@@ -1124,10 +1150,8 @@ def projects_by_amount(
     data = _build(_data_projects_by_amount, tidy, stated_amounts, None, top_n=top_n)
     if data is None:
         return None
-    total = data.total_printed if data.total_printed is not None else data.total_recomputed
-    subtitle = f"共{sum(1 for r in data.rows if r.get('row_number'))}个项目 · 合计 {format_amount(total)} {data.unit or ''}".rstrip()
     with figure_rc_context():
-        return _bars(data, subtitle, subject, label_width_em=20, colour_by_group=True)
+        return _bars(data, data.subtitle or "", subject, label_width_em=20, colour_by_group=True)
 
 
 def projects_by_unit(
