@@ -291,7 +291,9 @@ def _clean_label(text: Any) -> str:
 def _table(tidy: pd.DataFrame, table_id: str) -> pd.DataFrame:
     if tidy is None or len(tidy) == 0 or "table_id" not in tidy.columns:
         return tidy.iloc[0:0] if tidy is not None else pd.DataFrame()
-    rows = tidy[tidy["table_id"] == table_id]
+    rows = tidy[tidy["table_id"] == table_id].copy()
+    # A CSV read as text gives "10" < "2"; order rows by their number, not its spelling.
+    rows["row_number"] = pd.to_numeric(rows["row_number"])
     return rows.sort_values(["row_number", "column_id"], kind="stable")
 
 

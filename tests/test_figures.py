@@ -287,6 +287,18 @@ def test_missing_table_gives_none(tidy):
     assert figures.three_public_distribution(empty) is None
 
 
+def test_parquet_and_text_csv_round_trip(tidy, tmp_path):
+    tidy.to_parquet(tmp_path / "tidy.parquet")
+    from_parquet = pd.read_parquet(tmp_path / "tidy.parquet")
+    tidy.to_csv(tmp_path / "tidy.csv", index=False)
+    from_csv = pd.read_csv(tmp_path / "tidy.csv", dtype=str, keep_default_na=False)
+    expected = list(figures.figure_data(tidy, "projects_by_amount")["amount"])
+    for frame in (from_parquet, from_csv):
+        assert list(figures.figure_data(frame, "projects_by_amount")["amount"]) == expected
+        data = figures.figure_data(frame, "appropriation_structure_by_class")
+        assert list(data["share_text"]) == ["93.42%", "4.25%", "2.33%"]
+
+
 def test_no_glyph_falls_back(tidy):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
