@@ -17,7 +17,16 @@ from importlib import resources
 _LABEL_RE = re.compile(
     r"^(?:(?:部门|预算|单位)?公开表\s*(?:\d{1,2}|[一二三四五六七八九十]+)(?:-\d+)?|表\s*(?:\d{1,2}|[一二三四五六七八九十]+)(?:-\d+)?)[\s:：、.．]*"
 )
+# A table title ends in 表, maybe with a qualifier: （本年预算）, （不含上年结转）.
+_TITLE_END_RE = re.compile(r"表(（[^）]*）)*$")
 _YEAR_RE = re.compile(r"^.*?(?:19|20)\d{2}\s*年(?:度)?")
+
+
+def clean_text(text: str | None) -> str:
+    """A printed cell with the whitespace of wrapped lines removed, otherwise as printed."""
+    if text is None:
+        return ""
+    return re.sub(r"\s+", "", str(text))
 
 
 def fold(text: str | None) -> str:
@@ -116,7 +125,7 @@ class Catalog:
             'project_current'
         """
         core = strip_title(title)
-        if not core or len(core) > 60:
+        if not core or len(core) > 60 or not _TITLE_END_RE.search(core):
             return None
         for alias, table_id in self._alias_index:
             if alias in core:
@@ -129,6 +138,22 @@ class Catalog:
     def is_total_item(self, text: str) -> bool:
         folded = fold(text)
         return folded in {fold(t) for t in self.total_items}
+
+    def is_row_label_header(self, spec: TableSpec, text: str) -> bool:
+        """A first-column cell that can head a header row.
+
+        Only label-column aliases and group headings count, not amount-column aliases: in a
+        transposed 三公 table 公务接待费 names a column, in the seed's it names a body row.
+        """
+        folded = fold(text)
+        if not folded:
+            return True
+        words = list(spec.headers) + list(self.common_headers)
+        for col in spec.columns:
+            words.extend(col.under)
+            if col.role != "amount":
+                words.extend(col.aliases)
+        return any(_alias_matches(a, folded) for a in words)
 
     def is_header_text(self, spec: TableSpec, text: str) -> bool:
         folded = fold(text)

@@ -163,7 +163,21 @@ def read_spec(spec: DocumentSpec, **options: Any) -> Document:
 
 
 def process_document(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **options: Any) -> DocumentResult:
-    """Read, tidy, check and write one document; errors are caught and reported, not raised.
+    """Read, tidy, check and write one document; record its status in ``out_root/_status/``.
+
+    Errors are caught and returned in the result, never raised: one bad document never stops
+    a batch.
+    """
+    result = _process(spec, out_root, with_checks=with_checks, **options)
+    status_dir = Path(out_root) / "_status"
+    status_dir.mkdir(parents=True, exist_ok=True)
+    status = {"doc_id": result.doc_id, "ok": result.ok, "error": result.error, "error_kind": result.error_kind, "files": result.files}
+    (status_dir / f"{result.doc_id}.json").write_text(json.dumps(status, ensure_ascii=False, indent=2), encoding="utf-8")
+    return result
+
+
+def _process(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **options: Any) -> DocumentResult:
+    """Process one document.
 
     Args:
         spec: The document (from the manifest or from paths).

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pandas as pd
 
 from budgetkit.amounts import is_blank, to_yuan, try_parse_amount
-from budgetkit.catalog import Catalog, ColumnSpec, TableSpec, fold, load_catalog
+from budgetkit.catalog import Catalog, ColumnSpec, TableSpec, clean_text, fold, load_catalog
 from budgetkit.codes import code_level, join_split_code, normalise_code, parent_code, split_code_and_name
 from budgetkit.model import Document, RawTable
 from budgetkit.sources.layout import header_paths
@@ -210,16 +210,16 @@ def _row_identity(cells: list[str], group: list[MappedColumn]) -> tuple[str | No
             leftover = parts[0].strip()
     name = ""
     if "name" in by_role:
-        name = fold(cells[by_role["name"][0].index])
+        name = clean_text(cells[by_role["name"][0].index])
     if not name and leftover:
-        name = fold(leftover)
+        name = clean_text(leftover)
     if code is None and name:
         split_code, split_name = split_code_and_name(name)
         if split_code:
-            code, name = split_code, fold(split_name)
+            code, name = split_code, clean_text(split_name)
     detail = None
     if "text" in by_role:
-        detail = fold(cells[by_role["text"][0].index]) or None
+        detail = clean_text(cells[by_role["text"][0].index]) or None
     return code, name, detail
 
 
@@ -260,7 +260,7 @@ def amount_of(tidy: pd.DataFrame, table_id: str, column_id: str, *, item: str | 
     """
     rows = tidy[(tidy["table_id"] == table_id) & (tidy["column_id"] == column_id)]
     if item is not None:
-        rows = rows[rows["item"] == fold(item)]
+        rows = rows[rows["item"].map(fold) == fold(item)]
     if code is not None:
         rows = rows[rows["code"] == code]
     if side is not None:

@@ -21,6 +21,8 @@ def is_header_row(cells: list[str], spec: TableSpec, catalog: Catalog) -> bool:
         return False
     if catalog.is_total_item(cells[0]):
         return False
+    if not catalog.is_row_label_header(spec, cells[0]):
+        return False
     if any(looks_like_amount(c) and not _is_column_number(c) for c in texts):
         return False
     return all(catalog.is_header_text(spec, c) for c in texts)

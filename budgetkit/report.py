@@ -1,0 +1,305 @@
+"""Reports: load processed data for notebooks, execute notebooks, export self-contained HTML.
+
+The notebooks in ``notebooks/`` are thin: they call :func:`load_processed` and the display
+helpers here, and tell the story. :func:`build_reports` executes every notebook for every
+document with papermill (parameter ``doc_id``) and exports HTML with nbconvert using the
+bundled ``budgetkit`` template (no CDN scripts: a report opens offline), code hidden unless
+asked for. Text from a document reaches the page only escaped (DataFrame HTML escapes its
+cells, :func:`escape_md` escapes Markdown), so a crafted PDF cannot inject markup or script.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from budgetkit.catalog import load_catalog
+
+NOTEBOOK_DIR = Path("notebooks")
+NOTEBOOKS = ["01-tables", "02-figures", "03-reconcile", "04-compare"]
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+@dataclass
+class ProcessedDocument:
+    """Everything written for one document under ``data/processed/<doc_id>/``."""
+
+    doc_id: str
+    path: Path
+    summary: dict[str, Any]
+    extraction: dict[str, Any]
+    tidy: pd.DataFrame
+    narrative: pd.DataFrame
+    findings: pd.DataFrame | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.summary.get("metadata", {}).get("title") or self.doc_id
+
+    def table_meta(self, table_id: str) -> dict[str, Any]:
+        return next(t for t in self.summary["tables"] if t["table_id"] == table_id)
+
+
+def load_processed(doc_id: str, processed_dir: str | Path = "data/processed") -> ProcessedDocument:
+    """Load a processed document (tidy data, tables as printed, reports, findings).
+
+    Raises:
+        FileNotFoundError: The document was not extracted (run ``budgetkit extract`` first).
+    """
+    path = Path(processed_dir) / doc_id
+    if not (path / "document.json").exists():
+        raise FileNotFoundError(f"{path}: not extracted yet — run `budgetkit extract` (or `make data`) first")
+    summary = json.loads((path / "document.json").read_text(encoding="utf-8"))
+    extraction = json.loads((path / "extraction.json").read_text(encoding="utf-8"))
+    tidy = pd.read_parquet(path / "tidy.parquet")
+    narrative = pd.read_csv(path / "narrative.csv", dtype=str, keep_default_na=False)
+    findings = pd.read_parquet(path / "findings.parquet") if (path / "findings.parquet").exists() else None
+    tables = {
+        t["table_id"]: pd.read_csv(path / "tables" / f"{t['table_id']}.csv", dtype=str, keep_default_na=False)
+        for t in summary["tables"]
+    }
+    return ProcessedDocument(doc_id, path, summary, extraction, tidy, narrative, findings, tables)
+
+
+def escape_md(text: Any) -> str:
+    """Escape text taken from a document before it goes into Markdown output.
+
+    HTML special characters are escaped and Markdown punctuation is backslashed, so a title in a
+    crafted PDF cannot inject markup or script into a report.
+    """
+    escaped = html.escape(str(text), quote=True)
+    for char in "\\`*_{}[]<>#|!~":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
+
+
+def tables_overview(doc: ProcessedDocument) -> pd.DataFrame:
+    """One row per standard table: found or not, title as printed, unit, rows, cells parsed."""
+    catalog = load_catalog()
+    extraction = {t["table_id"]: t for t in doc.extraction["tables"]}
+    rows = []
+    for table_id in list(dict.fromkeys(doc.extraction["tables_expected"] + doc.extraction["tables_found"])):
+        found = extraction.get(table_id)
+        rows.append(
+            {
+                "表": catalog.table(table_id).title if table_id in catalog.tables else table_id,
+                "table_id": table_id,
+                "状态": "未找到" if found is None else ("空表（本表无数据）" if found["empty"] else "已提取"),
+                "印刷标题": found["title"] if found else "",
+                "单位": (found["unit"] or "") if found else "",
+                "行数": found["body_rows"] if found else 0,
+                "数值单元格": f"{found['numeric_cells_parsed']}/{found['numeric_cells_printed']}" if found else "",
+                "位置": found["location"] if found else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def table_as_printed(doc: ProcessedDocument, table_id: str) -> pd.DataFrame:
+    """The table as printed (header path as column names), with its page/line."""
+    frame = doc.tables[table_id].copy()
+    for col in ("page", "line"):
+        if col in frame and (frame[col] == "").all():
+            frame = frame.drop(columns=col)
+    return frame
+
+
+def table_totals(doc: ProcessedDocument, table_id: str) -> pd.DataFrame:
+    """The total rows (合计, 总计 …) and 类 rows of a table, amounts as printed and in 元."""
+    tidy = doc.tidy[doc.tidy["table_id"] == table_id]
+    rows = tidy[(tidy["row_kind"] == "total") | (tidy["code_level"] == "类")]
+    rows = rows[rows["amount"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=["行", "项目", "栏目", "印刷值", "单位", "金额（元）"])
+    return pd.DataFrame(
+        {
+            "行": rows["row_number"],
+            "项目": rows["code"].fillna("").astype(str).str.cat(rows["item"].fillna(""), sep=" ").str.strip(),
+            "栏目": rows["column_label"],
+            "印刷值": rows["value_text"],
+            "单位": rows["unit"],
+            "金额（元）": rows["amount_yuan"].map(lambda d: f"{d:,.2f}"),
+        }
+    ).reset_index(drop=True)
+
+
+# --- executing and exporting -------------------------------------------------------------
+
+
+def notebook_source(name: str, notebook_dir: Path = NOTEBOOK_DIR) -> Path:
+    return Path(notebook_dir) / f"{name}.py"
+
+
+def execute_notebook(name: str, doc_id: str, processed_dir: Path, out_html: Path, *, keep_code: bool = False,
+                     notebook_dir: Path = NOTEBOOK_DIR, build_dir: Path | None = None) -> dict[str, Any]:
+    """Execute one notebook for one document and export it to HTML.
+
+    The jupytext ``.py`` is the source of record; it is converted to ``.ipynb`` in a build
+    folder, executed by papermill with ``doc_id`` and ``processed_dir`` injected, then exported.
+
+    Returns:
+        ``{"notebook", "doc_id", "ok", "seconds", "error"}``.
+    """
+    import jupytext
+    import papermill
+
+    started = time.perf_counter()
+    build_dir = Path(build_dir or out_html.parent / ".build")
+    build_dir.mkdir(parents=True, exist_ok=True)
+    source = notebook_source(name, notebook_dir)
+    notebook = jupytext.read(source)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    unexecuted = build_dir / f"{name}.ipynb"
+    executed = build_dir / f"{name}.executed.ipynb"
+    jupytext.write(notebook, unexecuted)
+    error = None
+    try:
+        papermill.execute_notebook(
+            str(unexecuted), str(executed),
+            parameters={"doc_id": doc_id, "processed_dir": str(Path(processed_dir).resolve())},
+            cwd=str(Path(notebook_dir).resolve()), kernel_name="python3", progress_bar=False, log_output=False,
+        )
+    except Exception as exc:  # the notebook's own error is kept in the executed notebook
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    if executed.exists():
+        export_html(executed, out_html, keep_code=keep_code, title=f"{doc_id} · {name}")
+    return {"notebook": name, "doc_id": doc_id, "ok": error is None, "seconds": round(time.perf_counter() - started, 1), "error": error}
+
+
+def export_html(ipynb: Path, out_html: Path, *, keep_code: bool = False, title: str | None = None) -> Path:
+    """Export an executed notebook to one self-contained HTML file.
+
+    Code cells are hidden unless ``keep_code``; no CDN script; images embedded.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(ipynb, as_version=4)
+    if title:
+        notebook.metadata["title"] = title
+    exporter = HTMLExporter(template_name="budgetkit", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter.exclude_input = not keep_code
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    # nbconvert's sanitiser also escapes our own Markdown; instead, document text only reaches
+    # the page through escaped channels (DataFrame HTML escapes cells, escape_md for Markdown).
+    exporter.sanitize_html = False
+    exporter.embed_images = True
+    body, _ = exporter.from_notebook_node(notebook)
+    out_html.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_html.with_suffix(".html.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    os.replace(tmp, out_html)
+    return out_html
+
+
+def _task(args: tuple) -> dict[str, Any]:
+    name, doc_id, processed, out_html, keep_code, notebook_dir = args
+    return execute_notebook(name, doc_id, processed, out_html, keep_code=keep_code, notebook_dir=notebook_dir)
+
+
+def build_reports(manifest: Path = Path("data/raw/manifest.csv"), processed: Path = Path("data/processed"),
+                  reports: Path = Path("reports"), doc_ids: list[str] | None = None, notebooks: list[str] | None = None,
+                  keep_code: bool = False, jobs: int = 2, notebook_dir: Path = NOTEBOOK_DIR) -> int:
+    """Execute the notebook series for every document and write ``reports/index.html``.
+
+    Returns:
+        0 when every notebook ran, 1 otherwise (the index lists what failed).
+    """
+    from budgetkit.manifest import read_manifest
+
+    specs = read_manifest(manifest)
+    if doc_ids:
+        specs = [s for s in specs if s.doc_id in doc_ids]
+    names = [n for n in (notebooks or NOTEBOOKS) if notebook_source(n, notebook_dir).exists()]
+    tasks = []
+    for spec in specs:
+        if (Path(processed) / spec.doc_id / "document.json").exists():
+            for name in names:
+                tasks.append((name, spec.doc_id, Path(processed), Path(reports) / spec.doc_id / f"{name}.html", keep_code, Path(notebook_dir)))
+    results: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(_task, t) for t in tasks]
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            mark = "ok " if result["ok"] else "ERR"
+            print(f"{mark} {result['doc_id']}/{result['notebook']} ({result['seconds']} s){'  ' + result['error'] if result['error'] else ''}", flush=True)
+    write_index(specs, Path(processed), Path(reports), names, results)
+    print(f"{len(results)} notebooks in {time.perf_counter() - started:.0f} s → {Path(reports) / 'index.html'}")
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+def document_status(doc_id: str, processed: Path) -> dict[str, Any]:
+    """Tables found/expected and errors found for one document, or why it failed."""
+    path = Path(processed) / doc_id
+    status_file = Path(processed) / "_status" / f"{doc_id}.json"
+    if not (path / "extraction.json").exists():
+        reason = "not extracted"
+        if status_file.exists():
+            reason = json.loads(status_file.read_text(encoding="utf-8")).get("error") or reason
+        return {"ok": False, "line": f"failed: {reason}"}
+    extraction = json.loads((path / "extraction.json").read_text(encoding="utf-8"))
+    found = [t for t in extraction["tables_found"]]
+    expected = extraction["tables_expected"]
+    line = f"{len([t for t in expected if t in found])}/{len(expected)} expected tables found ({len(found)} in all, {len(extraction['tables_empty'])} empty)"
+    if (path / "findings.parquet").exists():
+        findings = pd.read_parquet(path / "findings.parquet")
+        n_errors = int((findings["severity"] == "error").sum()) if "severity" in findings else 0
+        line += f"; {n_errors} error(s) found by {len(findings)} checks"
+    return {"ok": True, "line": line}
+
+
+def write_index(specs, processed: Path, reports: Path, names: list[str], results: list[dict[str, Any]]) -> Path:
+    """``reports/index.html``: one line per document with its status and links (all text escaped)."""
+    by_key = {(r["doc_id"], r["notebook"]): r for r in results}
+    rows = []
+    for spec in specs:
+        status = document_status(spec.doc_id, processed)
+        links = []
+        for name in names:
+            result = by_key.get((spec.doc_id, name))
+            if result is None:
+                continue
+            href = html.escape(f"{spec.doc_id}/{name}.html", quote=True)
+            note = "" if result["ok"] else " ⚠"
+            links.append(f'<a href="{href}">{html.escape(name)}</a>{note}')
+        rows.append(
+            "<tr><td>{title}<br><code>{doc}</code></td><td>{year}</td><td>{status}</td><td>{links}</td></tr>".format(
+                title=html.escape(str(spec.metadata.get("title", ""))), doc=html.escape(spec.doc_id),
+                year=html.escape(str(spec.metadata.get("fiscal_year", ""))), status=html.escape(status["line"]),
+                links=" · ".join(links),
+            )
+        )
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>budgetkit reports</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; padding: .4em .8em; vertical-align: top; text-align: left; }}
+code {{ color: #555; }}
+</style></head><body>
+<h1>部门预算公开 · budgetkit reports</h1>
+<p>{len(specs)} document(s). Built {html.escape(time.strftime('%Y-%m-%d %H:%M'))} with budgetkit.</p>
+<table><thead><tr><th>文件</th><th>年度</th><th>状态</th><th>报告</th></tr></thead><tbody>
+{''.join(rows)}
+</tbody></table></body></html>
+"""
+    reports.mkdir(parents=True, exist_ok=True)
+    out = reports / "index.html"
+    out.write_text(page, encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(build_reports())
