@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from importlib import resources
@@ -895,7 +895,11 @@ def _footnote_height_in(data: FigureData) -> float:
 def _donut(data: FigureData, subtitle: str, subject: str | None) -> Figure:
     """A ring chart with a legend that carries label, share and amount of each part."""
     drawn = [r for r in data.rows if r["amount"] and r["amount"] > 0]
-    legend_rows = len(data.rows)
+    undrawn = [r["label"] for r in data.rows if not (r["amount"] and r["amount"] > 0)]
+    if undrawn:
+        # Parts printed blank or zero stay in figure_data but get no swatch of their own.
+        data = replace(data, notes=[*data.notes, f"空白或为零（未绘出）：{'、'.join(undrawn)}"])
+    legend_rows = len(drawn)
     footnote_in = _footnote_height_in(data)
     chart_in = max(3.4, 0.32 * legend_rows + 0.8)
     height_in = 0.95 + chart_in + footnote_in
@@ -905,7 +909,7 @@ def _donut(data: FigureData, subtitle: str, subject: str | None) -> Figure:
     ax = fig.add_axes(
         (0.35 / FIG_WIDTH_IN, (footnote_in + (chart_in - ring_in) / 2) / height_in, ring_in / FIG_WIDTH_IN, ring_in / height_in)
     )
-    colours = {id(r): _colour(i) for i, r in enumerate(data.rows)}
+    colours = {id(r): _colour(i) for i, r in enumerate(drawn)}
     wedges, _ = ax.pie(
         [float(r["amount"]) for r in drawn],
         colors=[colours[id(r)] for r in drawn],
@@ -926,11 +930,8 @@ def _donut(data: FigureData, subtitle: str, subject: str | None) -> Figure:
     ax.set_xlim(-1.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
     ax.axis("off")
-    handles = [Patch(facecolor=colours[id(r)], edgecolor="none") for r in data.rows]
-    labels = [
-        f"{r['label']} {r['share_text'] or '—'}（{format_amount(r['amount'])}）" if r["amount"] is not None else f"{r['label']} —"
-        for r in data.rows
-    ]
+    handles = [Patch(facecolor=colours[id(r)], edgecolor="none") for r in drawn]
+    labels = [f"{r['label']} {r['share_text']}（{format_amount(r['amount'])}）" for r in drawn]
     legend_left_in = 0.35 + ring_in + 0.35
     fig.legend(
         handles,

@@ -248,6 +248,8 @@ def test_two_part_figures(tidy):
     shares = dict(zip(income["label"], income["share_text"]))
     assert shares["一般公共预算"] == "99.38%" and shares["上年结转"] == "0.62%"
     assert income.attrs["total_printed"] == Decimal("12347.07")
+    texts = "\n".join(_texts(figures.income_sources(tidy)))
+    assert "上年结转 0.62%（76.62）" in texts and "空白或为零（未绘出）：政府性基金预算" in texts
 
 
 def test_projects_by_unit_and_amount(tidy):
