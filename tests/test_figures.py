@@ -143,7 +143,7 @@ def _seed_tidy() -> pd.DataFrame:
         ]
     ]
     income_body = [
-        (None, "合计", {"total": "12270.45", "general_public_budget": "12270.45", "carryover": "76.62"}),
+        (None, "合计", {"total": "12270.45", "general_public_budget": "12270.45", "government_fund": "", "carryover": "76.62"}),
         ("204", "公共安全支出", {"total": "11463.36", "general_public_budget": "11463.36", "carryover": "76.62"}),
         ("208", "社会保障和就业支出", {"total": "521.52", "general_public_budget": "521.52", "carryover": ""}),
         ("221", "住房保障支出", {"total": "285.57", "general_public_budget": "285.57", "carryover": ""}),
