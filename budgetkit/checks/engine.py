@@ -1,0 +1,453 @@
+"""The rule engine: a rule catalog (data), one small function per rule, the findings frame.
+
+A :class:`Rule` is data — id, family, plain descriptions, the tables it needs, its tolerance —
+listed in :data:`budgetkit.checks.catalog.RULES`. Its implementation is a function registered
+with :func:`implements` that takes a :class:`Context` and returns :class:`Finding` rows, one
+per comparison it ran (passed ones included). :func:`run_checks` runs every rule, turns a rule
+whose tables are absent or empty into one ``not_applicable`` row, and a rule that crashes into
+one ``warning`` row (a check that could not run never hides the others).
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from budgetkit.amounts import is_blank, try_parse_amount
+from budgetkit.catalog import fold
+from budgetkit.model import Document, RawTable
+
+from budgetkit.checks.arithmetic import (
+    ERROR,
+    NOT_APPLICABLE,
+    PASSED,
+    SEVERITY,
+    WARNING,
+    Outcome,
+    Quantity,
+    RatioOutcome,
+)
+
+FINDING_COLUMNS = [
+    "doc_id",
+    "rule_id",
+    "family",
+    "severity",
+    "passed",
+    "status",
+    "message",
+    "expected",
+    "actual",
+    "difference",
+    "tolerance",
+    "unit",
+    "tables",
+    "location",
+    "evidence",
+]
+FAMILIES = ("within_table", "across_tables", "narrative", "performance")
+SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reconciliation rule, as data.
+
+    Attributes:
+        id: Stable id (``within.code_hierarchy``).
+        family: ``within_table`` | ``across_tables`` | ``narrative`` | ``performance``.
+        zh: What it checks, in Chinese.
+        en: What it checks, in English.
+        tables: Tables it needs; absent or empty → not applicable.
+        tolerance: The allowance used (``sum`` = (n+1)/2 × step, ``same`` = one step,
+            ``ratio`` = half a printed digit + propagated rounding, ``exact``, ``fuzzy``).
+        on_fail: Severity of a failed comparison (``error`` or ``warning`` for rules whose
+            identity holds only under a definition the document may not follow).
+        needs: ``any`` — applicable when at least one table is usable; ``all`` — all needed.
+    """
+
+    id: str
+    family: str
+    zh: str
+    en: str
+    tables: tuple[str, ...] = ()
+    tolerance: str = "sum"
+    on_fail: str = ERROR
+    needs: str = "all"
+
+
+@dataclass
+class Finding:
+    """One comparison a rule ran."""
+
+    rule_id: str
+    family: str
+    status: str
+    message: str
+    expected: str = ""
+    actual: str = ""
+    difference: str = ""
+    tolerance: str = ""
+    unit: str = ""
+    tables: str = ""
+    location: str = ""
+    evidence: str = ""
+
+    def record(self, doc_id: str) -> dict:
+        return {
+            "doc_id": doc_id,
+            "rule_id": self.rule_id,
+            "family": self.family,
+            "severity": SEVERITY[self.status],
+            "passed": PASSED[self.status],
+            "status": self.status,
+            "message": self.message,
+            "expected": self.expected,
+            "actual": self.actual,
+            "difference": self.difference,
+            "tolerance": self.tolerance,
+            "unit": self.unit,
+            "tables": self.tables,
+            "location": self.location,
+            "evidence": self.evidence,
+        }
+
+
+_IMPLEMENTATIONS: dict[str, Callable[["Context", Rule], Iterable[Finding]]] = {}
+
+
+def implements(rule_id: str):
+    """Register the function that runs rule ``rule_id``."""
+
+    def register(func):
+        _IMPLEMENTATIONS[rule_id] = func
+        return func
+
+    return register
+
+
+def implementation(rule_id: str):
+    return _IMPLEMENTATIONS.get(rule_id)
+
+
+# --------------------------------------------------------------------------- context
+
+_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
+
+
+def strip_numbering(item: str | None) -> str:
+    """``四、公共安全支出`` → ``公共安全支出``; ``①公务用车购置费``/``1公务用车购置费`` → ``公务用车购置费``."""
+    text = fold(item or "")
+    text = _NUMBERING_RE.sub("", text)
+    return re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d]+(?=[\u4e00-\u9fff])", "", text)
+
+
+class Context:
+    """A document with its tidy frame, and the lookups rules share.
+
+    Args:
+        document: The document as read.
+        tidy: Its tidy frame (:func:`budgetkit.tidy.tidy_document`).
+    """
+
+    def __init__(self, document: Document, tidy: pd.DataFrame):
+        self.document = document
+        self.tidy = tidy
+        self.doc_id = document.doc_id
+        self._cache: dict = {}
+
+    # tables ---------------------------------------------------------------
+    def table(self, table_id: str) -> RawTable | None:
+        return self.document.tables.get(table_id)
+
+    def title(self, table_id: str) -> str:
+        table = self.table(table_id)
+        if table is not None:
+            return table.title
+        from budgetkit.catalog import load_catalog
+
+        return load_catalog().table(table_id).title if table_id in load_catalog().tables else table_id
+
+    def printed(self, table_id: str) -> bool:
+        """True when the table is present and prints at least one number."""
+        frame = self.cells(table_id)
+        return self.table(table_id) is not None and not frame.empty and frame["printed"].any()
+
+    def present(self, table_id: str) -> bool:
+        return self.table(table_id) is not None
+
+    def cells(self, table_id: str) -> pd.DataFrame:
+        """The tidy rows of one table, with ``printed`` (bool), ``key`` (folded item without numbering)."""
+        key = ("cells", table_id)
+        if key not in self._cache:
+            frame = self.tidy[self.tidy["table_id"] == table_id].copy()
+            frame["printed"] = [not is_blank(t) and try_parse_amount(t) is not None for t in frame["value_text"].fillna("")]
+            frame["key"] = [strip_numbering(i) for i in frame["item"].fillna("")]
+            self._cache[key] = frame
+        return self._cache[key]
+
+    # quantities -------------------------------------------------------------
+    def quantity(self, row) -> Quantity:
+        """A tidy row as a :class:`Quantity` (blank → exact 0)."""
+        text = "" if row["value_text"] is None or (isinstance(row["value_text"], float)) else str(row["value_text"]).strip()
+        value = try_parse_amount(text)
+        if value is None:
+            text, value = "", Decimal(0)
+        return Quantity(value, row["unit"] if isinstance(row["unit"], str) else None, text, self.row_label(row), self.where(row), row["table_id"])
+
+    def row_label(self, row) -> str:
+        code = row["code"] if isinstance(row["code"], str) else ""
+        item = row["item"] if isinstance(row["item"], str) else ""
+        name = f"{code} {item}".strip() or f"row {row['row_number']}"
+        side = {"income": "收入", "expense": "支出"}.get(row["side"], "") if isinstance(row["side"], str) else ""
+        return f"{self.title(row['table_id'])} {side}{name}「{row['column_label']}」"
+
+    def where(self, row) -> str:
+        parts = [str(row["source_file"])]
+        page = row["page"]
+        if page is not None and not pd.isna(page):
+            parts.append(f"p.{int(page)}")
+        line = row["line"]
+        if line is not None and not pd.isna(line):
+            parts.append(f"line {int(line)}")
+        code = row["code"] if isinstance(row["code"], str) else None
+        rowkey = code or (row["item"] if isinstance(row["item"], str) and row["item"] else f"#{row['row_number']}")
+        return " ".join(parts) + f"; {self.title(row['table_id'])} row {rowkey}"
+
+    def find(self, table_id: str, column_id: str, *, key: str | None = None, code: str | None = None,
+             side: str | None = None, contains: str | None = None, kind: str | None = None) -> pd.DataFrame:
+        frame = self.cells(table_id)
+        frame = frame[frame["column_id"] == column_id]
+        if key is not None:
+            frame = frame[frame["key"] == fold(key)]
+        if contains is not None:
+            frame = frame[frame["key"].str.contains(contains, regex=True)]
+        if code is not None:
+            frame = frame[frame["code"] == code]
+        if side is not None:
+            frame = frame[frame["side"] == side]
+        if kind is not None:
+            frame = frame[frame["row_kind"] == kind]
+        return frame
+
+    def one(self, table_id: str, column_id: str, **criteria) -> Quantity | None:
+        """The single cell matching, as a quantity, or ``None`` (none, or ambiguous)."""
+        frame = self.find(table_id, column_id, **criteria)
+        if len(frame) != 1:
+            return None
+        return self.quantity(frame.iloc[0])
+
+    def total_row(self, table_id: str, column_id: str, side: str | None = None) -> Quantity | None:
+        """The 合计/总计 row of a one-sided table (first total row)."""
+        frame = self.find(table_id, column_id, side=side, kind="total")
+        if frame.empty:
+            return None
+        return self.quantity(frame.iloc[0])
+
+
+# --------------------------------------------------------------------------- findings helpers
+
+
+def where_of(quantities: list[Quantity], limit: int = 8) -> str:
+    """Compact locations: ``file line 112 (2040201), line 113 (2040202); other table …`` grouped by file and table."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for q in quantities:
+        if not q.where:
+            continue
+        head, _, rest = q.where.partition("; ")
+        file_part, _, position = head.partition(" ")
+        title, _, rowkey = rest.partition(" row ")
+        entry = f"{position} ({rowkey})" if rowkey else (position or head)
+        bucket = groups.setdefault((file_part, title), [])
+        if entry not in bucket:
+            bucket.append(entry)
+    parts = []
+    for (file_part, title), entries in groups.items():
+        shown = ", ".join(entries[:limit]) + (f", … (+{len(entries) - limit})" if len(entries) > limit else "")
+        parts.append(f"{file_part} {title}: {shown}" if title else f"{file_part} {shown}")
+    return " | ".join(parts)
+
+
+def evidence_of(quantities: list[Quantity], limit: int = 12) -> str:
+    items = [q.short() for q in quantities[:limit]]
+    return "; ".join(items) + (f"; … (+{len(quantities) - limit})" if len(quantities) > limit else "")
+
+
+def tables_of(quantities: list[Quantity], extra: Iterable[str] = ()) -> str:
+    ids: list[str] = []
+    for t in [q.table_id for q in quantities] + list(extra):
+        if t and t not in ids:
+            ids.append(t)
+    return ",".join(ids)
+
+
+def from_outcome(rule: Rule, outcome: Outcome, what: str, *, fail_status: str | None = None, note_ok: str = "",
+                 note_fail: str = "", extra_tables: Iterable[str] = ()) -> Finding:
+    """A finding from a sum/same comparison.
+
+    Args:
+        rule: The rule.
+        outcome: The comparison.
+        what: The identity in words (``支出总表 合计 = 基本支出 + 项目支出``).
+        fail_status: Status when the comparison fails (default: the rule's ``on_fail``).
+        note_ok: Added to the message when it passes; ``note_fail`` when it fails.
+    """
+    status = outcome.status
+    if status == ERROR:
+        status = fail_status or rule.on_fail
+    if status == "ok":
+        verdict = "相符"
+    elif status == "rounding":
+        verdict = f"差 {outcome.difference} {outcome.unit}，在舍入容差 ±{outcome.tolerance} 内（舍入所致）"
+    else:
+        verdict = f"不符：差 {outcome.difference} {outcome.unit}（容差 ±{outcome.tolerance}）"
+    note = note_ok if status in ("ok", "rounding") else note_fail
+    message = f"{what}：{verdict}" + (f"。{note}" if note else "")
+    return Finding(
+        rule.id, rule.family, status, message, outcome.expected, outcome.actual, outcome.difference, outcome.tolerance,
+        outcome.unit, tables_of(outcome.quantities, extra_tables), where_of(outcome.quantities), evidence_of(outcome.quantities),
+    )
+
+
+def from_ratio(rule: Rule, outcome: RatioOutcome, what: str, quantities: list[Quantity], *, note: str = "") -> Finding:
+    status = outcome.status if outcome.status != ERROR else rule.on_fail
+    if status == "ok":
+        verdict = "相符"
+    elif status == "rounding":
+        verdict = f"差 {outcome.difference} 个百分点，在舍入容差 ±{outcome.tolerance} 内"
+    else:
+        verdict = f"不符：重算为 {outcome.expected}%，印 {outcome.actual}%（容差 ±{outcome.tolerance}）"
+    return Finding(
+        rule.id, rule.family, status, f"{what}：{verdict}" + (f"。{note}" if note else ""), outcome.expected, outcome.actual,
+        outcome.difference, outcome.tolerance, "%", tables_of(quantities), where_of(quantities), evidence_of(quantities),
+    )
+
+
+def not_applicable(rule: Rule, reason: str, tables: Iterable[str] = ()) -> Finding:
+    return Finding(rule.id, rule.family, NOT_APPLICABLE, f"不适用：{reason}", tables=",".join(tables))
+
+
+# --------------------------------------------------------------------------- engine
+
+
+def applicability(ctx: Context, rule: Rule) -> str | None:
+    """Why a rule does not apply (``None`` when it does)."""
+    if not rule.tables:
+        return None
+    missing = [t for t in rule.tables if not ctx.present(t)]
+    empty = [t for t in rule.tables if ctx.present(t) and not ctx.printed(t)]
+    usable = [t for t in rule.tables if t not in missing and t not in empty]
+    if rule.needs == "any" and usable:
+        return None
+    if rule.needs == "all" and not missing and not empty:
+        return None
+    reasons = []
+    if missing:
+        reasons.append("未印表 " + "、".join(ctx.title(t) for t in missing))
+    if empty:
+        reasons.append("表为空 " + "、".join(ctx.title(t) for t in empty))
+    return "；".join(reasons) or "无可用数据"
+
+
+def run_checks(document: Document, tidy: pd.DataFrame, rules=None) -> pd.DataFrame:
+    """Run every rule on a document.
+
+    Args:
+        document: The document as read (any reader).
+        tidy: Its tidy frame.
+        rules: The rules to run (default: :data:`budgetkit.checks.catalog.RULES`).
+
+    Returns:
+        The findings: one row per comparison run, with :data:`FINDING_COLUMNS`, errors first.
+    """
+    from budgetkit.checks.catalog import RULES
+
+    ctx = Context(document, tidy)
+    rows: list[dict] = []
+    for rule in rules or RULES:
+        func = implementation(rule.id)
+        reason = applicability(ctx, rule)
+        if reason is not None and not getattr(func, "handles_absent", False):
+            rows.append(not_applicable(rule, reason, rule.tables).record(ctx.doc_id))
+            continue
+        try:
+            found = list(func(ctx, rule)) if func else [Finding(rule.id, rule.family, WARNING, "规则未实现")]
+        except Exception as exc:  # one broken rule never hides the others
+            found = [Finding(rule.id, rule.family, WARNING, f"规则运行失败（请报告）：{type(exc).__name__}: {exc}",
+                             evidence=traceback.format_exc(limit=2)[-300:])]
+        if not found:
+            found = [not_applicable(rule, "没有可比的数据", rule.tables)]
+        rows.extend(f.record(ctx.doc_id) for f in found)
+    frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    return sort_findings(frame)
+
+
+def sort_findings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Errors first, then warnings, rounding, info; catalog order within each severity."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    order = frame["severity"].map(SEVERITY_ORDER).fillna(9)
+    return frame.assign(_o=order, _i=range(len(frame))).sort_values(["_o", "_i"]).drop(columns=["_o", "_i"]).reset_index(drop=True)
+
+
+def write_findings(findings: pd.DataFrame, out_dir: Path) -> None:
+    """Write ``findings.csv`` and ``findings.parquet`` into ``out_dir``."""
+    out_dir = Path(out_dir)
+    frame = findings.astype({c: "string" for c in FINDING_COLUMNS if c != "passed"})
+    frame["passed"] = findings["passed"].astype(bool)
+    frame.to_csv(out_dir / "findings.csv", index=False)
+    frame.to_parquet(out_dir / "findings.parquet", index=False)
+
+
+def read_findings(out_dir: Path) -> pd.DataFrame:
+    """Read a document's findings (parquet, else CSV)."""
+    out_dir = Path(out_dir)
+    if (out_dir / "findings.parquet").exists():
+        return pd.read_parquet(out_dir / "findings.parquet")
+    return pd.read_csv(out_dir / "findings.csv", dtype=str, keep_default_na=False).assign(
+        passed=lambda f: f["passed"].str.lower() == "true"
+    )
+
+
+def summary_counts(findings: pd.DataFrame) -> pd.DataFrame:
+    """Counts of findings by family and severity (rows: family; columns: severities)."""
+    table = pd.crosstab(findings["family"], findings["severity"]) if not findings.empty else pd.DataFrame()
+    for sev in SEVERITY_ORDER:
+        if sev not in table.columns:
+            table[sev] = 0
+    return table[list(SEVERITY_ORDER)].reindex([f for f in FAMILIES if f in table.index] + [f for f in table.index if f not in FAMILIES])
+
+
+def print_check_summary(out_dir: Path, stream=None) -> int:
+    """Print counts by severity and family, then each error and warning with where to look.
+
+    Returns:
+        1 if any error was found, else 0.
+    """
+    import sys
+
+    stream = stream or sys.stdout
+    out_dir = Path(out_dir)
+    if not (out_dir / "findings.parquet").exists() and not (out_dir / "findings.csv").exists():
+        print(f"{out_dir.name}: no findings written (checks did not run)", file=stream)
+        return 0
+    findings = read_findings(out_dir)
+    counts = findings["severity"].value_counts()
+    print(f"{out_dir.name}: {len(findings)} checks — " + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in SEVERITY_ORDER), file=stream)
+    print(summary_counts(findings).to_string(), file=stream)
+    for severity in ("error", "warning"):
+        rows = findings[findings["severity"] == severity]
+        if rows.empty:
+            continue
+        print(f"\n{severity.upper()} ({len(rows)}):", file=stream)
+        for _, row in rows.iterrows():
+            print(f"  [{row['rule_id']}] {row['message']}", file=stream)
+            if row["location"]:
+                print(f"      at: {row['location']}", file=stream)
+    return 1 if (findings["severity"] == "error").any() else 0
