@@ -74,8 +74,9 @@ def _unique(documents: list[DocumentSpec]) -> list[DocumentSpec]:
     return unique
 
 
-def print_results(results: list[DocumentResult], stream=sys.stdout) -> int:
+def print_results(results: list[DocumentResult], stream=None) -> int:
     """Print one line per document and the failures; return the exit code."""
+    stream = stream or sys.stdout
     for result in results:
         if result.ok:
             tables = result.summary.get("tables_found", [])
@@ -109,7 +110,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for result in results:
         if result.ok:
             code = max(code, print_check_summary(result.out_dir))
-    return max(code, print_results([r for r in results if not r.ok], sys.stdout) if any(not r.ok for r in results) else 0)
+    return max(code, print_results([r for r in results if not r.ok]) if any(not r.ok for r in results) else 0)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

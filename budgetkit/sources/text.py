@@ -26,6 +26,7 @@ from budgetkit.sources.layout import split_header_body
 
 _PART_RE = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
 _TOC_RE = re.compile(r"(\.{3,}|…{2,}|\t\s*\d+\s*$)")
+_DOT_LEADER_RE = re.compile(r"(\.{4,}|…{2,})")
 _LABEL_RE = re.compile(r"^(?:(?:部门|预算|单位)?公开表\s*\d+(?:-\d+)?|表\s*[一二三四五六七八九十\d]+)$")
 _BLOCK_TITLE_RE = re.compile(r"绩效目标(申报)?表$")
 _YEAR_LINE_RE = re.compile(r"^[(（]?\d{4}[)）]?年度?[)）]?$")
@@ -164,6 +165,7 @@ def _parse_lines(document: Document, file_name: str, raw_lines: list[str], catal
         heading = _PART_RE.match(stripped) if not has_tabs or _is_toc(stripped) else None
         if heading:
             if _is_toc(stripped):
+                _note_toc_entry(document, stripped, catalog)
                 continue
             in_toc = False
             close_table()
@@ -171,7 +173,8 @@ def _parse_lines(document: Document, file_name: str, raw_lines: list[str], catal
             part = _numeral(heading.group(1))
             document.parts[part] = stripped
             continue
-        if in_toc:
+        if in_toc or _DOT_LEADER_RE.search(stripped):
+            _note_toc_entry(document, stripped, catalog)
             continue
         if current is not None:
             if has_tabs:
@@ -230,6 +233,19 @@ def _parse_lines(document: Document, file_name: str, raw_lines: list[str], catal
         document.narrative.extend(loose)
 
 
+def _note_toc_entry(document: Document, text: str, catalog: Catalog) -> None:
+    """Remember what the table of contents announces: parts and standard tables."""
+    entry = re.sub(r"(\.{3,}|…{2,}).*$", "", text.split("\t")[0]).strip()
+    toc = document.metadata.setdefault("toc", {"parts": [], "tables": []})
+    heading = _PART_RE.match(entry)
+    if heading:
+        toc["parts"].append(_numeral(heading.group(1)))
+        return
+    table_id = catalog.match_title(entry)
+    if table_id and table_id not in toc["tables"]:
+        toc["tables"].append(table_id)
+
+
 def _add_note(table: RawTable, text: str) -> None:
     table.notes.append(text)
     if "无数据" in text or "无此项" in text or "本表为空" in text:
@@ -270,12 +286,20 @@ def _validate(document: Document, paths: list[Path], catalog: Catalog) -> None:
             + ("" if document.metadata.get("encoding", "utf-8").startswith("utf") else f" (read as {document.metadata['encoding']})"),
         )
     template = catalog.template(document.metadata.get("template"))
-    missing = [t for t in template.required if t not in document.tables]
+    toc = document.metadata.get("toc") or {"parts": [], "tables": []}
+    # A table the template requires, or that the document's own table of contents announces.
+    announced = list(template.required) + [t for t in toc["tables"] if t not in template.required]
+    missing = [t for t in announced if t not in document.tables]
+    missing_parts = [p for p in toc["parts"] if p not in document.parts]
+    if missing_parts and not missing:
+        raise TruncatedDocumentError(
+            where, f"the table of contents announces 第{'、'.join(map(str, missing_parts))}部分 but the text stops before — is the file truncated?"
+        )
     if not missing:
         return
     names = "、".join(f"{catalog.table(t).title} ({t})" for t in missing)
     last = list(document.tables.values())[-1]
-    if 3 not in document.parts and document.parts:
+    if (3 not in document.parts and document.parts) or missing_parts:
         raise TruncatedDocumentError(
             where,
             f"the text stops after {last.title} ({last.location}) without the 情况说明; missing table(s): {names} — is the file truncated?",

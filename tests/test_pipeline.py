@@ -1,0 +1,126 @@
+"""End to end on the seed: extract → data/processed/<doc_id>/, atomic, bad input isolated."""
+
+import json
+import shutil
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from budgetkit.cli import main
+from budgetkit.manifest import read_manifest
+
+from conftest import RAW, SEED, SEED_ID
+
+
+@pytest.fixture()
+def workdir(tmp_path, monkeypatch):
+    """A scratch copy of the seed and an output folder; cwd without the project manifest."""
+    monkeypatch.chdir(tmp_path)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw / SEED.name)
+    return tmp_path
+
+
+def test_manifest_lists_every_bundled_file_with_checksum():
+    specs = read_manifest(RAW / "manifest.csv")
+    ids = [s.doc_id for s in specs]
+    assert ids[0] == SEED_ID and len(ids) == 8
+    jiangsu_2019 = next(s for s in specs if s.doc_id == "js-npc-office-2019")
+    assert [p.name for p in jiangsu_2019.files] == ["js-npc-office-2019-text.pdf", "js-npc-office-2019-tables.pdf"]
+    for spec in specs:
+        spec.verify()  # every raw file matches its recorded sha256
+
+
+def test_extract_seed_writes_all_outputs(workdir, capsys):
+    out = workdir / "processed"
+    code = main(["extract", str(RAW / "manifest.csv"), "--out", str(out), "--no-checks"])
+    # The PDF documents may fail on a machine without Java; the seed must not.
+    doc = out / SEED_ID
+    assert (doc / "tidy.parquet").exists() and (doc / "tidy.csv").exists()
+    assert sorted(p.stem for p in (doc / "tables").glob("*.csv")) == sorted(
+        ["summary", "income", "expenditure", "fiscal_summary", "general_expenditure", "general_basic_economic", "fund_income",
+         "fund_expenditure", "state_capital", "three_public", "admin_operation", "project_current", "project_carryover"])
+    summary = json.loads((doc / "document.json").read_text(encoding="utf-8"))
+    assert summary["metadata"]["publisher"] == "沁水县公安局"
+    assert summary["metadata"]["fiscal_year"] == 2025
+    assert {t["table_id"]: t["body_rows"] for t in summary["tables"]}["income"] == 16
+    tidy = pd.read_parquet(doc / "tidy.parquet")
+    total = tidy[(tidy.table_id == "summary") & (tidy["item"] == "收入总计")].iloc[0]
+    assert total.amount_yuan == Decimal("123470700") and total.value_text == "12347.07"
+    extraction = json.loads((doc / "extraction.json").read_text(encoding="utf-8"))
+    assert extraction["tables_missing"] == []
+    assert extraction["tables_empty"] == ["fund_income", "fund_expenditure", "state_capital", "project_carryover"]
+    assert "ok      qinshui-police-2025" in capsys.readouterr().out
+
+
+def bad_files(raw):
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "novel.txt").write_text("滚滚长江东逝水，浪花淘尽英雄。\n是非成败转头空。\n", encoding="utf-8")
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    (raw / "truncated.txt").write_text("\n".join(lines[:230]), encoding="utf-8")
+    (raw / "gbk-forced.txt").write_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"))
+    return ["empty.txt", "novel.txt", "truncated.txt"]
+
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [("empty.txt", "the file is empty"), ("novel.txt", "not a budget disclosure"), ("truncated.txt", "truncated")],
+)
+def test_bad_input_one_clear_error_nothing_written(workdir, capsys, name, reason):
+    raw = workdir / "raw"
+    bad_files(raw)
+    out = workdir / "processed"
+    code = main(["extract", str(raw / name), "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert f"{raw / name}" in printed and reason in printed
+    assert not (out / name.removesuffix(".txt")).exists()
+    assert [p.name for p in out.iterdir() if not p.name.startswith("_")] == []  # no half-written folder
+
+
+def test_wrong_encoding_forced_fails_cleanly(workdir, capsys):
+    raw = workdir / "raw"
+    bad_files(raw)
+    code = main(["extract", str(raw / "gbk-forced.txt"), "--encoding", "utf-8", "--out", str(workdir / "processed")])
+    printed = capsys.readouterr().out
+    assert code == 1 and "gbk-forced.txt: cannot be decoded as utf-8" in printed and "gb18030" in printed
+
+
+def test_batch_of_files_continues_past_failures_and_keeps_good_output(workdir, capsys):
+    raw = workdir / "raw"
+    bad_files(raw)
+    out = workdir / "processed"
+    assert main(["extract", str(raw / SEED.name), "--out", str(out), "--no-checks", "--doc-id", "seed"]) == 0
+    before = (out / "seed" / "tidy.csv").read_bytes()
+    # A folder with the good dump and three bad files: all are attempted, failures listed, exit 1.
+    code = main(["extract", str(raw), "--out", str(out), "--no-checks"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "3 of 5 document(s) failed" in printed
+    assert (out / SEED.stem / "tidy.parquet").exists()  # the good one was processed
+    assert (out / "gbk-forced" / "tidy.parquet").exists()  # GB18030 detected on its own
+    assert (out / "seed" / "tidy.csv").read_bytes() == before  # earlier output untouched
+    status = json.loads((out / "_status" / "truncated.json").read_text(encoding="utf-8"))
+    assert status["ok"] is False and status["error_kind"] == "truncated or incomplete"
+
+
+def test_changed_raw_file_is_refused(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "manifest.csv", raw / "manifest.csv")
+    (raw / SEED.name).write_text(SEED.read_text(encoding="utf-8").replace("12270.45", "12270.46", 1), encoding="utf-8")
+    spec = next(s for s in read_manifest(raw / "manifest.csv") if s.doc_id == SEED_ID)
+    from budgetkit.pipeline import process_document
+
+    result = process_document(spec, tmp_path / "out")
+    assert not result.ok and result.error_kind == "checksum mismatch" and SEED.name in result.error
+
+
+def test_help_for_every_command(capsys):
+    for command in ("extract", "check", "report", "batch"):
+        with pytest.raises(SystemExit) as info:
+            main([command, "--help"])
+        assert info.value.code == 0
+        assert "usage: budgetkit " + command in capsys.readouterr().out
