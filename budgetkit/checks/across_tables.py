@@ -1,0 +1,359 @@
+"""Rules across tables: the same quantity printed in several tables must agree."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budgetkit.checks.arithmetic import ERROR, OK, ROUNDING, WARNING, Quantity, compare_same, compare_sum, exact
+from budgetkit.checks.engine import (
+    Context,
+    Finding,
+    Rule,
+    evidence_of,
+    from_outcome,
+    implements,
+    not_applicable,
+    tables_of,
+    where_of,
+)
+from budgetkit.checks.within_table import project_structure
+
+#: Summary income lines and the income-table column each restates.
+SUMMARY_INCOME_LINES = [
+    ("^本年收入合计$|^收入合计$|^本年收入小计$", "total", "本年收入合计"),
+    ("^一般公共预算", "general_public_budget", "一般公共预算"),
+    ("^政府性基金", "government_fund", "政府性基金预算"),
+    ("^国有资本经营", "state_capital", "国有资本经营预算"),
+    ("^财政专户管理资金", "special_account", "财政专户管理资金"),
+    ("^单位资金", "unit_funds", "单位资金"),
+    ("^上年结转", "carryover", "上年结转"),
+]
+
+#: Basic-expenditure lines (economic classification) and the function codes that pay for them.
+BASIC_LINES_TO_CODES = [
+    ("住房公积金", "^住房公积金$", ("2210201",)),
+    ("退休费（离退休费）", "^(?:退休费|离退休费|离休费)$", ("2080501", "2080502")),
+    ("机关事业单位基本养老保险缴费", "基本养老保险缴费$", ("2080505",)),
+    ("职业年金缴费", "^职业年金缴费$", ("2080506",)),
+]
+
+
+def _first(ctx: Context, table_id: str, column_id: str, **criteria) -> Quantity | None:
+    frame = ctx.find(table_id, column_id, **criteria)
+    return ctx.quantity(frame.sort_values("row_number").iloc[0]) if not frame.empty else None
+
+
+def _has_column(ctx: Context, table_id: str, column_id: str) -> bool:
+    return column_id in set(ctx.cells(table_id)["column_id"])
+
+
+def _printed_any(*qs: Quantity | None) -> bool:
+    return any(q is not None and q.text for q in qs)
+
+
+def _before(ctx: Context, table_id: str, side: str, keys: set[str]) -> int | None:
+    cells = ctx.cells(table_id)
+    cells = cells[(cells["side"] == side) & cells["key"].isin(keys)]
+    return int(cells["row_number"].min()) if not cells.empty else None
+
+
+def _income_line(ctx: Context, table_id: str, pattern: str) -> Quantity | None:
+    """An income line of a two-sided summary table, taken above 本年收入合计 when a pattern could repeat."""
+    cells = ctx.find(table_id, "income_amount", side="income", contains=pattern)
+    limit = _before(ctx, table_id, "income", {"本年收入合计", "本年收入小计", "收入合计"})
+    if limit is not None and not pattern.startswith("^本年") and not pattern.startswith("^上年"):
+        cells = cells[cells["row_number"] < limit]
+    return ctx.quantity(cells.sort_values("row_number").iloc[0]) if not cells.empty else None
+
+
+def _non_fiscal_funds(ctx: Context) -> bool:
+    """True when the income table prints 财政专户 or 单位资金 (then basic/project may differ legitimately)."""
+    for col in ("special_account", "unit_funds"):
+        q = ctx.total_row("income", col) if ctx.present("income") else None
+        if q is not None and q.value != 0:
+            return True
+    return False
+
+
+@implements("across.summary_vs_income")
+def summary_vs_income(ctx: Context, rule: Rule):
+    for pattern, column_id, name in SUMMARY_INCOME_LINES:
+        if not _has_column(ctx, "income", column_id):
+            continue
+        s = _income_line(ctx, "summary", pattern)
+        i = ctx.total_row("income", column_id)
+        if s is None or i is None or not _printed_any(s, i):
+            continue
+        yield from_outcome(rule, compare_same(s, i), f"收支总表「{name}」= 收入总表合计行「{i.label.split('「')[-1].rstrip('」')}」")
+
+
+@implements("across.summary_vs_expenditure")
+def summary_vs_expenditure(ctx: Context, rule: Rule):
+    s_total = _first(ctx, "summary", "expense_total", side="expense", key="本年支出合计")
+    e_total = ctx.total_row("expenditure", "total")
+    if s_total is not None and e_total is not None:
+        yield from_outcome(rule, compare_same(s_total, e_total), "收支总表 本年支出合计 = 支出总表 合计")
+    classes = ctx.find("expenditure", "total")
+    classes = classes[classes["code_level"] == "类"].drop_duplicates("code")
+    for _, row in classes.iterrows():
+        name = row["key"]
+        e = ctx.quantity(row)
+        s = _first(ctx, "summary", "expense_total", side="expense", key=name)
+        if s is None:
+            if e.value != 0:
+                yield Finding(rule.id, rule.family, WARNING, f"支出总表 {row['code']} {name} = {e.text} 万元，收支总表中找不到同名支出功能类",
+                              actual=e.text, unit=e.unit or "", tables="expenditure,summary", location=where_of([e]), evidence=e.short())
+            continue
+        yield from_outcome(rule, compare_same(s, e), f"收支总表「{name}」合计 = 支出总表 {row['code']}「合计」")
+        if ctx.present("income"):
+            for s_col, i_col, label in (("expense_current_year", "total", "当年预算安排 = 收入总表本年收入"),
+                                        ("expense_carryover", "carryover", "上年结转安排 = 收入总表上年结转")):
+                s_part = _first(ctx, "summary", s_col, side="expense", key=name)
+                i_part = ctx.one("income", i_col, code=row["code"])
+                if s_part is None or i_part is None or not _printed_any(s_part, i_part):
+                    continue
+                yield from_outcome(rule, compare_same(s_part, i_part), f"收支总表「{name}」{label} {row['code']}")
+
+
+@implements("across.income_vs_expenditure")
+def income_vs_expenditure(ctx: Context, rule: Rule):
+    inc = ctx.find("income", "total")
+    exp = ctx.find("expenditure", "total")
+    inc = inc[inc["code"].notna()].drop_duplicates("code")
+    exp = exp[exp["code"].notna()].drop_duplicates("code")
+    codes = list(dict.fromkeys(list(exp["code"]) + list(inc["code"])))
+    has_carry = _has_column(ctx, "income", "carryover")
+    for code in codes:
+        parts = []
+        i = ctx.one("income", "total", code=code)
+        if i is not None:
+            parts.append(i)
+        if has_carry:
+            c = ctx.one("income", "carryover", code=code)
+            if c is not None:
+                parts.append(c)
+        e = ctx.one("expenditure", "total", code=code)
+        if e is None:
+            e = exact(Decimal(0), parts[0].unit if parts else None, f"支出总表 {code}（未列）")
+        if not parts:
+            parts = [exact(Decimal(0), e.unit, f"收入总表 {code}（未列）")]
+        if not _printed_any(*parts, e):
+            continue
+        name = (ctx.find("expenditure", "total", code=code)["item"].tolist() or ctx.find("income", "total", code=code)["item"].tolist() or [""])[0]
+        yield from_outcome(rule, compare_sum(parts, e), f"{code} {name}：收入总表 本年收入{' + 上年结转' if has_carry else ''} = 支出总表 合计")
+
+
+def _fiscal_carry_general(ctx: Context) -> Quantity | None:
+    """The 一般公共预算 line under 上年财政拨款结转 in the fiscal summary."""
+    start = _before(ctx, "fiscal_summary", "income", {"上年财政拨款结转", "上年结转"})
+    if start is None:
+        return None
+    cells = ctx.find("fiscal_summary", "income_amount", side="income", contains="^一般公共预算")
+    cells = cells[cells["row_number"] > start]
+    return ctx.quantity(cells.iloc[0]) if not cells.empty else None
+
+
+def _best(outcomes):
+    return next((o for o in outcomes if o[0].status in (OK, ROUNDING)), outcomes[0])
+
+
+@implements("across.fiscal_vs_tables")
+def fiscal_vs_tables(ctx: Context, rule: Rule):
+    f_general = _income_line(ctx, "fiscal_summary", "^一般公共预算")
+    g_total = ctx.total_row("general_expenditure", "total") if ctx.printed("general_expenditure") else None
+    if f_general is not None and g_total is not None:
+        yield from_outcome(rule, compare_same(f_general, g_total), "财政拨款收支总表 本年收入「一般公共预算」= 一般公共预算支出表 合计")
+    f_fund = _income_line(ctx, "fiscal_summary", "^政府性基金")
+    if f_fund is not None and ctx.present("fund_expenditure"):
+        fund_total = ctx.total_row("fund_expenditure", "total") if ctx.printed("fund_expenditure") else None
+        fund_total = fund_total or exact(Decimal(0), f_fund.unit, "政府性基金预算支出表（无数据）")
+        if _printed_any(f_fund, fund_total):
+            yield from_outcome(rule, compare_same(f_fund, fund_total), "财政拨款收支总表 本年收入「政府性基金预算」= 政府性基金预算支出表 合计")
+    carry_general = _fiscal_carry_general(ctx)
+    f_exp = _first(ctx, "fiscal_summary", "expense_general_public_budget", side="expense", key="本年支出合计")
+    if f_exp is not None and g_total is not None:
+        outcomes = [(compare_sum([g_total], f_exp), "一般公共预算支出表 合计")]
+        if carry_general is not None and carry_general.value:
+            outcomes.insert(0, (compare_sum([g_total, carry_general], f_exp), "一般公共预算支出表 合计 + 上年结转一般公共预算"))
+        outcome, label = _best(outcomes)
+        yield from_outcome(rule, outcome, f"财政拨款收支总表 本年支出合计「一般公共预算」= {label}")
+    if g_total is not None:
+        classes = ctx.find("general_expenditure", "total")
+        classes = classes[classes["code_level"] == "类"].drop_duplicates("code")
+        for _, row in classes.iterrows():
+            f = _first(ctx, "fiscal_summary", "expense_general_public_budget", side="expense", key=row["key"])
+            if f is None:
+                continue
+            g = ctx.quantity(row)
+            outcomes = [(compare_sum([g], f), "一般公共预算支出表")]
+            carry = ctx.one("income", "carryover", code=row["code"]) if ctx.present("income") else None
+            if carry is not None and carry.value:
+                outcomes.insert(0, (compare_sum([g, carry], f), "一般公共预算支出表 + 收入总表上年结转"))
+            outcome, label = _best(outcomes)
+            yield from_outcome(rule, outcome, f"财政拨款收支总表「{row['key']}」一般公共预算 = {label} {row['code']}")
+    f_carry = _income_line(ctx, "fiscal_summary", "^上年财政拨款结转|^上年结转")
+    s_carry = _income_line(ctx, "summary", "^上年结转") if ctx.printed("summary") else None
+    if f_carry is not None and s_carry is not None and _printed_any(f_carry, s_carry):
+        yield from_outcome(rule, compare_same(s_carry, f_carry), "财政拨款收支总表 上年财政拨款结转 = 收支总表 上年结转",
+                           fail_status=WARNING, note_fail="收支总表的上年结转也可含非财政拨款结转")
+
+
+@implements("across.general_vs_expenditure")
+def general_vs_expenditure(ctx: Context, rule: Rule):
+    e_basic = ctx.total_row("expenditure", "basic")
+    g_basic = ctx.total_row("general_expenditure", "basic")
+    fund_basic = ctx.total_row("fund_expenditure", "basic") if ctx.printed("fund_expenditure") else None
+    soft = WARNING if _non_fiscal_funds(ctx) else None
+    if e_basic is not None and g_basic is not None:
+        parts = [g_basic] + ([fund_basic] if fund_basic is not None else [])
+        yield from_outcome(rule, compare_sum(parts, e_basic), "支出总表 基本支出 = 一般公共预算支出表 基本支出" + (" + 政府性基金基本支出" if fund_basic else ""),
+                           fail_status=soft)
+    e_proj = ctx.total_row("expenditure", "project")
+    g_proj = ctx.total_row("general_expenditure", "project")
+    carry = _income_line(ctx, "summary", "^上年结转") if ctx.printed("summary") else None
+    if carry is None and ctx.present("income"):
+        carry = ctx.total_row("income", "carryover")
+    if e_proj is not None and g_proj is not None:
+        parts = [g_proj] + ([carry] if carry is not None else [])
+        fund_proj = ctx.total_row("fund_expenditure", "project") if ctx.printed("fund_expenditure") else None
+        if fund_proj is not None:
+            parts.insert(1, fund_proj)
+        yield from_outcome(rule, compare_sum(parts, e_proj),
+                           "支出总表 项目支出 = 一般公共预算支出表 项目支出（不含上年结转）" + (" + 政府性基金项目支出" if fund_proj else "") + (" + 上年结转" if carry is not None else ""),
+                           fail_status=soft)
+
+
+@implements("across.basic_total")
+def basic_total(ctx: Context, rule: Rule):
+    g = ctx.total_row("general_expenditure", "basic")
+    b = ctx.total_row("general_basic_economic", "total")
+    if g is not None and b is not None:
+        yield from_outcome(rule, compare_same(g, b), "一般公共预算支出表 基本支出 = 基本支出经济分类表 合计")
+
+
+def project_head(ctx: Context, table_id: str, column_id: str) -> list[Quantity]:
+    """The project table's total as quantities: its head/total row, else the unit rows, else the lines."""
+    structure = project_structure(ctx, table_id)
+    cells = ctx.find(table_id, column_id).set_index("row_number")
+    if cells.empty:
+        return []
+
+    def q(rn):
+        return ctx.quantity(cells.loc[rn].to_dict() | {"row_number": rn})
+
+    if structure is not None:
+        head, groups = structure
+        if head is not None:
+            return [q(head)]
+        if groups and all(u is not None for u, _ in groups):
+            return [q(u) for u, _ in groups]
+        return [q(m) for _, ms in groups for m in ms]
+    totals = cells[cells["row_kind"] == "total"]
+    if not totals.empty:
+        return [q(totals.index[0])]
+    return [q(rn) for rn in cells.index]
+
+
+@implements("across.project_current_total")
+def project_current_total(ctx: Context, rule: Rule):
+    g = ctx.total_row("general_expenditure", "project")
+    parts = project_head(ctx, "project_current", "general_public_budget") or project_head(ctx, "project_current", "total")
+    if g is not None and parts:
+        yield from_outcome(rule, compare_sum(parts, g), "项目支出表（本年）一般公共预算合计 = 一般公共预算支出表 项目支出")
+    if ctx.printed("fund_expenditure"):
+        fund = ctx.total_row("fund_expenditure", "project")
+        fparts = project_head(ctx, "project_current", "government_fund")
+        if fund is not None and fparts:
+            yield from_outcome(rule, compare_sum(fparts, fund), "项目支出表（本年）政府性基金合计 = 政府性基金预算支出表 项目支出")
+
+
+@implements("across.carryover_projects")
+def carryover_projects(ctx: Context, rule: Rule):
+    if not ctx.present("project_carryover"):
+        yield not_applicable(rule, "未印项目支出预算表（上年结转）", ["project_carryover"])
+        return
+    carry = _income_line(ctx, "summary", "^上年结转") if ctx.printed("summary") else None
+    if carry is None and ctx.printed("income"):
+        carry = ctx.total_row("income", "carryover")
+    if carry is None:
+        yield not_applicable(rule, "收支总表/收入总表未印上年结转", ["summary", "income"])
+        return
+    e_proj = ctx.total_row("expenditure", "project") if ctx.printed("expenditure") else None
+    g_proj = ctx.total_row("general_expenditure", "project") if ctx.printed("general_expenditure") else None
+    context = ""
+    if e_proj is not None and g_proj is not None:
+        context = f"（支出总表项目支出 {e_proj.text} − 一般公共预算支出表项目支出 {g_proj.text} = {e_proj.value - g_proj.value}，即结转安排的项目支出）"
+    table = ctx.table("project_carryover")
+    title = ctx.title("project_carryover")
+    if not ctx.printed("project_carryover"):
+        status = ERROR if carry.value != 0 else OK
+        note = "；".join(table.notes) if table.notes else "无数据行"
+        message = (f"上年结转 {carry.text} {carry.unit} 安排了支出{context}，但{title}未列任何项目（{note}）"
+                   if status == ERROR else f"无上年结转，{title}为空：相符")
+        loc = where_of([carry]) + f" | {table.location} ({title})"
+        yield Finding(rule.id, rule.family, status, message, carry.text or "0", "0", str(-carry.value), "0", carry.unit or "",
+                      tables_of([carry], ["project_carryover"]), loc, evidence_of([carry]) + f"; {title}: {note}")
+        return
+    parts = project_head(ctx, "project_carryover", "total")
+    yield from_outcome(rule, compare_sum(parts, carry), f"{title} 合计 = 上年结转{context}")
+
+
+@implements("across.basic_lines_vs_codes")
+def basic_lines_vs_codes(ctx: Context, rule: Rule):
+    column = "basic" if _has_column(ctx, "general_expenditure", "basic") else "total"
+    for name, pattern, codes in BASIC_LINES_TO_CODES:
+        lines = ctx.find("general_basic_economic", "total", contains=pattern)
+        lines = lines[lines["row_kind"] != "total"]
+        code_qs = [q for q in (ctx.one("general_expenditure", column, code=c) for c in codes) if q is not None]
+        line_qs = [ctx.quantity(r) for _, r in lines.iterrows()]
+        if not line_qs and not code_qs:
+            continue
+        if not line_qs:
+            line_qs = [exact(Decimal(0), code_qs[0].unit, f"经济分类表无「{name}」行")]
+        if not code_qs:
+            code_qs = [exact(Decimal(0), line_qs[0].unit, f"一般公共预算支出表无 {'/'.join(codes)}")]
+        if not _printed_any(*line_qs, *code_qs):
+            continue
+        total_codes = code_qs[0] if len(code_qs) == 1 else None
+        if total_codes is not None:
+            outcome = compare_sum(line_qs, total_codes)
+        else:
+            outcome = compare_sum(line_qs + code_qs, exact(Decimal(0), line_qs[0].unit), signs=[1] * len(line_qs) + [-1] * len(code_qs))
+        yield from_outcome(rule, outcome, f"基本支出经济分类「{name}」（{len(line_qs)} 行）= 功能科目 {'+'.join(codes)}",
+                           note_fail="功能科目也可含其他经济科目的支出，请人工核对")
+
+
+@implements("across.admin_operation_vs_public")
+def admin_operation_vs_public(ctx: Context, rule: Rule):
+    a = ctx.total_row("admin_operation", "total")
+    p = ctx.total_row("general_basic_economic", "public")
+    if a is None or p is None:
+        return
+    yield from_outcome(rule, compare_same(p, a), "机关运行经费 部门合计 = 基本支出 公用经费合计",
+                       note_ok="符合机关运行经费的定义（行政单位的公用经费）",
+                       note_fail="机关运行经费只含行政单位（及参公事业单位）的公用经费；含其他事业单位时可不同")
+
+
+@implements("across.three_public_vehicle_vs_basic")
+def three_public_vehicle_vs_basic(ctx: Context, rule: Rule):
+    t = ctx.find("three_public", "total", contains="运行(?:维护)?费$")
+    t = t[~t["key"].str.contains("购置及运行")]
+    b = ctx.find("general_basic_economic", "total", contains="^公务用车运行(?:维护)?费$")
+    if len(t) != 1 or b.empty:
+        return
+    tq = ctx.quantity(t.iloc[0])
+    bqs = [ctx.quantity(r) for _, r in b.iterrows()]
+    outcome = compare_sum(bqs, tq)
+    gap = outcome.difference_yuan
+    if gap >= -outcome.tolerance_yuan:
+        status = OK
+        message = (f"“三公”公务用车运行维护费 {tq.text} ≥ 基本支出 公务用车运行维护费 {'+'.join(q.text for q in bqs)}：相符"
+                   + (f"（其余 {outcome.difference} {outcome.unit} 应在项目支出中）" if gap > 0 else ""))
+    else:
+        status = rule.on_fail
+        message = f"“三公”公务用车运行维护费 {tq.text} 小于基本支出中的同一科目 {'+'.join(q.text for q in bqs)}：“三公”统计含全部财政拨款，不应更小"
+    yield Finding(rule.id, rule.family, status, message, outcome.expected, outcome.actual, outcome.difference, outcome.tolerance,
+                  outcome.unit, tables_of(outcome.quantities), where_of(outcome.quantities), evidence_of(outcome.quantities))
+
+
+carryover_projects.handles_absent = True
