@@ -249,7 +249,18 @@ def _tables_tabula(path: Path) -> dict[int, list[PageTable]]:
                     )
     finally:
         document.close()
-    return out
+    return {page: _dedupe(tables) for page, tables in out.items()}
+
+
+def _dedupe(tables: list[PageTable]) -> list[PageTable]:
+    """tabula reports nested rulings twice: keep one table per ruled area and content."""
+    kept: list[PageTable] = []
+    for table in tables:
+        key = (round(table.top), round(table.left), round(table.bottom), round(table.right), len(table.rows))
+        if any((round(k.top), round(k.left), round(k.bottom), round(k.right), len(k.rows)) == key for k in kept):
+            continue
+        kept.append(table)
+    return kept
 
 
 # --------------------------------------------------------------------------- pdfplumber backend
@@ -332,17 +343,21 @@ def _header_grid(columns: list[float], row: list[Cell]) -> list[str]:
     return grid
 
 
-def _header_paths(columns: list[float], header_rows: list[list[Cell]]) -> list[list[str]]:
+def _header_paths(columns: list[float], header_rows: list[list[Cell]]) -> tuple[list[list[str]], list[list[int]]]:
+    """Header texts above each column, top to bottom, and how many columns each text spans."""
     paths: list[list[str]] = [[] for _ in columns]
+    spans: list[list[int]] = [[] for _ in columns]
     for row in header_rows:
         for cell in row:
             text = _fold_spaces(cell.text)
             if not text:
                 continue
-            for i in _span(columns, cell):
+            covered = _span(columns, cell)
+            for i in covered:
                 if not paths[i] or paths[i][-1] != text:
                     paths[i].append(text)
-    return paths
+                    spans[i].append(len(covered))
+    return paths, spans
 
 
 def _side_of(path: list[str]) -> str | None:
@@ -366,14 +381,15 @@ def _under_depth(spec_col, path: list[str]) -> int:
     return depth if depth is not None else -2
 
 
-def _map_columns(spec: TableSpec, paths: list[list[str]], body_grid: list[list[str]]) -> list[str | None]:
+def _map_columns(spec: TableSpec, header: tuple[list[list[str]], list[list[int]]], body_grid: list[list[str]]) -> list[str | None]:
     """Canonical column id for each atomic column (``code_class``… for split codes)."""
+    paths, spans = header
     result: list[str | None] = []
     used: set[str] = set()
     n = len(paths)
     for i, path in enumerate(paths):
         if not path:
-            result.append(None)
+            result.append(_unlabelled(spec, result, body_grid, i))
             continue
         leaf = fold(path[-1])
         if leaf in _SPLIT_CODE:
@@ -385,6 +401,8 @@ def _map_columns(spec: TableSpec, paths: list[list[str]], body_grid: list[list[s
         chosen = None
         for level in range(len(path) - 1, -1, -1):
             text = path[level]
+            if level < len(path) - 1 and spans[i][level] > 1:
+                break  # a group heading over several columns does not name this one
             candidates = []
             for order, col in enumerate(spec.columns):
                 if side and col.side and col.side != side:
@@ -402,10 +420,23 @@ def _map_columns(spec: TableSpec, paths: list[list[str]], body_grid: list[list[s
             values = [r[i] for r in body_grid if i < len(r) and r[i]]
             if values and sum(1 for v in values if normalise_code(v)) >= len(values) * 0.8:
                 chosen = "code"
+        if chosen is None:
+            chosen = _unlabelled(spec, result, body_grid, i)
         result.append(chosen)
         if chosen:
             used.add(chosen)
     return result
+
+
+def _unlabelled(spec: TableSpec, result: list[str | None], body_grid: list[list[str]], i: int) -> str | None:
+    """An unlabelled text column right of a name column is a second level of item names."""
+    if not result or not result[-1]:
+        return None
+    prev = next((c for c in spec.columns if c.id == result[-1]), None)
+    values = [r[i] for r in body_grid if i < len(r) and r[i]]
+    if prev is not None and prev.role == "name" and values and not any(looks_like_amount(v) for v in values):
+        return prev.id
+    return None
 
 
 def _fallback_columns(spec: TableSpec, body_grid: list[list[str]], ncols: int) -> list[str | None]:
@@ -522,7 +553,10 @@ def _title_from_lines(catalog: Catalog, lines: list[str]) -> tuple[str | None, s
                 break
     if best:
         return best[1], best[2], True
-    titled = any(re.search(r"(预算表|总表|明细表|情况表|经费表)$", fold(line)) and len(fold(line)) < 60 for line in lines)
+    titled = any(
+        (re.search(r"(预算表|总表|明细表|情况表|经费表)", fold(line)) and len(fold(line)) < 40) or re.search(r"公开\s*\d+\s*表|公开表", line)
+        for line in lines
+    )
     return None, None, titled
 
 
@@ -602,6 +636,8 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
             doc.tables[raw.table_id] = raw
         pending = None
 
+    carry: list[str] = []
+    carry_page = 0
     for page in pages:
         if any("预算" in line for line in page.text_lines):
             any_budget_words = True
@@ -612,12 +648,15 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
                 title = m.group(2).strip(" .…·")
                 if number and title and number not in doc.parts:
                     doc.parts[number] = title
-        if not page.tables:
-            finish() if pending and page.number > pending.last_page else None
-            for line_no, line in enumerate(page.text_lines, start=1):
-                doc.narrative.append(TextLine(line, Location(name, page=page.number, line=line_no)))
-            continue
-        for table, above in zip(page.tables, page.text_between):
+        used = False  # does a standard table stand on this page?
+        for k, (table, above) in enumerate(zip(page.tables, page.text_between)):
+            if k == 0 and carry:
+                above = carry + above
+                title_page = carry_page
+            else:
+                title_page = page.number
+            if k == 0:
+                carry = []
             rows = list(table.rows)
             # Rows inside the ruled area that carry the title / 部门 / 单位 line.
             inner: list[str] = []
@@ -635,13 +674,15 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
                 # Continuation of the pending table on a later page (or below on the same page).
                 _append_rows(catalog, pending, rows, name, page.number, continuation=True)
                 pending.last_page = page.number
+                used = True
                 continue
             finish()
+            used = True
             spec = catalog.table(table_id)
             raw = RawTable(
                 table_id=table_id,
                 title=title or "",
-                location=Location(name, page=page.number),
+                location=Location(name, page=title_page),
                 label=_label_from_lines(lines),
                 unit=_unit_from_lines(lines),
                 department=_department_from_lines(lines),
@@ -655,6 +696,18 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
             for line in page.text_after:
                 if re.match(r"^(注|说明)\s*[:：]", unicodedata.normalize("NFKC", line)):
                     pending.raw.notes.append(line)
+        # A title at the foot of the page belongs to a table on the next page.
+        tail = page.text_after if page.tables else []
+        if tail:
+            tail_id, _t, tail_titled = _title_from_lines(catalog, tail[-4:])
+            if tail_id or tail_titled:
+                finish()
+                carry, carry_page = tail[-4:], page.number
+        if not used:
+            if not page.tables and pending is not None and page.number > pending.last_page:
+                finish()
+            for line_no, line in enumerate(page.text_lines, start=1):
+                doc.narrative.append(TextLine(line, Location(name, page=page.number, line=line_no)))
     finish()
     if not any_budget_words and not doc.tables:
         raise NotADisclosureError(path, "no standard budget table title and no 预算 wording found — not a budget disclosure?")
@@ -669,14 +722,14 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
     if continuation:
         # Only repeated header rows are dropped on a continuation page.
         seen = {fold(t) for r in raw.header_rows for t in r}
-        while start < len(grid) and all(fold(t) in seen or catalog.is_header_text(spec, _fold_spaces(t)) or fold(t) in _SPLIT_CODE for t in grid[start]) and not _is_body_row(catalog, spec, grid[start]):
+        while start < len(grid) and any(grid[start]) and all(not t or fold(t) in seen or fold(t) in _SPLIT_CODE for t in grid[start]) and not _is_body_row(catalog, spec, grid[start]):
             start += 1
     else:
         while start < len(grid) and not _is_body_row(catalog, spec, grid[start]):
             start += 1
     header_rows, body_rows = rows[:start], rows[start:]
     body_grid = grid[start:]
-    if header_rows:
+    if header_rows and not (continuation and pending.atomic_ids is not None):
         ids = _map_columns(spec, _header_paths(columns, header_rows), body_grid)
         pending.atomic_ids, pending.atomic_x = ids, columns
     elif pending.atomic_ids is not None:
