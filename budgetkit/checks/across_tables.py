@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from budgetkit.checks.arithmetic import ERROR, OK, ROUNDING, WARNING, Quantity, compare_same, compare_sum, exact
@@ -61,7 +62,7 @@ def _income_line(ctx: Context, table_id: str, pattern: str) -> Quantity | None:
     """An income line of a two-sided summary table, taken above 本年收入合计 when a pattern could repeat."""
     cells = ctx.find(table_id, "income_amount", side="income", contains=pattern)
     limit = _before(ctx, table_id, "income", {"本年收入合计", "本年收入小计", "收入合计"})
-    if limit is not None and not pattern.startswith("^本年") and not pattern.startswith("^上年"):
+    if limit is not None and re.match(r"\^(一般|政府性|国有|财政专户|单位)", pattern):
         cells = cells[cells["row_number"] < limit]
     return ctx.quantity(cells.sort_values("row_number").iloc[0]) if not cells.empty else None
 

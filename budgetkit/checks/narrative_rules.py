@@ -1,0 +1,302 @@
+"""Narrative rules: each number of the 情况说明 against the cell or formula it restates.
+
+Claims come from :func:`budgetkit.narrative.extract_claims`. :data:`SUBJECT_LINKS` maps a claim's
+subject (and, where the same word means different cells, its section) to the table cell it
+restates; function classes (``公共安全支出``) are looked up by name in the table the section is
+about. A claim that cannot be linked is reported as ``not_linked`` (info) — never as an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from budgetkit.checks.across_tables import _first, _fiscal_carry_general, _income_line
+from budgetkit.checks.arithmetic import ERROR, NOT_LINKED, OK, ROUNDING, WARNING, Quantity, compare_ratio, compare_same, compare_sum
+from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, from_ratio, implements, where_of
+
+MONEY = ("万元", "元", "亿元", "千元")
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a narrative subject is printed in the tables.
+
+    Attributes:
+        subject: Canonical subject from :mod:`budgetkit.narrative`.
+        section: Regular expression the claim's section must match (``None``: any).
+        lookup: Returns the cell as a quantity, or ``None``.
+        label: The cell in words.
+    """
+
+    subject: str
+    section: str | None
+    lookup: Callable[[Context], Quantity | None]
+    label: str
+
+
+def _s_inc(pattern):
+    return lambda ctx: _income_line(ctx, "summary", pattern) if ctx.printed("summary") else None
+
+
+def _f_inc(pattern):
+    return lambda ctx: _income_line(ctx, "fiscal_summary", pattern) if ctx.printed("fiscal_summary") else None
+
+
+def _total(table_id, column_id):
+    return lambda ctx: ctx.total_row(table_id, column_id) if ctx.printed(table_id) else None
+
+
+def _s_exp(key, column="expense_total", table="summary"):
+    return lambda ctx: _first(ctx, table, column, side="expense", key=key) if ctx.printed(table) else None
+
+
+def _item(table_id, pattern, column="total", exclude=None):
+    def lookup(ctx):
+        if not ctx.printed(table_id):
+            return None
+        frame = ctx.find(table_id, column, contains=pattern)
+        if exclude:
+            frame = frame[~frame["key"].str.contains(exclude)]
+        return ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None
+    return lookup
+
+
+_GENERAL = "一般公共预算|绩效"
+SUBJECT_LINKS: list[Link] = [
+    Link("预算收入总计", None, _s_inc("^收入总计"), "收支总表 收入总计"),
+    Link("预算支出总计", None, _s_exp("支出总计"), "收支总表 支出总计"),
+    Link("本年收入", "财政拨款", _f_inc("^本年收入合计"), "财政拨款收支总表 本年收入合计"),
+    Link("本年收入", None, _s_inc("^本年收入合计"), "收支总表 本年收入合计"),
+    Link("本年预算安排", None, _s_exp("本年支出合计", "expense_current_year"), "收支总表 本年支出合计「当年预算安排」"),
+    Link("上年结转", "财政拨款", _f_inc("^上年财政拨款结转|^上年结转"), "财政拨款收支总表 上年财政拨款结转"),
+    Link("上年结转", None, _s_inc("^上年结转"), "收支总表 上年结转"),
+    Link("一般公共预算拨款收入", None, _s_inc("^一般公共预算"), "收支总表 一、一般公共预算"),
+    Link("政府性基金预算拨款收入", None, _s_inc("^政府性基金"), "收支总表 二、政府性基金预算"),
+    Link("国有资本经营预算拨款收入", None, _s_inc("^国有资本经营"), "收支总表 三、国有资本经营预算"),
+    Link("财政专户管理资金收入", None, _s_inc("^财政专户管理资金"), "收支总表 财政专户管理资金"),
+    Link("单位资金", None, _s_inc("^单位资金"), "收支总表 单位资金"),
+    Link("财政拨款收支总预算", None, _f_inc("^收入总计"), "财政拨款收支总表 收入总计"),
+    Link("一般公共预算拨款", None, _f_inc("^一般公共预算"), "财政拨款收支总表 本年收入「一般公共预算」"),
+    Link("政府性基金预算拨款", None, _f_inc("^政府性基金"), "财政拨款收支总表 本年收入「政府性基金预算」"),
+    Link("国有资本经营预算拨款", None, _f_inc("^国有资本经营"), "财政拨款收支总表 本年收入「国有资本经营预算」"),
+    Link("一般公共预算当年支出", None, _total("general_expenditure", "total"), "一般公共预算支出表 合计"),
+    Link("基本支出", _GENERAL, _total("general_expenditure", "basic"), "一般公共预算支出表 合计「基本支出」"),
+    Link("基本支出", None, _total("expenditure", "basic"), "支出总表 合计「基本支出」"),
+    Link("项目支出", _GENERAL, _total("general_expenditure", "project"), "一般公共预算支出表 合计「项目支出」"),
+    Link("项目支出", None, _total("expenditure", "project"), "支出总表 合计「项目支出」"),
+    Link("涉及部门预算资金", None, _total("general_expenditure", "total"), "一般公共预算支出表 合计"),
+    Link("人员经费", None, _total("general_basic_economic", "personnel"), "基本支出经济分类表 合计「人员经费」"),
+    Link("公用经费", None, _total("general_basic_economic", "public"), "基本支出经济分类表 合计「公用经费」"),
+    Link("“三公”经费", None, _total("three_public", "total"), "“三公”经费表 合计"),
+    Link("因公出国（境）费", None, _item("three_public", "因公出国"), "“三公”经费表 因公出国（境）费"),
+    Link("公务接待费", None, _item("three_public", "公务接待"), "“三公”经费表 公务接待费"),
+    Link("公务用车购置及运行费", None, _item("three_public", "购置及运行"), "“三公”经费表 公务用车购置及运行费"),
+    Link("公务用车购置费", None, _item("three_public", "公务用车购置费$|^购置费$", exclude="及运行"), "“三公”经费表 公务用车购置费"),
+    Link("公务用车运行维护费", None, _item("three_public", "运行(?:维护)?费$", exclude="购置及运行"), "“三公”经费表 公务用车运行维护费"),
+    Link("机关运行经费", None, _total("admin_operation", "total"), "机关运行经费表 部门合计"),
+]
+
+#: Totals the narrative states with their parts (checked within one sentence, else one section).
+NARRATIVE_SUMS: list[tuple[str, tuple[str, ...]]] = [
+    ("预算收入总计", ("本年收入", "上年结转")),
+    ("预算收入总计", ("一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金", "上年结转")),
+    ("预算支出总计", ("本年预算安排", "上年结转")),
+    ("预算支出总计", ("基本支出", "项目支出")),
+    ("财政拨款收支总预算", ("本年收入", "上年结转")),
+    ("财政拨款收支总预算", ("一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款")),
+    ("涉及部门预算资金", ("基本支出", "项目支出")),
+    ("基本支出", ("人员经费", "公用经费")),
+    ("“三公”经费", ("因公出国（境）费", "公务接待费", "公务用车购置及运行费")),
+    ("公务用车购置及运行费", ("公务用车购置费", "公务用车运行维护费")),
+    ("政府采购预算总额", ("政府采购货物预算", "政府采购工程预算", "政府采购服务预算")),
+]
+
+
+def claims_of(ctx: Context):
+    """The narrative claims of the document (cached)."""
+    if "claims" not in ctx._cache:
+        from budgetkit.narrative import extract_claims
+
+        dept = None
+        for table in ctx.document.tables.values():
+            if table.department:
+                dept = table.department
+                break
+        ctx._cache["claims"] = extract_claims(ctx.document.narrative, dept)
+    return ctx._cache["claims"]
+
+
+def _number_text(text: str, unit: str) -> str:
+    return re.sub(r"\s*" + re.escape(unit) + r"$", "", text or "").strip()
+
+
+def claim_quantity(claim, value=None, text=None, unit=None, label=None) -> Quantity:
+    unit = unit or claim.unit
+    number = _number_text(text if text is not None else claim.text, unit)
+    where = f"{claim.location.file} line {claim.location.line}; 情况说明 row {(claim.section or '')[:12]}"
+    return Quantity(value if value is not None else claim.value, unit, number or str(value if value is not None else claim.value),
+                    label or f"情况说明「{claim.phrase or claim.subject}」", where, None)
+
+
+def _class_lookup(ctx: Context, subject: str, section: str) -> tuple[Quantity | None, str]:
+    if not subject.endswith("支出"):
+        return None, ""
+    if "财政拨款" in section and ctx.printed("fiscal_summary"):
+        return _s_exp(subject, table="fiscal_summary")(ctx), f"财政拨款收支总表「{subject}」"
+    if "一般公共预算" in section and ctx.printed("general_expenditure"):
+        frame = ctx.find("general_expenditure", "total", key=subject)
+        frame = frame[frame["code_level"] == "类"]
+        return (ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None), f"一般公共预算支出表「{subject}」"
+    if ctx.printed("summary"):
+        return _s_exp(subject)(ctx), f"收支总表「{subject}」"
+    return None, ""
+
+
+def link(ctx: Context, claim) -> tuple[Quantity | None, str]:
+    """The table cell a narrative amount restates, with its label (``None`` if not linked)."""
+    section = claim.section or ""
+    for entry in SUBJECT_LINKS:
+        if entry.subject != claim.subject:
+            continue
+        if entry.section and not re.search(entry.section, section):
+            continue
+        return entry.lookup(ctx), entry.label
+    return _class_lookup(ctx, claim.subject, section)
+
+
+def _not_linked(rule: Rule, claim, why: str) -> Finding:
+    q = claim_quantity(claim)
+    return Finding(rule.id, rule.family, NOT_LINKED, f"未关联（{why}）：「{claim.phrase or claim.subject}」{claim.text}",
+                   actual=q.text, unit=claim.unit, tables="narrative", location=where_of([q]), evidence=claim.sentence[:160])
+
+
+@implements("narrative.amount")
+def narrative_amount(ctx: Context, rule: Rule):
+    for claim in claims_of(ctx):
+        if claim.kind != "amount" or claim.unit not in MONEY:
+            continue
+        cell, label = link(ctx, claim)
+        if not label:
+            why = "项目绩效目标的金额，见 performance.narrative_counts" if "绩效" in (claim.section or "") else "没有对应的表格单元格"
+            yield _not_linked(rule, claim, why)
+            continue
+        if cell is None:
+            yield _not_linked(rule, claim, f"{label} 未印或无法唯一定位")
+            continue
+        q = claim_quantity(claim)
+        outcome = compare_same(cell, q)
+        what = f"情况说明「{claim.phrase or claim.subject}」{claim.text} = {label}"
+        if outcome.status == ERROR and claim.subject == "一般公共预算拨款":
+            carry = _fiscal_carry_general(ctx)
+            if carry is not None and compare_sum([cell, carry], q).status in (OK, ROUNDING):
+                yield from_outcome(rule, outcome, what, fail_status=WARNING,
+                                   note_fail=(f"叙述数 = 本年一般公共预算 {cell.text} + 上年结转一般公共预算 {carry.text}："
+                                              "口径含上年结转，与表中本年收入「一般公共预算」不同"))
+                continue
+        yield from_outcome(rule, outcome, what, extra_tables=["narrative"])
+
+
+def _head_amount(claims, claim):
+    """The first money amount of the claim's sentence (the whole of a 占…% list)."""
+    for other in claims:
+        if other.sentence == claim.sentence and other.location == claim.location and other.kind == "amount" and other.unit in MONEY:
+            return other
+    return None
+
+
+@implements("narrative.share")
+def narrative_share(ctx: Context, rule: Rule):
+    claims = claims_of(ctx)
+    for claim in claims:
+        if claim.kind != "share":
+            continue
+        if claim.current_value is None or claim.current_unit not in MONEY:
+            yield _not_linked(rule, claim, "占比前没有金额")
+            continue
+        part = claim_quantity(claim, claim.current_value, claim.current_text or str(claim.current_value), claim.current_unit,
+                              f"情况说明「{claim.subject}」")
+        whole, whole_label = None, ""
+        if claim.denominator and "项目支出" in claim.denominator and ctx.printed("expenditure"):
+            whole, whole_label = ctx.total_row("expenditure", "project"), "支出总表 项目支出合计"
+        if whole is None:
+            head = _head_amount(claims, claim)
+            if head is not None and not (head.value == claim.current_value and head.subject == claim.subject):
+                whole, whole_label = claim_quantity(head), f"情况说明「{head.phrase or head.subject}」"
+        if whole is None:
+            yield _not_linked(rule, claim, "找不到分母")
+            continue
+        stated = claim.value
+        outcome = compare_ratio(stated, claim.text, part, whole)
+        if outcome is None:
+            yield _not_linked(rule, claim, "分母为 0")
+            continue
+        yield from_ratio(rule, outcome, f"情况说明「{claim.subject}」占 {claim.text} = {part.text} / {whole.text}（{whole_label}）",
+                         [part, whole])
+
+
+@implements("narrative.change_rate")
+def narrative_change_rate(ctx: Context, rule: Rule):
+    from budgetkit.narrative import implied_prior_year
+
+    claims = claims_of(ctx)
+    for pv in implied_prior_year(claims):
+        if pv.stated_rate_pct is None or pv.unit not in MONEY:
+            continue
+        change_claim = claims[pv.change_index]
+        change = claim_quantity(change_claim, pv.change_value, change_claim.text, change_claim.unit, "增减额")
+        cur_text = change_claim.current_text or str(pv.current_value)
+        current = claim_quantity(change_claim, pv.current_value, cur_text, pv.unit, "本年数")
+        prior = Quantity(pv.prior_value, pv.unit, "", "上年数（推算）", current.where)
+        rate_text = f"{pv.stated_rate_pct}%"
+        outcome = compare_ratio(pv.stated_rate_pct, rate_text, change, prior)
+        if outcome is None:
+            continue
+        # the prior is current ∓ change: its rounding is the sum of both
+        extra = (current.half_step_yuan + change.half_step_yuan) * abs(change.yuan) / (prior.yuan ** 2) * 100 if prior.yuan else Decimal(0)
+        tol = outcome.tolerance_pct + extra
+        status = outcome.status
+        if status == ERROR and abs(outcome.stated_pct - outcome.recomputed_pct) <= tol:
+            status = ROUNDING
+        outcome.status, outcome.tolerance_pct = status, tol
+        note = ""
+        if status == ERROR and pv.rate_on_current_pct is not None:
+            from budgetkit.checks.arithmetic import round_half_up
+
+            if round_half_up(pv.rate_on_current_pct, outcome.decimals) == pv.stated_rate_pct:
+                note = f"所印增减率等于 增减额 / 本年数（{change.text} / {current.text}），分母用错：应除以上年数 {pv.prior_value}"
+        what = (f"情况说明「{pv.subject}」{pv.direction}{change.text}{pv.unit}、{pv.direction}{rate_text}："
+                f"上年 = {current.text} {'−' if pv.direction in ('增加', '增长', '上升', '提高') else '+'} {change.text} = {pv.prior_value}")
+        yield from_ratio(rule, outcome, what, [change, current], note=note)
+
+
+@implements("narrative.sum")
+def narrative_sum(ctx: Context, rule: Rule):
+    claims = [c for c in claims_of(ctx) if c.kind == "amount" and c.unit in MONEY]
+    seen: set[tuple] = set()
+    for total_subject, part_subjects in NARRATIVE_SUMS:
+        for total in claims:
+            if total.subject != total_subject:
+                continue
+            for scope in ("sentence", "section"):
+                pool = [c for c in claims if (c.sentence == total.sentence and c.location == total.location) if scope == "sentence"] \
+                    if scope == "sentence" else [c for c in claims if c.section == total.section]
+                pool = [c for c in pool if c.index > total.index] or pool
+                parts = []
+                for subject in part_subjects:
+                    match = next((c for c in pool if c.subject == subject and c is not total), None)
+                    if match is None:
+                        break
+                    parts.append(match)
+                if len(parts) == len(part_subjects):
+                    key = (total.index, tuple(p.index for p in parts))
+                    if key in seen:
+                        break
+                    seen.add(key)
+                    qs = [claim_quantity(p) for p in parts]
+                    outcome = compare_sum(qs, claim_quantity(total))
+                    yield from_outcome(rule, outcome, f"情况说明「{total.phrase or total.subject}」{total.text} = " + " + ".join(
+                        f"{p.phrase or p.subject}" for p in parts))
+                    break
