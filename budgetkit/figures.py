@@ -189,6 +189,10 @@ def save_figure(fig: Figure, path: str | Path, *, fmt: str | None = None) -> Pat
     Raises:
         ValueError: Another format was asked for.
     """
+    if hasattr(path, "write"):  # a binary buffer: the notebooks embed PNG bytes
+        with figure_rc_context():
+            fig.savefig(path, format=fmt or "png", dpi=DPI, metadata={"Software": "budgetkit (matplotlib)"}, facecolor="white")
+        return path
     target = Path(path)
     fmt = (fmt or target.suffix.lstrip(".")).lower()
     if fmt not in {"png", "svg"}:
@@ -1299,3 +1303,46 @@ def figure_data(
     spec = FIGURES[figure_id]
     data = _build(spec.data, tidy, stated_amounts, stated_shares_pct, **kwargs)
     return None if data is None else data.frame()
+
+
+#: Which section of the 情况说明 restates each figure's numbers (a fragment of its heading).
+NARRATIVE_SECTIONS: dict[str, str] = {
+    "income_sources": "收入预算情况",
+    "basic_vs_project": "支出预算情况",
+    "appropriation_structure_by_class": "一般公共预算支出情况",
+    "personnel_vs_public": "基本支出情况",
+    "three_public_distribution": "三公",
+}
+
+
+def stated_numbers(figure_id: str, claims: pd.DataFrame) -> dict[str, dict[str, Decimal]]:
+    """The amounts and shares the narrative states for a figure, keyed by subject.
+
+    Args:
+        figure_id: A key of :data:`FIGURES`.
+        claims: ``claims.csv`` of the document (see :func:`budgetkit.narrative.claims_frame`).
+
+    Returns:
+        ``{"stated_amounts": {...}, "stated_shares_pct": {...}}`` ready to pass to a figure
+        function or :func:`figure_data`; empty dicts when the narrative says nothing.
+    """
+    out: dict[str, dict[str, Decimal]] = {"stated_amounts": {}, "stated_shares_pct": {}}
+    fragment = NARRATIVE_SECTIONS.get(figure_id)
+    if fragment is None or claims is None or claims.empty:
+        return out
+    section = claims[claims["section"].fillna("").str.contains(fragment, regex=False)]
+    for _, claim in section.iterrows():
+        value = _as_decimal(claim["value"])
+        subject = str(claim["subject"] or "").strip()
+        if value is None or not subject:
+            continue
+        # The whole (预算收入总计, 一般公共预算当年支出, 基本支出 over 人员/公用经费) is the figure's
+        # total, not one of its parts: it is compared as ``total_printed`` instead.
+        if re.search(r"(总计|合计|总额|当年支出)$", subject) or (figure_id == "personnel_vs_public" and subject == "基本支出"):
+            continue
+        if claim["kind"] == "share":
+            out["stated_shares_pct"].setdefault(subject, value)
+        elif claim["kind"] == "amount" and str(claim.get("unit", "")) in ("万元", "元"):
+            out["stated_amounts"].setdefault(subject, value)
+    return out
+

@@ -5,6 +5,8 @@ Output of one document (``data/processed/<doc_id>/``):
 * ``tidy.parquet`` / ``tidy.csv`` — every amount cell, long and exact (:mod:`budgetkit.tidy`);
 * ``tables/<table_id>.csv`` — each table as printed (wide);
 * ``narrative.csv`` — the 情况说明 lines with their location;
+* ``claims.csv`` / ``prior_year.csv`` — every number the narrative states, and the prior-year
+  values its stated changes imply (:mod:`budgetkit.narrative`);
 * ``performance_lines.csv`` — the rows of the 绩效目标表 blocks with their location;
 * ``document.json`` — metadata, tables found, rows per table;
 * ``extraction.json`` — the extraction report (tables expected/found, cells parsed).
@@ -119,6 +121,7 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
             for row in _lines_frame(b.lines).to_dict("records")
         ]
         pd.DataFrame(perf, columns=["block", "kind", "file", "page", "line", "text"]).to_csv(tmp / "performance_lines.csv", index=False)
+        _write_claims(document, tmp)
         (tmp / "document.json").write_text(json.dumps(document.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         report = extraction_report(document, tidy)
         (tmp / "extraction.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
@@ -129,6 +132,16 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def _write_claims(document: Document, out_dir: Path) -> None:
+    """The numbers the narrative states (claims.csv) and the prior-year values they imply."""
+    from budgetkit.narrative import claims_frame, extract_claims, implied_prior_year, prior_year_frame
+
+    department = document.metadata.get("publisher") or None
+    claims = extract_claims(document.narrative, department=department)
+    claims_frame(claims).to_csv(out_dir / "claims.csv", index=False)
+    prior_year_frame(implied_prior_year(claims)).to_csv(out_dir / "prior_year.csv", index=False)
 
 
 def _lines_frame(lines) -> pd.DataFrame:

@@ -133,6 +133,66 @@ def table_totals(doc: ProcessedDocument, table_id: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def show_figure(figure) -> None:
+    """Display a figure in a notebook as an embedded PNG (works under any matplotlib backend)."""
+    import io
+
+    from IPython.display import Image, display
+
+    from budgetkit.figures import save_figure
+
+    buffer = io.BytesIO()
+    save_figure(figure, buffer, fmt="png")
+    display(Image(data=buffer.getvalue(), format="png"))
+    figure.clear()
+
+
+def load_claims(doc: ProcessedDocument) -> pd.DataFrame:
+    """The narrative's stated numbers (``claims.csv``), text as written, or an empty frame."""
+    path = doc.path / "claims.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["kind", "subject", "value", "unit", "section", "sentence", "line"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+SEVERITY_LABELS = {"error": "不一致", "warning": "存疑", "rounding": "舍入差", "info": "一致", "not_applicable": "不适用"}
+
+
+def printed_vs_recomputed(doc: ProcessedDocument, table_id: str | None = None, family: str | None = "within_table") -> pd.DataFrame:
+    """Each check of a table: the printed number beside the one recomputed from its parts.
+
+    Args:
+        doc: The processed document (with ``findings``).
+        table_id: Only checks that involve this table (``None``: all).
+        family: Only this rule family (``None``: all).
+    """
+    columns = ["结论", "检查", "印刷值", "重算值", "差", "容差", "单位", "位置"]
+    findings = doc.findings
+    if findings is None or findings.empty:
+        return pd.DataFrame(columns=columns)
+    rows = findings
+    if family is not None:
+        rows = rows[rows["family"] == family]
+    if table_id is not None:
+        rows = rows[rows["tables"].fillna("").str.split(",").map(lambda ts: table_id in [t.strip() for t in ts])]
+    status = rows["status"] if "status" in rows else rows["severity"]
+    order = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
+    out = pd.DataFrame(
+        {
+            "结论": [SEVERITY_LABELS.get(s, s) for s in status],
+            "检查": rows["message"],
+            "印刷值": rows["actual"],
+            "重算值": rows["expected"],
+            "差": rows["difference"],
+            "容差": rows.get("tolerance", ""),
+            "单位": rows["unit"],
+            "位置": rows["location"],
+            "_order": [order.get(s, 9) for s in rows["severity"]],
+        }
+    )
+    return out.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
 # --- executing and exporting -------------------------------------------------------------
 
 

@@ -1,0 +1,83 @@
+"""Reports: the notebooks run top to bottom on the seed; HTML is offline, code hidden, text escaped."""
+
+import re
+import shutil
+
+import pytest
+
+from budgetkit.cli import main
+from budgetkit.report import escape_md, execute_notebook, write_index
+from budgetkit.manifest import read_manifest
+
+from conftest import RAW, ROOT, SEED, SEED_ID
+
+NOTEBOOKS = ROOT / "notebooks"
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("processed")
+    assert main(["extract", str(SEED), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("name", ["01-tables", "02-figures", "03-reconcile", "04-compare"])
+def test_notebook_runs_on_the_seed(processed, tmp_path, name):
+    if not (NOTEBOOKS / f"{name}.py").exists():
+        pytest.skip(f"{name} not written yet")
+    html_path = tmp_path / f"{name}.html"
+    result = execute_notebook(name, SEED_ID, processed, html_path, notebook_dir=NOTEBOOKS, build_dir=tmp_path / "build")
+    assert result["ok"], result["error"]
+    page = html_path.read_text(encoding="utf-8")
+    assert "沁水县公安局2025年度部门预算公开" in page
+    # Self-contained: no script, stylesheet or font fetched from the network.
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    assert "<script src=" not in page
+    # Code is hidden by default.
+    assert "jp-InputArea" not in page or "import pandas" not in page
+    if name == "01-tables":
+        assert "12270.45" in page and "本表无数据" in page
+    if name == "02-figures":
+        assert "93.42%" in page and "4.25%" in page and "2.33%" in page
+        assert page.count("data:image/png;base64") >= 6
+
+
+def test_keep_code_flag_shows_code(processed, tmp_path):
+    html_path = tmp_path / "01.html"
+    result = execute_notebook("01-tables", SEED_ID, processed, html_path, keep_code=True, notebook_dir=NOTEBOOKS, build_dir=tmp_path / "b")
+    assert result["ok"]
+    assert "load_processed" in html_path.read_text(encoding="utf-8")
+
+
+def test_crafted_document_text_cannot_inject_markup(tmp_path):
+    """A title in a crafted document must reach the page as text, not markup."""
+    crafted = SEED.read_text(encoding="utf-8").replace(
+        "遗属生活补助\t5.02", "<script>alert(1)</script>遗属生活补助\t5.02", 1
+    ).replace("工程运维服务费\t411.00", "<img src=x onerror=alert(2)>\t411.00", 1)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "crafted.txt").write_text(crafted, encoding="utf-8")
+    out = tmp_path / "processed"
+    assert main(["extract", str(raw / "crafted.txt"), "--out", str(out), "--no-checks"]) == 0
+    html_path = tmp_path / "crafted.html"
+    result = execute_notebook("01-tables", "crafted", out, html_path, notebook_dir=NOTEBOOKS, build_dir=tmp_path / "b")
+    assert result["ok"], result["error"]
+    page = html_path.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+
+
+def test_escape_md():
+    assert escape_md("<b>x</b> *y*") == "&lt;b&gt;x&lt;/b&gt; \\*y\\*"
+
+
+def test_index_escapes_and_lists_every_document(processed, tmp_path):
+    specs = read_manifest(RAW / "manifest.csv")
+    specs[0].metadata["title"] = "<script>bad()</script>" + specs[0].metadata["title"]
+    index = write_index(specs, processed, tmp_path, ["01-tables"], [{"doc_id": SEED_ID, "notebook": "01-tables", "ok": True}])
+    page = index.read_text(encoding="utf-8")
+    assert "<script>bad()" not in page
+    assert page.count("<tr>") == len(specs) + 1  # header row + one per document
+    assert "13/13 expected tables found" in page
+    assert "failed: not extracted" in page  # documents that were not processed say so
