@@ -104,12 +104,16 @@ _ORDINAL_PREFIX_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[�
 
 THREE_PUBLIC_ITEMS = ("因公出国（境）费", "公务接待费", "公务用车购置费", "公务用车运行维护费")
 INCOME_SOURCE_COLUMNS = (
+    "fiscal_appropriation",  # 财政拨款收入 (Shanghai): dropped when its parts are printed too
     "general_public_budget",
     "government_fund",
     "state_capital",
     "special_account",
     "unit_funds",
     "carryover",
+    "business_income",
+    "operating_income",
+    "other_income",
 )
 
 
@@ -780,10 +784,13 @@ def _data_income_sources(tidy: pd.DataFrame) -> FigureData | None:
     drawn = []
     if _has_amounts(table):
         spec = catalog.table("income")
+        printed = set(table["column_id"])
         for column_id in INCOME_SOURCE_COLUMNS:
             col = _column(table, column_id)
             if len(col) == 0:
                 continue
+            if column_id == "fiscal_appropriation" and printed & {"general_public_budget", "government_fund"}:
+                continue  # a subtotal of parts drawn on their own
             amount = _total_row_amount(col)
             if amount is None:
                 tops = [_amount(r) for r in col.to_dict("records") if r.get("code_level") == "类"]
