@@ -649,7 +649,7 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
                 if number and title and number not in doc.parts:
                     doc.parts[number] = title
         used = False  # does a standard table stand on this page?
-        for k, (table, above) in enumerate(zip(page.tables, page.text_between)):
+        for k, (table, above) in enumerate(_split_at_titles(page.tables, page.text_between)):
             if k == 0 and carry:
                 above = carry + above
                 title_page = carry_page
@@ -661,7 +661,7 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
             # Rows inside the ruled area that carry the title / 部门 / 单位 line.
             inner: list[str] = []
             while rows and _is_pre_row(rows[0]):
-                inner.extend(c.text for c in rows[0] if c.text)
+                inner.append(" ".join(c.text for c in rows[0] if c.text))
                 rows.pop(0)
             lines = above + [ln for t in inner for ln in re.split(r"(?=公开表)|(?=部门[:：])|(?=单位[:：])", t) if ln]
             table_id, title, titled = _title_from_lines(catalog, lines)
@@ -711,6 +711,29 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
     finish()
     if not any_budget_words and not doc.tables:
         raise NotADisclosureError(path, "no standard budget table title and no 预算 wording found — not a budget disclosure?")
+
+
+def _split_at_titles(tables: list[PageTable], texts: list[list[str]]) -> list[tuple[PageTable, list[str]]]:
+    """Split a ruled area holding two tables (title rows in between) into one piece per table."""
+    pieces: list[tuple[PageTable, list[str]]] = []
+    for table, above in zip(tables, texts):
+        current: list[list[Cell]] = []
+        current_above = above
+        k = 0
+        rows = table.rows
+        while k < len(rows):
+            if any(not _is_pre_row(r) for r in current) and _is_pre_row(rows[k]):
+                pieces.append((PageTable(table.page, table.top, table.bottom, table.left, table.right, current), current_above))
+                current, current_above = [], []
+                while k < len(rows) and _is_pre_row(rows[k]):
+                    current_above = current_above + [" ".join(c.text for c in rows[k] if c.text)]
+                    k += 1
+                continue
+            current.append(rows[k])
+            k += 1
+        if current or not pieces:
+            pieces.append((PageTable(table.page, table.top, table.bottom, table.left, table.right, current), current_above))
+    return pieces
 
 
 def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], file: str, page: int, continuation: bool) -> None:
@@ -779,6 +802,23 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
 
 
 # --------------------------------------------------------------------------- public API
+
+
+def cell_value(table: RawTable, key: str, column_id: str) -> tuple[str, Location] | None:
+    """The printed text of one cell, found by its row key and canonical column id.
+
+    ``key`` is a 科目编码 or an item text as printed (spaces ignored); an empty key takes the
+    first body row (tables with a single row of amounts, such as the 三公 table).
+    """
+    if table.columns is None or column_id not in table.columns:
+        return None
+    j = table.columns.index(column_id)
+    target = fold(key)
+    for row, location in zip(table.body_rows, table.body_locations):
+        texts = [fold(c) for i, c in enumerate(row) if i != j and not looks_like_amount(c) or (table.columns[i] == "code")]
+        if not target or target in texts:
+            return (row[j] if j < len(row) else ""), location
+    return None
 
 
 def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: str = "tabula") -> Document:
