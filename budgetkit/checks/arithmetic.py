@@ -82,7 +82,7 @@ class Quantity:
         return rounding_step(self.text, self.unit) / 2
 
     def short(self) -> str:
-        shown = self.text or "0"
+        shown = self.text or format_amount(self.value)
         return f"{self.label}={shown}"
 
 
