@@ -280,3 +280,12 @@ def test_seed_findings_written_and_summarised(seed_findings, tmp_path, capsys):
     assert "ERROR" in out and "line 454" in out
     assert list(back.columns[:6]) == ["doc_id", "rule_id", "family", "severity", "passed", "status"]
     assert RULES_BY_ID["within.code_hierarchy"].family == "within_table"
+
+
+def test_summary_sub_items_are_not_double_counted():
+    rows = [["一、财政拨款", "100.00", "一、一般公共服务支出", "100.00", "", ""],
+            ["1.一般公共预算", "100.00", "", "", "", ""],
+            ["2.政府性基金预算", "", "", "", "", ""],
+            ["当年收入小计", "100.00", "当年支出小计", "100.00", "", ""]]
+    found = findings_of(document(raw("summary", SUMMARY_COLUMNS, rows)), rule_ids=["within.summary_balance"])
+    assert errors(found).empty and (found["status"] == "ok").any()

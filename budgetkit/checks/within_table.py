@@ -105,10 +105,18 @@ def total_column(ctx: Context, rule: Rule):
             continue
         cells = ctx.cells(table_id)
         present = set(cells["column_id"])
+        unmapped = sorted(c for c in present if re.fullmatch(r"col\d+", str(c)))
+        if unmapped:  # a column the catalog does not know (单位预留机动经费 …) may be a part too
+            alternatives = alternatives + [(t, parts + unmapped) for t, parts in alternatives]
         for (row_number, side), row in cells.groupby(["row_number", "side"], dropna=False, sort=True):
             by_col = {r["column_id"]: r for _, r in row.iterrows()}
             outcomes = []
-            for total_id, part_ids in alternatives:
+            total_ids = list(dict.fromkeys(t for t, _ in alternatives))
+            every = [(t, [c for c in by_col if c != t]) for t in total_ids]  # columns the catalog does not list (单位预留机动经费 …)
+            every += [(t, [c for c in ps if c not in ("carryover", "carry_forward")]) for t, ps in every]
+            for index, (total_id, part_ids) in enumerate(alternatives + every):
+                if index >= len(alternatives) and not outcomes:
+                    break  # extra columns only as another reading of a catalog identity, never alone
                 parts_present = [p for p in part_ids if p in present]
                 if total_id not in by_col or not parts_present:
                     continue
@@ -116,6 +124,8 @@ def total_column(ctx: Context, rule: Rule):
                 total = ctx.quantity(by_col[total_id])
                 if not _any_printed(parts + [total]):
                     continue
+                if not total.text and sum(p.value for p in parts) != 0:
+                    continue  # a total that is not printed is not a zero total
                 outcomes.append((compare_sum(parts, total), total_id, parts_present))
             if not outcomes:
                 continue
@@ -159,7 +169,7 @@ def summary_balance(ctx: Context, rule: Rule):
         tot = _row_numbers(income, _GRAND_INCOME)
         col = income[income["column_id"] == inc_col]
         if cur:
-            items = col[(col["row_number"] < cur[0]) & (col["row_kind"] != "total")]
+            items = _top_level(col[(col["row_number"] < cur[0]) & (col["row_kind"] != "total")])
             current = col[col["row_number"] == cur[0]]
             yield from_outcome(rule, compare_sum(quantities(ctx, items), ctx.quantity(current.iloc[0])),
                                f"{title} 本年收入合计 = Σ收入各项（{len(items)} 行）")
@@ -182,10 +192,10 @@ def summary_balance(ctx: Context, rule: Rule):
             col = expense[expense["column_id"] == column_id]
             if not cur_e:
                 break
-            items = col[(col["row_number"] < cur_e[0]) & (col["row_kind"] != "total")]
+            items = _top_level(col[(col["row_number"] < cur_e[0]) & (col["row_kind"] != "total")])
             current = col[col["row_number"] == cur_e[0]]
-            if current.empty:
-                continue
+            if current.empty or not ctx.quantity(current.iloc[0]).text:
+                continue  # 本年支出合计 not printed in this column
             label = current.iloc[0]["column_label"]
             parts = quantities(ctx, items)
             if _any_printed(parts + [ctx.quantity(current.iloc[0])]):
@@ -204,6 +214,17 @@ def summary_balance(ctx: Context, rule: Rule):
                     yield from_outcome(rule, compare_sum(parts, total_q), f"{title} 支出总计「{label}」= 本年支出合计 + 年终结转等")
         if "income" in grand and "expense" in grand:
             yield from_outcome(rule, compare_sum([grand["income"]], grand["expense"]), f"{title} 收入总计 = 支出总计")
+
+
+_SUB_NUMBERED = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[)）])")
+
+
+def _top_level(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop sub-items (``1.一般公共预算`` under ``一、财政拨款``) when top-level items are numbered 一、二、."""
+    raw = frame["item"].fillna("").map(fold)
+    if raw.map(lambda t: bool(_NUMBERED.match(t)) and not _SUB_NUMBERED.match(t)).any():
+        return frame[~raw.map(lambda t: bool(_SUB_NUMBERED.match(t)))]
+    return frame
 
 
 def _split_numbered(frame: pd.DataFrame):
