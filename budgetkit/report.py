@@ -155,7 +155,8 @@ def load_claims(doc: ProcessedDocument) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-SEVERITY_LABELS = {"error": "不一致", "warning": "存疑", "rounding": "舍入差", "info": "一致", "not_applicable": "不适用"}
+SEVERITY_LABELS = {"error": "不一致", "warning": "存疑", "rounding": "舍入差", "info": "一致", "ok": "一致",
+                   "not_applicable": "不适用", "not_linked": "未关联"}
 
 
 def printed_vs_recomputed(doc: ProcessedDocument, table_id: str | None = None, family: str | None = "within_table") -> pd.DataFrame:
