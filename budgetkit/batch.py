@@ -60,6 +60,7 @@ LEDGER_COLUMNS = [
     "record", "end",
 ]
 LEDGER_NAME = "ledger.csv"
+LOCK_NAME = ".batch.lock"
 
 #: Up to this many documents to process, the default scheduler uses a plain process pool.
 SMALL_BATCH = 16
@@ -253,10 +254,9 @@ def run_batch(
         stream: Where the summary and the failures are printed (default: stdout).
 
     Returns:
-        Exit code: 0 when no document failed in this run, 1 otherwise, 2 when nothing was found.
+        Exit code: 0 when no document failed in this run, 1 otherwise, 2 when nothing was found
+        or another batch holds ``out/.batch.lock``.
     """
-    from tqdm import tqdm
-
     from budgetkit.cli import collect_documents
 
     stream = stream or sys.stdout
@@ -267,6 +267,42 @@ def run_batch(
     if not specs:
         print("budgetkit batch: no documents found in the given paths", file=stream)
         return 2
+    lock = _acquire_lock(out)
+    if lock is None:
+        print(f"budgetkit batch: another batch is writing to {out} ({out / LOCK_NAME}); wait for it or remove a stale lock", file=stream)
+        return 2
+    try:
+        return _run(specs, out, workers, scheduler, force, options, progress, stream)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _acquire_lock(out: Path) -> Path | None:
+    """Create ``out/.batch.lock`` (with our pid); ``None`` if a live process holds it. A stale lock is taken over."""
+    path = out / LOCK_NAME
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                pid = int(path.read_text().strip() or 0)
+                os.kill(pid, 0)
+                return None  # alive
+            except (ValueError, ProcessLookupError, FileNotFoundError):
+                path.unlink(missing_ok=True)  # stale: its process is gone
+                continue
+            except PermissionError:
+                return None
+        with os.fdopen(fd, "w") as handle:
+            handle.write(str(os.getpid()))
+        return path
+    return None
+
+
+def _run(specs: list[DocumentSpec], out: Path, workers: int, scheduler: str | None, force: bool,
+         options: dict[str, Any] | None, progress: bool, stream) -> int:
+    from tqdm import tqdm
+
     ledger = read_ledger(out)
     done = {} if force else done_keys(ledger, out)
     tasks: list[tuple] = []

@@ -202,7 +202,7 @@ def count_errors(processed_doc_dir: Path) -> int | None:
     """Errors among the reconciliation findings of a processed document; ``None`` if not checked.
 
     Reads ``findings.parquet`` / ``findings.csv`` (written by :mod:`budgetkit.checks`) and counts
-    rows whose ``severity`` (or ``level``/``status``) is ``error``.
+    rows whose outcome ``status`` is ``error`` (``severity``/``level`` when there is no status).
     """
     processed_doc_dir = Path(processed_doc_dir)
     for name in ("findings.parquet", "findings.csv"):
@@ -210,7 +210,7 @@ def count_errors(processed_doc_dir: Path) -> int | None:
         if not path.exists():
             continue
         frame = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path, dtype=str)
-        for column in ("severity", "level", "status"):
+        for column in ("status", "severity", "level"):
             if column in frame.columns:
                 return int((frame[column].astype(str).str.lower() == "error").sum())
         return None

@@ -118,3 +118,33 @@ def test_ledger_ignores_a_torn_line(tmp_path: Path):
 def test_no_documents_found(tmp_path: Path, capsys):
     (tmp_path / "empty").mkdir()
     assert run_batch([tmp_path / "empty"], out=tmp_path / "corpus", scheduler="serial", progress=False) == 2
+
+
+def test_batch_on_a_dask_scheduler_address(tmp_path: Path, capsys):
+    """``scheduler=ADDRESS`` runs on an existing Dask cluster (here an in-process one)."""
+    distributed = pytest.importorskip("dask.distributed")
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    shutil.copy(RAW / "qinshui-police-2025.txt", folder / "seed.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        code = run_batch([folder], out=tmp_path / "corpus", scheduler=cluster.scheduler_address, progress=False)
+    assert code == 1
+    assert list(load_documents(tmp_path / "corpus")["doc_id"]) == ["seed"]
+    assert list(load_failures(tmp_path / "corpus")["error_kind"]) == ["empty file"]
+
+
+def test_a_second_batch_on_the_same_corpus_is_refused(tmp_path: Path, capsys):
+    import os
+
+    out = tmp_path / "corpus"
+    out.mkdir()
+    (out / ".batch.lock").write_text(str(os.getpid()))  # a live process holds the lock
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    shutil.copy(RAW / "qinshui-police-2025.txt", folder / "seed.txt")
+    assert run_batch([folder], out=out, scheduler="serial", progress=False) == 2
+    assert "another batch" in capsys.readouterr().out
+    (out / ".batch.lock").write_text("999999999")  # stale: no such process
+    assert run_batch([folder], out=out, scheduler="serial", progress=False) == 0
+    assert not (out / ".batch.lock").exists()

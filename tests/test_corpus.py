@@ -153,3 +153,12 @@ def test_jiangsu_totals_in_corpus(corpus: Path):
     for year in (2017, 2018):
         rows = tidy[(tidy["fiscal_year"] == year) & (tidy["unit"] == "万元")]
         assert expected[year] in set(rows["amount"].dropna()), year
+
+
+def test_documents_count_check_errors(corpus: Path):
+    documents = load_documents(corpus).set_index("doc_id")
+    findings = corpus / "processed" / SEED_ID / "findings.parquet"
+    if not findings.exists():
+        pytest.skip("budgetkit.checks wrote no findings for the seed")
+    frame = pd.read_parquet(findings)
+    assert documents.loc[SEED_ID, "n_errors"] == int((frame["status"] == "error").sum())
