@@ -30,7 +30,8 @@ def normalise_code(text: str | None) -> str | None:
     if text is None:
         return None
     folded = unicodedata.normalize("NFKC", str(text)).strip()
-    folded = re.sub(r"[\s\-.·]", "", folded)
+    # Separators between 类/款/项; not "." — 770.50 is an amount, not code 77050.
+    folded = re.sub(r"[\s\-·]", "", folded)
     if _CODE_RE.match(folded):
         return folded
     return None

@@ -80,15 +80,50 @@ def map_columns(table: RawTable, spec: TableSpec | None = None) -> list[MappedCo
             col_id = table.columns[j] if j < len(table.columns) else f"col{j + 1}"
             col = _spec_column(spec, col_id)
             mapped.append(_mapped(j, col, col_id, paths[j], table))
-        return mapped
-    used: set[str] = set()
-    mapped = []
-    for j, path in enumerate(paths):
-        chosen = _choose(spec, path, used)
-        if chosen is not None:
-            used.add(chosen.id)
-        mapped.append(_mapped(j, chosen, None, path, table))
-    return mapped
+    else:
+        used: set[str] = set()
+        mapped = []
+        for j, path in enumerate(paths):
+            chosen = _choose(spec, path, used)
+            if chosen is not None:
+                used.add(chosen.id)
+            mapped.append(_mapped(j, chosen, None, path, table))
+    return _infer_headerless(mapped, table)
+
+
+def _infer_headerless(mapped: list[MappedColumn], table: RawTable) -> list[MappedColumn]:
+    """Name columns printed without a usable header from what their cells hold.
+
+    Some PDFs print a table (Jiangsu's 机关运行经费 by economic class) with no header row, or
+    with one the extractor loses. A column of 科目编码 becomes ``code``, the first text column
+    ``name`` when the table has none, and a single amount column ``total``.
+    """
+    roles = {m.role for m in mapped if not m.id.startswith("col")}
+    ids = {m.id for m in mapped}
+
+    def code_like(m: MappedColumn) -> bool:
+        values = [r[m.index] for r in table.body_rows if m.index < len(r) and not is_blank(r[m.index])]
+        return bool(values) and sum(normalise_code(v) is not None for v in values) * 2 >= len(values)
+
+    unmapped_amounts = [m for m in mapped if m.id.startswith("col") and m.role == "amount" and not code_like(m)]
+    out = []
+    for m in mapped:
+        if not m.id.startswith("col"):
+            out.append(m)
+            continue
+        if "code" not in roles and code_like(m):
+            new = MappedColumn(m.index, "code", "科目编码", "code", None, m.header_path)
+        elif m.role == "text" and "name" not in roles:
+            new = MappedColumn(m.index, "name", "科目名称", "name", None, m.header_path)
+        elif m.role == "amount" and "total" not in ids and len(unmapped_amounts) == 1:
+            new = MappedColumn(m.index, "total", "合计", "amount", None, m.header_path)
+        else:
+            out.append(m)
+            continue
+        roles.add(new.role)
+        ids.add(new.id)
+        out.append(new)
+    return out
 
 
 def _spec_column(spec: TableSpec, col_id: str) -> ColumnSpec | None:
