@@ -124,3 +124,21 @@ def test_help_for_every_command(capsys):
             main([command, "--help"])
         assert info.value.code == 0
         assert "usage: budgetkit " + command in capsys.readouterr().out
+
+
+def test_pdf_files_in_no_manifest_joined_into_one_document(workdir, capsys):
+    """Jiangsu 2019 comes as a narrative file and a tables file: --join makes them one document."""
+    raw = workdir / "raw"
+    for name in ("js-npc-office-2019-text.pdf", "js-npc-office-2019-tables.pdf"):
+        shutil.copy(RAW / name, raw / ("copy-" + name))
+    out = workdir / "processed"
+    code = main(["extract", str(raw / "copy-js-npc-office-2019-text.pdf"), str(raw / "copy-js-npc-office-2019-tables.pdf"),
+                 "--join", "--doc-id", "js2019", "--out", str(out), "--no-checks"])
+    assert code == 0, capsys.readouterr().out
+    summary = json.loads((out / "js2019" / "document.json").read_text(encoding="utf-8"))
+    assert [f["path"] for f in summary["files"]] == ["copy-js-npc-office-2019-text.pdf", "copy-js-npc-office-2019-tables.pdf"]
+    assert {"summary", "income", "expenditure", "three_public"} <= {t["table_id"] for t in summary["tables"]}
+    assert summary["narrative_lines"] > 0  # the narrative comes from the first file
+    tidy = pd.read_parquet(out / "js2019" / "tidy.parquet")
+    total = tidy[(tidy.table_id == "summary") & (tidy["item"].str.contains("收入总计"))]
+    assert Decimal("18330.37") in set(total.amount)
