@@ -854,7 +854,7 @@ def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: s
         raise ValueError(f"unknown PDF backend {backend!r}; choose one of {BACKENDS}")
     paths = [Path(p) for p in paths]
     catalog = load_catalog()
-    files = [SourceFile(path=str(p), sha256=_sha256(p), part=i + 1) for i, p in enumerate(paths)]
+    files = [SourceFile(path=p.name, sha256=_sha256(p), part=i + 1) for i, p in enumerate(paths)]
     doc = Document(doc_id=doc_id, metadata=dict(metadata), files=files)
     errors = []
     for path in paths:
