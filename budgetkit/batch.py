@@ -19,8 +19,9 @@ and are printed at the end; an earlier good output of the same document is kept.
 Schedulers (``scheduler=``):
 
 * ``None`` (default): a local Dask cluster of ``workers`` processes (one thread each), or — for
-  batches of at most :data:`SMALL_BATCH` documents, where the cluster's start-up costs more than
-  it saves (measured in ``benchmarks/bench_corpus.py``) — a plain process pool;
+  batches of at most :data:`SMALL_BATCH` documents, where a plain process pool was measured to be
+  faster (``benchmarks/bench_corpus.py``) — a process pool (forkserver, workers recycled after
+  :data:`MAX_TASKS_PER_WORKER` documents);
 * ``"local"``: always the local Dask cluster; ``"processes"``: always the process pool;
 * ``"serial"``: in this process, one after the other (debugging, tests);
 * any other string: the address of a running Dask scheduler (``tcp://host:8786``). Its workers
@@ -62,8 +63,13 @@ LEDGER_COLUMNS = [
 LEDGER_NAME = "ledger.csv"
 LOCK_NAME = ".batch.lock"
 
-#: Up to this many documents to process, the default scheduler uses a plain process pool.
-SMALL_BATCH = 16
+#: Up to this many documents to process, the default scheduler uses a plain process pool: on the
+#: 2-core test machine it beat the local Dask cluster at every size measured (N = 27: 1.05 vs
+#: 0.64 doc/s; N = 54: 1.20 vs 0.89 doc/s, 2 workers, benchmarks/bench_corpus.py).
+SMALL_BATCH = 100
+
+#: A pool worker is replaced after this many documents (bounds any slow leak; costs one JVM start).
+MAX_TASKS_PER_WORKER = 200
 
 
 # --------------------------------------------------------------------------- ledger
@@ -180,7 +186,9 @@ def _execute(tasks: list[tuple], workers: int, scheduler: str | None) -> Iterato
         import multiprocessing
 
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context, initializer=_warm_up) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)), mp_context=context, initializer=_warm_up, max_tasks_per_child=MAX_TASKS_PER_WORKER,
+        ) as pool:
             futures = {pool.submit(process_one, *task): task for task in tasks}
             for future in as_completed(futures):
                 yield _result_or_crash(future, futures[future])
@@ -325,16 +333,18 @@ def _run(specs: list[DocumentSpec], out: Path, workers: int, scheduler: str | No
         tasks.append((spec, str(out), sha256, options or {}))
     started = time.perf_counter()
     processed = 0
-    with tqdm(total=len(tasks), unit="doc", desc="batch", disable=not progress, file=sys.stderr) as bar:
-        for row in _execute(tasks, workers, scheduler):
-            append_ledger(out, row)
-            processed += 1
-            if row["status"] != "ok":
-                run_failures.append(row)
-            bar.set_postfix(failed=len(run_failures), refresh=False)
-            bar.update()
+    try:
+        with tqdm(total=len(tasks), unit="doc", desc="batch", disable=not progress, file=sys.stderr) as bar:
+            for row in _execute(tasks, workers, scheduler):
+                append_ledger(out, row)
+                processed += 1
+                if row["status"] != "ok":
+                    run_failures.append(row)
+                bar.set_postfix(failed=len(run_failures), refresh=False)
+                bar.update()
+    finally:  # interrupted (Ctrl-C) or not: the tables reflect every document finished so far
+        documents, failures = rebuild_tables(out)
     elapsed = time.perf_counter() - started
-    documents, failures = rebuild_tables(out)
     rate = f", {processed / elapsed:.2f} doc/s" if processed and elapsed > 0 else ""
     print(
         f"budgetkit batch: {processed} processed, {skipped} skipped (already done), {len(run_failures)} failed"

@@ -81,6 +81,9 @@ DOCUMENT_COLUMNS = [
 #: Columns of the failures table.
 FAILURE_COLUMNS = ["doc_id", "files", "sha256", "error_kind", "message", "finished_at"]
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 TIDY_DIR = "tidy"
 PROCESSED_DIR = "processed"
 
@@ -101,6 +104,7 @@ def atomic_write_bytes(path: Path, write: Any) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
