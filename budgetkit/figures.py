@@ -569,7 +569,10 @@ class _ProjectRow:
 def _unit_names(tidy: pd.DataFrame) -> set[str]:
     rows = _table(tidy, "admin_operation")
     names = set()
-    for record in rows.drop_duplicates("row_number").to_dict("records"):
+    records = rows.drop_duplicates("row_number").to_dict("records")
+    if any(isinstance(r.get("code"), str) and r.get("row_kind") != "total" for r in records):
+        return set()  # broken down by economic class (302 商品和服务支出 …), not by unit
+    for record in records:
         if record.get("row_kind") == "total" or not record.get("item"):
             continue
         names.add(fold(record["item"]))

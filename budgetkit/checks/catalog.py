@@ -13,17 +13,21 @@ from __future__ import annotations
 from budgetkit.checks.engine import Rule
 
 CODE_TABLES = ("income", "expenditure", "general_expenditure", "fund_income", "fund_expenditure")
+#: Tables whose rows may carry a code hierarchy: the function-code tables, and the 机关运行经费
+#: table where a province (Jiangsu) prints it by economic class (302 商品和服务支出, 30201 办公费 …)
+#: instead of by unit.
+HIERARCHY_TABLES = CODE_TABLES + ("admin_operation",)
 
 RULES: list[Rule] = [
     # ---------------------------------------------------------------- within a table
     Rule("within.code_hierarchy", "within_table",
          "科目层级：类 = Σ款，款 = Σ项（每个金额列）",
          "Code hierarchy: each 类 equals the sum of its 款, each 款 the sum of its 项 (every amount column)",
-         CODE_TABLES, "sum", needs="any"),
+         HIERARCHY_TABLES, "sum", needs="any"),
     Rule("within.total_row", "within_table",
          "合计行 = Σ 最高层级科目行（类）",
          "The 合计 row equals the sum of the top-level (类) rows",
-         CODE_TABLES, "sum", needs="any"),
+         HIERARCHY_TABLES, "sum", needs="any"),
     Rule("within.total_column", "within_table",
          "合计列 = Σ 分列（基本+项目；各资金来源；人员经费+公用经费；当年+结转）",
          "The total column equals the sum of its parts (basic + project; funding sources; personnel + public; current + carried over)",
@@ -42,8 +46,8 @@ RULES: list[Rule] = [
          "Project tables: each unit row equals the sum of its projects; the department row the sum of the units",
          ("project_current",), "sum"),
     Rule("within.admin_units", "within_table",
-         "机关运行经费表：部门合计 = Σ单位",
-         "Administrative operating costs: 部门合计 equals the sum of the units",
+         "机关运行经费表：部门合计 = Σ单位（按经济分类科目列示时不适用，见 within.code_hierarchy）",
+         "Administrative operating costs: 部门合计 equals the sum of the units (not applicable when the rows are economic codes; see within.code_hierarchy)",
          ("admin_operation",), "sum"),
     Rule("within.three_public", "within_table",
          "“三公”：公务用车购置及运行费 = 购置费 + 运行维护费；合计 = 因公出国（境）+ 公务接待 + 公务用车购置及运行费",

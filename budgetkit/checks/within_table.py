@@ -8,7 +8,7 @@ import pandas as pd
 
 from budgetkit.catalog import fold
 from budgetkit.checks.arithmetic import OK, ROUNDING, Quantity, compare_sum
-from budgetkit.checks.catalog import CODE_TABLES
+from budgetkit.checks.catalog import HIERARCHY_TABLES
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements, not_applicable
 
 #: Total column = parts, per table; several alternatives are tried in order (the first that
@@ -55,7 +55,7 @@ def _any_printed(qs: list[Quantity]) -> bool:
 
 @implements("within.code_hierarchy")
 def code_hierarchy(ctx: Context, rule: Rule):
-    for table_id in CODE_TABLES:
+    for table_id in HIERARCHY_TABLES:
         if not ctx.printed(table_id):
             continue
         cells = ctx.cells(table_id)
@@ -77,7 +77,7 @@ def code_hierarchy(ctx: Context, rule: Rule):
 
 @implements("within.total_row")
 def total_row(ctx: Context, rule: Rule):
-    for table_id in CODE_TABLES:
+    for table_id in HIERARCHY_TABLES:
         if not ctx.printed(table_id):
             continue
         cells = ctx.cells(table_id)
@@ -288,9 +288,17 @@ def economic_groups(ctx: Context, rule: Rule):
             yield from_outcome(rule, compare_sum(group_qs, total_q), f"{title} 合计「{label}」= Σ类（{len(group_qs)} 类）")
 
 
-def unit_names(ctx: Context) -> list[str]:
-    """Unit names printed in the 机关运行经费 table (not the total row)."""
+def admin_by_codes(ctx: Context) -> bool:
+    """Is the 机关运行经费 table broken down by economic class (rows with 科目编码), not by unit?"""
     if not ctx.printed("admin_operation"):
+        return False
+    cells = ctx.cells("admin_operation")
+    return bool(cells.loc[cells["row_kind"] != "total", "code"].notna().any())
+
+
+def unit_names(ctx: Context) -> list[str]:
+    """Unit names printed in the 机关运行经费 table (not the total row; none when its rows are codes)."""
+    if not ctx.printed("admin_operation") or admin_by_codes(ctx):
         return []
     cells = ctx.cells("admin_operation")
     return list(dict.fromkeys(cells.loc[cells["row_kind"] != "total", "key"].tolist()))
@@ -379,6 +387,10 @@ def project_units(ctx: Context, rule: Rule):
 
 @implements("within.admin_units")
 def admin_units(ctx: Context, rule: Rule):
+    if admin_by_codes(ctx):
+        yield not_applicable(rule, "机关运行经费表按经济分类科目列示（302 商品和服务支出 …），不按单位列示；"
+                                   "类 = Σ款 见 within.code_hierarchy", ["admin_operation"])
+        return
     cells = ctx.cells("admin_operation")
     title = ctx.title("admin_operation")
     for column_id in amount_columns(ctx, "admin_operation"):
