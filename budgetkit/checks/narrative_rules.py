@@ -155,6 +155,65 @@ def _class_lookup(ctx: Context, subject: str, section: str) -> tuple[Quantity | 
     return None, ""
 
 
+#: Subjects whose cell is a total of a summary table: their printed phrase must name the cell
+#: itself — an alias plus words that do not change what is counted (本年, 部门, 预算数 …).
+STRICT_SUBJECTS = {
+    "预算收入总计", "预算支出总计", "财政拨款收支总预算", "本年收入", "本年预算安排", "上年结转",
+    "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金",
+    "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款", "一般公共预算当年支出",
+    "基本支出", "项目支出", "涉及部门预算资金", "人员经费", "公用经费",
+}
+_NEUTRAL_PREFIX = ("本年度", "本年", "年度", "全年", "当年", "本部门", "部门", "本单位", "单位", "的", "安排的", "安排", "合计", "共计", "总计")
+_NEUTRAL_SUFFIX = ("预算数", "预算", "数", "总额", "合计", "总计", "共计", "资金", "金额", "为", "是")
+#: Qualifiers a phrase may carry when the linked cell is in a table about that money.
+_QUALIFIERS = ("一般公共预算", "财政拨款", "公共财政")
+
+
+def _strip_tokens(text: str, tokens: tuple[str, ...], from_start: bool) -> str:
+    changed = True
+    while text and changed:
+        changed = False
+        for token in sorted(tokens, key=len, reverse=True):
+            if from_start and text.startswith(token):
+                text, changed = text[len(token):], True
+            elif not from_start and text.endswith(token):
+                text, changed = text[: -len(token)], True
+    return text
+
+
+def inexact_subject(claim, label: str, qualifiers: tuple[str, ...] | None = None) -> str | None:
+    """Why the claim's printed phrase does not name the linked cell exactly (``None``: it does).
+
+    A phrase that is a fragment (``算拨款支出预算``), names another quantity that merely contains
+    an alias (``政府性基金拨款支出预算`` ⊃ ``支出预算``; ``安排的会议费预算支出`` ⊃ ``预算支出``) or
+    speaks of expenditure where the cell is income (or the reverse) is not linked. ``qualifiers``:
+    the fund words the phrase may carry (default: those the label names).
+    """
+    from budgetkit.narrative import SUBJECT_ALIASES
+
+    if claim.attached != "own" or not claim.phrase:
+        return None
+    phrase = re.sub(r"\s+", "", claim.phrase).replace('"', "“")
+    if re.search(r"收入", label) and not re.search(r"支出", label) and "支出" in phrase:
+        return f"「{claim.phrase}」说的是支出，{label} 是收入"
+    if re.search(r"支出", label) and not re.search(r"收入", label) and "收入" in phrase:
+        return f"「{claim.phrase}」说的是收入，{label} 是支出"
+    if claim.subject not in STRICT_SUBJECTS:
+        return None
+    aliases = sorted(SUBJECT_ALIASES.get(claim.subject, (claim.subject,)), key=len, reverse=True)
+    alias = next((a for a in aliases if a in phrase), None)
+    if alias is None:
+        return f"「{claim.phrase}」不是「{claim.subject}」"
+    prefix, _, suffix = phrase.partition(alias)
+    if qualifiers is None:
+        qualifiers = tuple(q for q in _QUALIFIERS if q in label)
+    prefix = _strip_tokens(prefix, _NEUTRAL_PREFIX + qualifiers, from_start=True)
+    suffix = _strip_tokens(suffix, _NEUTRAL_SUFFIX, from_start=False)
+    if prefix or suffix:
+        return f"主语「{claim.phrase}」不只是「{alias}」（多出「{prefix}…{suffix}」），未必是 {label}"
+    return None
+
+
 def link(ctx: Context, claim) -> tuple[Quantity | None, str]:
     """The table cell a narrative amount restates, with its label (``None`` if not linked)."""
     section = claim.section or ""
@@ -183,6 +242,10 @@ def narrative_amount(ctx: Context, rule: Rule):
             why = "项目绩效目标的金额，见 performance.narrative_counts" if "绩效" in (claim.section or "") else "没有对应的表格单元格"
             yield _not_linked(rule, claim, why)
             continue
+        inexact = inexact_subject(claim, label)
+        if inexact:
+            yield _not_linked(rule, claim, inexact)
+            continue
         if cell is None:
             yield _not_linked(rule, claim, f"{label} 未印或无法唯一定位")
             continue
@@ -197,6 +260,23 @@ def narrative_amount(ctx: Context, rule: Rule):
                                               "口径含上年结转，与表中本年收入「一般公共预算」不同"))
                 continue
         yield from_outcome(rule, outcome, what, extra_tables=["narrative"])
+
+
+def SUBJECT_ALIASES_OF(subject: str) -> set[str]:
+    """The printed names of a canonical subject (quotes folded)."""
+    from budgetkit.narrative import SUBJECT_ALIASES
+
+    return {a.replace('"', "“") for a in SUBJECT_ALIASES.get(subject, ())} | {subject}
+
+
+def _denominator_is(denominator: str | None, head) -> bool:
+    """May the sentence's first amount be the whole a share names (``占…的``)? Yes when no whole is named."""
+    if not denominator:
+        return True
+    from budgetkit.narrative import canonical_subject
+
+    den = re.sub(r"[的\s]", "", denominator)
+    return canonical_subject(den) == head.subject or bool(head.phrase and (den in head.phrase or head.phrase in den))
 
 
 def _head_amount(claims, claim):
@@ -223,8 +303,18 @@ def narrative_share(ctx: Context, rule: Rule):
             whole, whole_label = ctx.total_row("expenditure", "project"), "支出总表 项目支出合计"
         if whole is None:
             head = _head_amount(claims, claim)
-            if head is not None and not (head.value == claim.current_value and head.subject == claim.subject):
+            if head is not None and not (head.value == claim.current_value and head.subject == claim.subject) \
+                    and _denominator_is(claim.denominator, head):
                 whole, whole_label = claim_quantity(head), f"情况说明「{head.phrase or head.subject}」"
+        if whole is None and claim.denominator:
+            # 占“三公”经费的25.96%: the whole is named, and is a table cell
+            from budgetkit.narrative import canonical_subject
+
+            named = canonical_subject(claim.denominator)
+            entry = next((e for e in SUBJECT_LINKS if e.subject == named and not e.section), None)
+            if entry is not None and named in STRICT_SUBJECTS | {"“三公”经费", "机关运行经费"} \
+                    and re.sub(r"[的\s]", "", claim.denominator) in SUBJECT_ALIASES_OF(named):
+                whole, whole_label = entry.lookup(ctx), entry.label
         if whole is None:
             yield _not_linked(rule, claim, "找不到分母")
             continue
@@ -278,7 +368,7 @@ def narrative_sum(ctx: Context, rule: Rule):
     seen: set[tuple] = set()
     for total_subject, part_subjects in NARRATIVE_SUMS:
         for total in claims:
-            if total.subject != total_subject:
+            if total.subject != total_subject or inexact_subject(total, "", _QUALIFIERS):
                 continue
             for scope in ("sentence", "section"):
                 pool = [c for c in claims if (c.sentence == total.sentence and c.location == total.location) if scope == "sentence"] \
@@ -286,7 +376,7 @@ def narrative_sum(ctx: Context, rule: Rule):
                 pool = [c for c in pool if c.index > total.index] or pool
                 parts = []
                 for subject in part_subjects:
-                    match = next((c for c in pool if c.subject == subject and c is not total), None)
+                    match = next((c for c in pool if c.subject == subject and c is not total and not inexact_subject(c, "", _QUALIFIERS)), None)
                     if match is None:
                         break
                     parts.append(match)
@@ -295,8 +385,44 @@ def narrative_sum(ctx: Context, rule: Rule):
                     if key in seen:
                         break
                     seen.add(key)
-                    qs = [claim_quantity(p) for p in parts]
-                    outcome = compare_sum(qs, claim_quantity(total))
-                    yield from_outcome(rule, outcome, f"情况说明「{total.phrase or total.subject}」{total.text} = " + " + ".join(
-                        f"{p.phrase or p.subject}" for p in parts))
+                    yield _sum_finding(rule, total, parts, _listed_with(claims, total, parts, scope))
                     break
+
+
+def _listed_with(claims, total, parts, scope: str) -> list:
+    """Other amounts the narrative lists beside the parts (单位预留机动经费, 结转下年资金 …).
+
+    In the total's sentence (``sentence`` scope) or section: money amounts after the total that
+    are neither the total, a restatement of it, nor one of the parts.
+    """
+    taken = {p.index for p in parts}
+    out = []
+    for c in claims:
+        if c.index <= total.index or c.index in taken or c.subject == total.subject:
+            continue
+        if scope == "sentence" and not (c.sentence == total.sentence and c.location == total.location):
+            continue
+        if scope == "section" and c.section != total.section:
+            continue
+        if c.value == total.value and c.unit == total.unit:
+            continue
+        out.append(c)
+    return out
+
+
+def _sum_finding(rule: Rule, total, parts, listed) -> Finding:
+    """Total = Σ parts, taking every part the narrative lists: never an error when it lists more parts."""
+    head = f"情况说明「{total.phrase or total.subject}」{total.text} = "
+    outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(total))
+    if outcome.status in (OK, ROUNDING) or not listed:
+        return from_outcome(rule, outcome, head + " + ".join(f"{p.phrase or p.subject}" for p in parts))
+    every = parts + listed
+    outcome_all = compare_sum([claim_quantity(p) for p in every], claim_quantity(total))
+    if outcome_all.status in (OK, ROUNDING):
+        return from_outcome(rule, outcome_all, head + " + ".join(f"{p.phrase or p.subject}" for p in every))
+    others = "、".join(f"{c.phrase or c.subject} {c.text}" for c in listed[:4])
+    return Finding(rule.id, rule.family, NOT_LINKED,
+                   f"未关联（叙述还列有其他部分：{others}，无法确定总数的全部组成）：{head}" + " + ".join(
+                       f"{p.phrase or p.subject}" for p in parts) + " + …",
+                   actual=claim_quantity(total).text, unit=total.unit, tables="narrative",
+                   location=where_of([claim_quantity(total)]), evidence=total.sentence[:160])
