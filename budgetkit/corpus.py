@@ -19,9 +19,10 @@ Query from pandas::
     from budgetkit.corpus import load_corpus
     tidy = load_corpus("data/corpus", with_documents=True)
 
-Query from DuckDB (one line; ``doc_id`` comes from the partition folder)::
+Query from DuckDB (one line; ``doc_id`` comes from the partition folder; the largest amount on
+the income side of the 收支总表 is its 收入总计)::
 
-    duckdb.sql("SELECT doc_id, sum(amount_yuan) AS total_yuan FROM read_parquet('data/corpus/tidy/*/*.parquet', hive_partitioning=true) WHERE table_id='summary' AND column_id='income_amount' AND row_kind='total' GROUP BY doc_id")
+    duckdb.sql("SELECT doc_id, max(amount_yuan) AS income_total_yuan FROM read_parquet('data/corpus/tidy/*/*.parquet', hive_partitioning=true) WHERE table_id='summary' AND side='income' GROUP BY doc_id ORDER BY doc_id")
 
 Join the documents table for years, regions and levels:
 ``... JOIN 'data/corpus/documents.parquet' USING (doc_id)``.

@@ -75,7 +75,14 @@ def test_load_corpus_with_documents(corpus: Path):
 def test_duckdb_one_line_query(corpus: Path):
     duckdb = pytest.importorskip("duckdb")
     glob = str(corpus / "tidy" / "*" / "*.parquet")
-    # the one-line query of the module docstring
+    import budgetkit.corpus as module
+
+    line = next(l.strip() for l in module.__doc__.splitlines() if l.strip().startswith("duckdb.sql("))
+    query = line[len('duckdb.sql("'):-2].replace("data/corpus/tidy/*/*.parquet", glob)
+    totals = dict(duckdb.sql(query).fetchall())  # the one-line query of the module docstring
+    assert totals[SEED_ID] == Decimal("123470700")  # 收入总计 12,347.07 万元
+    if HAS_PDF:
+        assert totals["js-npc-office-2017"] == Decimal("136490700")  # 13649.07 万元 (reference CSV)
     result = duckdb.sql(
         f"SELECT doc_id, sum(amount_yuan) AS total_yuan FROM read_parquet('{glob}', hive_partitioning=true) "
         "WHERE table_id='project_current' AND column_id='total' AND item='沁水县公安局交通警察大队' GROUP BY doc_id"
