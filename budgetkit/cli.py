@@ -128,6 +128,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return run_batch(args.paths, out=args.out, workers=args.workers, scheduler=args.scheduler, force=args.force)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from budgetkit.corpus import export_fiscal_data_package
+
+    path = export_fiscal_data_package(args.corpus, args.out)
+    print(f"Fiscal Data Package → {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="budgetkit", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -166,6 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
     p.add_argument("--force", action="store_true", help="reprocess documents already done")
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("export", help="export a corpus as a Fiscal Data Package (datapackage.json + CSV)", description="Export a corpus built by `budgetkit batch` as an OpenSpending Fiscal Data Package: datapackage.json with measures and dimensions, beside CSV and Parquet.")
+    p.add_argument("corpus", type=Path, nargs="?", default=Path("data/corpus"), help="corpus folder (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=Path("data/corpus/fiscal-data-package"), help="output folder (default: %(default)s)")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

@@ -119,7 +119,7 @@ def test_changed_raw_file_is_refused(tmp_path, monkeypatch):
 
 
 def test_help_for_every_command(capsys):
-    for command in ("extract", "check", "report", "batch"):
+    for command in ("extract", "check", "report", "batch", "export"):
         with pytest.raises(SystemExit) as info:
             main([command, "--help"])
         assert info.value.code == 0
