@@ -266,6 +266,12 @@ def export_html(ipynb: Path, out_html: Path, *, keep_code: bool = False, title: 
 
 def _task(args: tuple) -> dict[str, Any]:
     name, doc_id, processed, out_html, keep_code, notebook_dir = args
+    # Kernels inherit this worker's stderr: send their start/stop chatter to a log file beside
+    # the build instead of the user's terminal (a notebook's own error is reported anyway).
+    log_dir = out_html.parent / ".build"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with open(log_dir / "kernels.log", "ab") as log:
+        os.dup2(log.fileno(), 2)
     return execute_notebook(name, doc_id, processed, out_html, keep_code=keep_code, notebook_dir=notebook_dir)
 
 
