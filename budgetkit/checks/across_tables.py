@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budgetkit.checks.arithmetic import ERROR, OK, ROUNDING, WARNING, Quantity, compare_same, compare_sum, exact
+from budgetkit.checks.arithmetic import ERROR, INFO, OK, ROUNDING, WARNING, Quantity, compare_same, compare_sum, exact
 from budgetkit.checks.engine import (
     Context,
     Finding,
@@ -33,10 +33,14 @@ SUMMARY_INCOME_LINES = [
 #: Basic-expenditure lines (economic classification) and the function codes that pay for them.
 BASIC_LINES_TO_CODES = [
     ("住房公积金", "^住房公积金$", ("2210201",)),
-    ("退休费（离退休费）", "^(?:退休费|离退休费|离休费)$", ("2080501", "2080502")),
+    # 2080501 (归口管理的)行政单位离退休, 2080502 事业单位离退休, 2080504 未归口管理的行政单位离退休
+    # (Jiangsu 2017–2019 books them there); 2080503 离退休人员管理机构 is an agency's running costs.
+    ("退休费（离退休费）", "^(?:退休费|离退休费|离休费)$", ("2080501", "2080502", "2080504")),
     ("机关事业单位基本养老保险缴费", "基本养老保险缴费$", ("2080505",)),
     ("职业年金缴费", "^职业年金缴费$", ("2080506",)),
 ]
+#: Lines whose function codes are a convention, not an identity: a difference is reported as info.
+AMBIGUOUS_LINES = {"退休费（离退休费）"}
 
 
 def _first(ctx: Context, table_id: str, column_id: str, **criteria) -> Quantity | None:
@@ -320,8 +324,19 @@ def basic_lines_vs_codes(ctx: Context, rule: Rule):
             outcome = compare_sum(line_qs, total_codes)
         else:
             outcome = compare_sum(line_qs + code_qs, exact(Decimal(0), line_qs[0].unit), signs=[1] * len(line_qs) + [-1] * len(code_qs))
-        yield from_outcome(rule, outcome, f"基本支出经济分类「{name}」（{len(line_qs)} 行）= 功能科目 {'+'.join(codes)}",
-                           note_fail="功能科目也可含其他经济科目的支出，请人工核对")
+        printed_codes = "+".join(c for c in codes if ctx.one("general_expenditure", column, code=c) is not None) or "/".join(codes)
+        what = f"基本支出经济分类「{name}」（{len(line_qs)} 行）= 功能科目 {printed_codes}"
+        if name in AMBIGUOUS_LINES and outcome.status == ERROR:
+            # Economic and function classifications are orthogonal: a 离退休 function code also pays
+            # 生活补助, 医疗费, retirees' running costs …, and a department may book (part of) its
+            # 离退休费 under 行政运行 etc. A difference is a coding choice, not an inconsistency.
+            more = ("功能科目多出的部分是离退休人员的其他经济科目支出（生活补助、医疗费、公用经费等）"
+                    if outcome.difference_yuan > 0 else
+                    "经济分类离退休费多出的部分记在其他功能科目（如 2010101 行政运行）下")
+            yield from_outcome(rule, outcome, what, fail_status=INFO,
+                               note_fail=f"经济科目与功能科目口径不同，不能据此判定不一致：{more}（仅供参考）")
+            continue
+        yield from_outcome(rule, outcome, what, note_fail="功能科目也可含其他经济科目的支出，请人工核对")
 
 
 @implements("across.admin_operation_vs_public")
