@@ -53,15 +53,82 @@ def _s_exp(key, column="expense_total", table="summary"):
     return lambda ctx: _first(ctx, table, column, side="expense", key=key) if ctx.printed(table) else None
 
 
-def _item(table_id, pattern, column="total", exclude=None):
+def _item(table_id, pattern, column="total", exclude=None, column_id=None):
+    """A row of ``table_id`` whose name matches ``pattern`` (``column``); else, for a table printed as
+    one row with one column per item (上海、江苏 “三公”经费表), the cell of column ``column_id``."""
     def lookup(ctx):
         if not ctx.printed(table_id):
             return None
         frame = ctx.find(table_id, column, contains=pattern)
         if exclude:
             frame = frame[~frame["key"].str.contains(exclude)]
-        return ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None
+        if len(frame) == 1:
+            return ctx.quantity(frame.iloc[0])
+        if frame.empty and column_id:
+            return _one_row_cell(ctx, table_id, column_id)
+        return None
     return lookup
+
+
+def _one_row_cell(ctx: Context, table_id: str, column_id: str):
+    frame = ctx.find(table_id, column_id)
+    return ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None
+
+
+_THREE_PUBLIC_PARTS = (
+    ("因公出国", "outbound", None),
+    ("公务接待", "reception", None),
+    ("购置及运行", "vehicle_total", None),
+)
+
+
+def three_public_whole(ctx: Context):
+    """The “三公”经费 total — 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费 — and its label.
+
+    Jiangsu prints one table for “三公”经费、会议费、培训费: its 合计 (2542.60) includes 会议费 and
+    培训费, its “三公”经费 小计 (column ``three_public_total``, 833.60) does not. The subtotal is taken
+    when printed (column, or a row named “三公”经费合计/小计); else the sum of the three parts; the
+    table's 合计 only when the table has no 会议费/培训费. ``(None, "")`` when none is printed.
+    """
+    if not ctx.printed("three_public"):
+        return None, ""
+    q = _one_row_cell(ctx, "three_public", "three_public_total")
+    if q is not None and q.text:
+        return q, "“三公”经费表 “三公”经费小计"
+    rows = ctx.find("three_public", "total", contains="三公.*(?:合计|小计)$|^小计$")
+    if len(rows) == 1:
+        return ctx.quantity(rows.iloc[0]), "“三公”经费表 “三公”经费小计"
+    parts = []
+    for pattern, column_id, exclude in _THREE_PUBLIC_PARTS:
+        part = _item("three_public", pattern, exclude=exclude, column_id=column_id)(ctx)
+        if part is None:
+            break
+        parts.append(part)
+    if len(parts) == len(_THREE_PUBLIC_PARTS) and any(p.text for p in parts):
+        total = sum((p.value for p in parts), Decimal(0))
+        unit = next(p.unit for p in parts if p.text)
+        text = format(total, "f")
+        where = "; ".join(dict.fromkeys(p.where for p in parts))
+        return Quantity(total, unit, text, "“三公”经费表 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费", where, "three_public"), \
+            "“三公”经费表 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费"
+    return None, ""
+
+
+def three_public_other_base(ctx: Context, whole):
+    """The table's 合计 when it counts more than the “三公”经费 (会议费、培训费), else ``None``."""
+    if whole is None or not ctx.printed("three_public"):
+        return None, ""
+    total = ctx.total_row("three_public", "total") or _one_row_cell(ctx, "three_public", "total")
+    if total is None or not total.text or total.yuan == whole.yuan:
+        return None, ""
+    extra = [name for name, cid in (("会议费", "meeting"), ("培训费", "training"))
+             if _one_row_cell(ctx, "three_public", cid) is not None or not ctx.find("three_public", "total", contains=name).empty]
+    label = "“三公”经费" + "".join(f"、{n}" for n in extra) + " 合计" if extra else "“三公”经费表 合计"
+    return total, label
+
+
+def _three_public_lookup(ctx: Context):
+    return three_public_whole(ctx)[0]
 
 
 _GENERAL = "一般公共预算|绩效"
@@ -90,12 +157,14 @@ SUBJECT_LINKS: list[Link] = [
     Link("涉及部门预算资金", None, _total("general_expenditure", "total"), "一般公共预算支出表 合计"),
     Link("人员经费", None, _total("general_basic_economic", "personnel"), "基本支出经济分类表 合计「人员经费」"),
     Link("公用经费", None, _total("general_basic_economic", "public"), "基本支出经济分类表 合计「公用经费」"),
-    Link("“三公”经费", None, _total("three_public", "total"), "“三公”经费表 合计"),
-    Link("因公出国（境）费", None, _item("three_public", "因公出国"), "“三公”经费表 因公出国（境）费"),
-    Link("公务接待费", None, _item("three_public", "公务接待"), "“三公”经费表 公务接待费"),
-    Link("公务用车购置及运行费", None, _item("three_public", "购置及运行"), "“三公”经费表 公务用车购置及运行费"),
-    Link("公务用车购置费", None, _item("three_public", "公务用车购置费$|^购置费$", exclude="及运行"), "“三公”经费表 公务用车购置费"),
-    Link("公务用车运行维护费", None, _item("three_public", "运行(?:维护)?费$", exclude="购置及运行"), "“三公”经费表 公务用车运行维护费"),
+    Link("“三公”经费", None, _three_public_lookup, "“三公”经费表 “三公”经费合计（不含会议费、培训费）"),
+    Link("因公出国（境）费", None, _item("three_public", "因公出国", column_id="outbound"), "“三公”经费表 因公出国（境）费"),
+    Link("公务接待费", None, _item("three_public", "公务接待", column_id="reception"), "“三公”经费表 公务接待费"),
+    Link("公务用车购置及运行费", None, _item("three_public", "购置及运行", column_id="vehicle_total"), "“三公”经费表 公务用车购置及运行费"),
+    Link("公务用车购置费", None, _item("three_public", "公务用车购置费$|^购置费$", exclude="及运行", column_id="vehicle_purchase"),
+         "“三公”经费表 公务用车购置费"),
+    Link("公务用车运行维护费", None, _item("three_public", "运行(?:维护)?费$", exclude="购置及运行", column_id="vehicle_operation"),
+         "“三公”经费表 公务用车运行维护费"),
     Link("机关运行经费", None, _total("admin_operation", "total"), "机关运行经费表 部门合计"),
 ]
 
@@ -306,6 +375,7 @@ def narrative_share(ctx: Context, rule: Rule):
             if head is not None and not (head.value == claim.current_value and head.subject == claim.subject) \
                     and _denominator_is(claim.denominator, head):
                 whole, whole_label = claim_quantity(head), f"情况说明「{head.phrase or head.subject}」"
+        named_three_public = False
         if whole is None and claim.denominator:
             # 占“三公”经费的25.96%: the whole is named, and is a table cell
             from budgetkit.narrative import canonical_subject
@@ -314,7 +384,11 @@ def narrative_share(ctx: Context, rule: Rule):
             entry = next((e for e in SUBJECT_LINKS if e.subject == named and not e.section), None)
             if entry is not None and named in STRICT_SUBJECTS | {"“三公”经费", "机关运行经费"} \
                     and re.sub(r"[的\s]", "", claim.denominator) in SUBJECT_ALIASES_OF(named):
-                whole, whole_label = entry.lookup(ctx), entry.label
+                if named == "“三公”经费":
+                    whole, whole_label = three_public_whole(ctx)
+                    named_three_public = whole is not None
+                else:
+                    whole, whole_label = entry.lookup(ctx), entry.label
         if whole is None:
             yield _not_linked(rule, claim, "找不到分母")
             continue
@@ -323,8 +397,18 @@ def narrative_share(ctx: Context, rule: Rule):
         if outcome is None:
             yield _not_linked(rule, claim, "分母为 0")
             continue
+        note = ""
+        if named_three_public and outcome.status == ERROR:
+            other, other_label = three_public_other_base(ctx, whole)
+            if other is not None:
+                from budgetkit.checks.arithmetic import round_half_up
+
+                on_other = part.yuan / other.yuan * 100 if other.yuan else None
+                if on_other is not None and round_half_up(on_other, outcome.decimals) == stated:
+                    note = (f"所印占比等于 {part.text} / {other.text}（{other_label}），分母用错："
+                            f"“三公”经费为 {whole.text}，占比应为 {round_half_up(outcome.recomputed_pct, outcome.decimals)}%")
         yield from_ratio(rule, outcome, f"情况说明「{claim.subject}」占 {claim.text} = {part.text} / {whole.text}（{whole_label}）",
-                         [part, whole])
+                         [part, whole], note=note)
 
 
 @implements("narrative.change_rate")
