@@ -161,6 +161,9 @@ class Context:
         self.tidy = tidy
         self.doc_id = document.doc_id
         self._cache: dict = {}
+        self._tables: dict[str, _TableIndex] = {}
+        self._finds: dict[tuple, tuple[list[int], pd.DataFrame | None]] = {}
+        self._by_label: dict | None = {} if tidy.index.is_unique else None
 
     # tables ---------------------------------------------------------------
     def table(self, table_id: str) -> RawTable | None:
@@ -176,8 +179,12 @@ class Context:
 
     def printed(self, table_id: str) -> bool:
         """True when the table is present and prints at least one number."""
-        frame = self.cells(table_id)
-        return self.table(table_id) is not None and not frame.empty and frame["printed"].any()
+        if self.table(table_id) is None:
+            return False
+        index = self._index(table_id)
+        if index.printed is None:
+            index.printed = bool(not index.frame.empty and index.frame["printed"].any())
+        return index.printed
 
     def present(self, table_id: str) -> bool:
         return self.table(table_id) is not None
@@ -192,9 +199,44 @@ class Context:
             self._cache[key] = frame
         return self._cache[key]
 
+    def _index(self, table_id: str) -> "_TableIndex":
+        """The table's cells indexed once: plain rows, positions by column, regex masks (per document)."""
+        index = self._tables.get(table_id)
+        if index is None:
+            index = self._tables[table_id] = _TableIndex(self.cells(table_id))
+            if self._by_label is not None:
+                self._by_label.update(zip(index.frame.index, index.rows))
+        return index
+
+    def rows(self, table_id: str, column_id: str | None = None) -> list["Row"]:
+        """The table's tidy rows as plain :class:`Row` dicts, in printed order (one column's, if given)."""
+        index = self._index(table_id)
+        if column_id is None:
+            return index.rows
+        return [index.rows[p] for p in index.by_column.get(column_id, ())]
+
+    def rows_of(self, frame: pd.DataFrame) -> list:
+        """The rows of a frame taken from :meth:`cells`/:meth:`find`, as :class:`Row` dicts (in frame order).
+
+        Falls back to the frame's own rows (``iterrows``) when its rows are not the tidy frame's.
+        """
+        by_label = self._by_label
+        if by_label is not None:
+            rows = [by_label.get(label) for label in frame.index]
+            if all(r is not None for r in rows):
+                return rows
+        return [r for _, r in frame.iterrows()]
+
     # quantities -------------------------------------------------------------
     def quantity(self, row) -> Quantity:
         """A tidy row as a :class:`Quantity` (blank → exact 0)."""
+        if type(row) is Row:
+            if row.quantity is None:
+                row.quantity = self._quantity(row)
+            return row.quantity
+        return self._quantity(row)
+
+    def _quantity(self, row) -> Quantity:
         text = "" if row["value_text"] is None or (isinstance(row["value_text"], float)) else str(row["value_text"]).strip()
         value = try_parse_amount(text)
         if value is None:
@@ -222,33 +264,89 @@ class Context:
 
     def find(self, table_id: str, column_id: str, *, key: str | None = None, code: str | None = None,
              side: str | None = None, contains: str | None = None, kind: str | None = None) -> pd.DataFrame:
-        frame = self.cells(table_id)
-        frame = frame[frame["column_id"] == column_id]
-        if key is not None:
-            frame = frame[frame["key"] == fold(key)]
-        if contains is not None:
-            frame = frame[frame["key"].str.contains(contains, regex=True)]
-        if code is not None:
-            frame = frame[frame["code"] == code]
-        if side is not None:
-            frame = frame[frame["side"] == side]
-        if kind is not None:
-            frame = frame[frame["row_kind"] == kind]
+        """The cells of one column matching every criterion given (``contains``: a regex on the key).
+
+        The returned frame is shared between callers (memoised per document): do not modify it.
+        """
+        positions, frame = self._find(table_id, column_id, key, code, side, contains, kind)
+        if frame is None:
+            frame = self._index(table_id).frame.iloc[positions]
+            self._finds[(table_id, column_id, key, code, side, contains, kind)] = (positions, frame)
         return frame
+
+    def find_rows(self, table_id: str, column_id: str, *, key: str | None = None, code: str | None = None,
+                  side: str | None = None, contains: str | None = None, kind: str | None = None) -> list["Row"]:
+        """Like :meth:`find`, as a list of :class:`Row` dicts."""
+        positions, _ = self._find(table_id, column_id, key, code, side, contains, kind)
+        rows = self._index(table_id).rows
+        return [rows[p] for p in positions]
+
+    def _find(self, table_id, column_id, key, code, side, contains, kind) -> tuple[list[int], pd.DataFrame | None]:
+        memo = (table_id, column_id, key, code, side, contains, kind)
+        found = self._finds.get(memo)
+        if found is not None:
+            return found
+        index = self._index(table_id)
+        rows = index.rows
+        positions = index.by_column.get(column_id, [])
+        if key is not None:
+            folded = fold(key)
+            positions = [p for p in positions if rows[p]["key"] == folded]
+        if contains is not None:
+            mask = index.contains(contains)
+            positions = [p for p in positions if mask[p]]
+        if code is not None:
+            positions = [p for p in positions if rows[p]["code"] == code]
+        if side is not None:
+            positions = [p for p in positions if rows[p]["side"] == side]
+        if kind is not None:
+            positions = [p for p in positions if rows[p]["row_kind"] == kind]
+        found = self._finds[memo] = (positions, None)
+        return found
 
     def one(self, table_id: str, column_id: str, **criteria) -> Quantity | None:
         """The single cell matching, as a quantity, or ``None`` (none, or ambiguous)."""
-        frame = self.find(table_id, column_id, **criteria)
-        if len(frame) != 1:
+        rows = self.find_rows(table_id, column_id, **criteria)
+        if len(rows) != 1:
             return None
-        return self.quantity(frame.iloc[0])
+        return self.quantity(rows[0])
 
     def total_row(self, table_id: str, column_id: str, side: str | None = None) -> Quantity | None:
         """The 合计/总计 row of a one-sided table (first total row)."""
-        frame = self.find(table_id, column_id, side=side, kind="total")
-        if frame.empty:
+        rows = self.find_rows(table_id, column_id, side=side, kind="total")
+        if not rows:
             return None
-        return self.quantity(frame.iloc[0])
+        return self.quantity(rows[0])
+
+
+class Row(dict):
+    """One tidy cell row of a table as a plain dict (what rules read), with its quantity once computed."""
+
+    __slots__ = ("quantity",)
+
+    def __init__(self, values: dict):
+        super().__init__(values)
+        self.quantity: Quantity | None = None
+
+
+class _TableIndex:
+    """One table's cells, indexed once per document: rows as dicts, positions by column, regex masks."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.rows = [Row(r) for r in frame.to_dict("records")]
+        self.by_column: dict[str, list[int]] = {}
+        for position, row in enumerate(self.rows):
+            self.by_column.setdefault(row["column_id"], []).append(position)
+        self.printed: bool | None = None
+        self._masks: dict[str, list[bool]] = {}
+
+    def contains(self, pattern: str) -> list[bool]:
+        """``key`` matches ``pattern`` (the same ``str.contains`` the frame would run), per position."""
+        mask = self._masks.get(pattern)
+        if mask is None:
+            mask = self._masks[pattern] = [bool(v) for v in self.frame["key"].str.contains(pattern, regex=True)]
+        return mask
 
 
 # --------------------------------------------------------------------------- findings helpers
