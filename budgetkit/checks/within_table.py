@@ -39,14 +39,34 @@ ECONOMIC_GROUPS = {
 
 
 def amount_columns(ctx: Context, table_id: str, side: str | None = None) -> list[str]:
-    frame = ctx.cells(table_id)
+    rows = ctx.rows(table_id)
     if side is not None:
-        frame = frame[frame["side"] == side]
-    return list(dict.fromkeys(frame["column_id"]))
+        rows = [r for r in rows if r["side"] == side]
+    return list(dict.fromkeys(r["column_id"] for r in rows))
 
 
-def quantities(ctx: Context, frame: pd.DataFrame) -> list[Quantity]:
-    return [ctx.quantity(r) for _, r in frame.iterrows()]
+def quantities(ctx: Context, rows) -> list[Quantity]:
+    """The quantities of rows (a list of rows, or a frame taken from the context's cells)."""
+    if isinstance(rows, pd.DataFrame):
+        rows = ctx.rows_of(rows)
+    return [ctx.quantity(r) for r in rows]
+
+
+def _notna(value) -> bool:
+    return not pd.isna(value)
+
+
+def _drop_duplicates(rows: list, column: str) -> list:
+    """The first row of each value of ``column`` (as ``DataFrame.drop_duplicates(column)``)."""
+    seen, out = set(), []
+    for r in rows:
+        value = r[column]
+        marker = None if pd.isna(value) else value
+        if marker in seen:
+            continue
+        seen.add(marker)
+        out.append(r)
+    return out
 
 
 def _any_printed(qs: list[Quantity]) -> bool:
@@ -58,13 +78,14 @@ def code_hierarchy(ctx: Context, rule: Rule):
     for table_id in HIERARCHY_TABLES:
         if not ctx.printed(table_id):
             continue
-        cells = ctx.cells(table_id)
-        coded = cells[cells["code"].notna()]
         for column_id in amount_columns(ctx, table_id):
-            col = coded[coded["column_id"] == column_id].drop_duplicates("code")
-            for _, parent in col[col["code_level"].isin(["类", "款"])].iterrows():
-                children = col[col["parent_code"] == parent["code"]]
-                if children.empty:
+            col = _drop_duplicates([r for r in ctx.rows(table_id, column_id) if _notna(r["code"])], "code")
+            children_of: dict = {}
+            for r in col:
+                children_of.setdefault(r["parent_code"], []).append(r)
+            for parent in [r for r in col if r["code_level"] in ("类", "款")]:
+                children = children_of.get(parent["code"], [])
+                if not children:
                     continue
                 parts = quantities(ctx, children)
                 total = ctx.quantity(parent)
@@ -80,21 +101,20 @@ def total_row(ctx: Context, rule: Rule):
     for table_id in HIERARCHY_TABLES:
         if not ctx.printed(table_id):
             continue
-        cells = ctx.cells(table_id)
-        coded = cells[cells["code"].notna()]
-        if coded.empty:
+        coded = [r for r in ctx.rows(table_id) if _notna(r["code"])]
+        if not coded:
             continue
-        top = coded["code"].str.len().min()
+        top = min(len(r["code"]) for r in coded)
         for column_id in amount_columns(ctx, table_id):
-            totals = cells[(cells["row_kind"] == "total") & (cells["column_id"] == column_id)]
-            if totals.empty:
+            totals = [r for r in ctx.rows(table_id, column_id) if r["row_kind"] == "total"]
+            if not totals:
                 continue
-            rows = coded[(coded["column_id"] == column_id) & (coded["code"].str.len() == top)].drop_duplicates("code")
+            rows = _drop_duplicates([r for r in coded if r["column_id"] == column_id and len(r["code"]) == top], "code")
             parts = quantities(ctx, rows)
-            total = ctx.quantity(totals.iloc[0])
+            total = ctx.quantity(totals[0])
             if not _any_printed(parts + [total]):
                 continue
-            what = f"{ctx.title(table_id)} {totals.iloc[0]['item']}「{totals.iloc[0]['column_label']}」= Σ类（{len(parts)} 行）"
+            what = f"{ctx.title(table_id)} {totals[0]['item']}「{totals[0]['column_label']}」= Σ类（{len(parts)} 行）"
             yield from_outcome(rule, compare_sum(parts, total), what)
 
 
@@ -103,13 +123,13 @@ def total_column(ctx: Context, rule: Rule):
     for table_id, alternatives in TOTAL_COLUMNS.items():
         if not ctx.printed(table_id):
             continue
-        cells = ctx.cells(table_id)
-        present = set(cells["column_id"])
+        cells = ctx.rows(table_id)
+        present = {r["column_id"] for r in cells}
         unmapped = sorted(c for c in present if re.fullmatch(r"col\d+", str(c)))
         if unmapped:  # a column the catalog does not know (单位预留机动经费 …) may be a part too
             alternatives = alternatives + [(t, parts + unmapped) for t, parts in alternatives]
-        for (row_number, side), row in cells.groupby(["row_number", "side"], dropna=False, sort=True):
-            by_col = {r["column_id"]: r for _, r in row.iterrows()}
+        for (row_number, side), row in _by_row_and_side(cells):
+            by_col = {r["column_id"]: r for r in row}
             outcomes = []
             total_ids = list(dict.fromkeys(t for t, _ in alternatives))
             every = [(t, [c for c in by_col if c != t]) for t in total_ids]  # columns the catalog does not list (单位预留机动经费 …)
@@ -136,6 +156,15 @@ def total_column(ctx: Context, rule: Rule):
             key = first["code"] if isinstance(first["code"], str) else (first["item"] or f"row {row_number}")
             what = f"{ctx.title(table_id)} {key}：「{first['column_label']}」= {labels}"
             yield from_outcome(rule, outcome, what)
+
+
+def _by_row_and_side(rows: list) -> list[tuple[tuple, list]]:
+    """Rows grouped by (row_number, side), sorted (a missing side last), as ``groupby(sort=True, dropna=False)``."""
+    groups: dict[tuple, list] = {}
+    for r in rows:
+        side = r["side"]
+        groups.setdefault((r["row_number"], None if pd.isna(side) else side), []).append(r)
+    return sorted(groups.items(), key=lambda item: (item[0][0], item[0][1] is None, item[0][1] or ""))
 
 
 _CURRENT_INCOME = {"本年收入合计", "本年收入小计", "当年收入小计", "收入合计"}
