@@ -215,6 +215,11 @@ class Context:
             return index.rows
         return [index.rows[p] for p in index.by_column.get(column_id, ())]
 
+    def matches(self, table_id: str, rows: list["Row"], pattern: str) -> list[bool]:
+        """Whether each row's ``key`` contains ``pattern`` (a regex, as ``frame["key"].str.contains``)."""
+        mask = self._index(table_id).contains(pattern)
+        return [mask[r.position] for r in rows]
+
     def rows_of(self, frame: pd.DataFrame) -> list:
         """The rows of a frame taken from :meth:`cells`/:meth:`find`, as :class:`Row` dicts (in frame order).
 
@@ -322,11 +327,12 @@ class Context:
 class Row(dict):
     """One tidy cell row of a table as a plain dict (what rules read), with its quantity once computed."""
 
-    __slots__ = ("quantity",)
+    __slots__ = ("quantity", "position")
 
-    def __init__(self, values: dict):
+    def __init__(self, values: dict, position: int):
         super().__init__(values)
         self.quantity: Quantity | None = None
+        self.position = position  # in its table's cells
 
 
 class _TableIndex:
@@ -334,7 +340,7 @@ class _TableIndex:
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
-        self.rows = [Row(r) for r in frame.to_dict("records")]
+        self.rows = [Row(r, position) for position, r in enumerate(frame.to_dict("records"))]
         self.by_column: dict[str, list[int]] = {}
         for position, row in enumerate(self.rows):
             self.by_column.setdefault(row["column_id"], []).append(position)

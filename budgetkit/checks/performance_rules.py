@@ -57,7 +57,7 @@ def match_projects(ctx: Context) -> list[Match]:
     """Pair project lines with target tables: best name score first, equal amounts preferred."""
     if "matches" in ctx._cache:
         return ctx._cache["matches"]
-    lines = [r for _, r in project_lines(ctx).iterrows()]
+    lines = project_lines(ctx)
     projects = list(targets_of(ctx).projects)
     pairs = []
     for i, row in enumerate(lines):
@@ -184,12 +184,13 @@ def _subsets(lines: list[tuple[str, Quantity]], size: int, target_yuan: Decimal,
     found = []
     if size <= 0 or size > len(lines) or len(lines) > 40:
         return found
-    total = sum((q.yuan for _, q in lines), Decimal(0))
+    yuan = [q.yuan for _, q in lines]
+    total = sum(yuan, Decimal(0))
     complement = size > len(lines) // 2
     k = len(lines) - size if complement else size
     goal = total - target_yuan if complement else target_yuan
     for combo in combinations(range(len(lines)), k):
-        if sum((lines[i][1].yuan for i in combo), Decimal(0)) == goal:
+        if sum((yuan[i] for i in combo), Decimal(0)) == goal:
             chosen = [i for i in range(len(lines)) if i not in combo] if complement else list(combo)
             found.append([lines[i] for i in chosen])
             if len(found) >= limit:
@@ -206,7 +207,7 @@ def narrative_counts(ctx: Context, rule: Rule):
     if not claims or not projects:
         yield not_applicable(rule, "情况说明未述及项目绩效目标，或没有项目绩效目标表")
         return
-    lines = [(str(r["item"]), ctx.quantity(r)) for _, r in project_lines(ctx).iterrows()] if ctx.printed("project_current") else []
+    lines = [(str(r["item"]), ctx.quantity(r)) for r in project_lines(ctx)] if ctx.printed("project_current") else []
     target_sum = sum((p.annual_total_yuan or Decimal(0) for p in projects), Decimal(0))
     unmatched = [m.line_row for m in match_projects(ctx) if m.project is None] if lines else []
     seen = set()

@@ -174,13 +174,19 @@ _GRAND_EXPENSE = {"支出总计"}
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
 
 
-def _side_rows(ctx: Context, table_id: str, side: str) -> pd.DataFrame:
-    cells = ctx.cells(table_id)
-    return cells[cells["side"] == side]
+def _side_rows(ctx: Context, table_id: str, side: str) -> list:
+    return [r for r in ctx.rows(table_id) if r["side"] == side]
 
 
-def _row_numbers(frame: pd.DataFrame, keys: set[str]) -> list[int]:
-    return sorted(set(frame.loc[frame["key"].isin(keys) | frame["item"].isin(keys), "row_number"]))
+def _row_numbers(rows: list, keys: set[str]) -> list[int]:
+    return sorted({r["row_number"] for r in rows if r["key"] in keys or r["item"] in keys})
+
+
+def _first_row(rows: list):
+    """``rows[0]``, failing as ``frame.iloc[0]`` does on an empty frame."""
+    if not rows:
+        raise IndexError("single positional indexer is out-of-bounds")
+    return rows[0]
 
 
 @implements("within.summary_balance")
@@ -196,18 +202,18 @@ def summary_balance(ctx: Context, rule: Rule):
         inc_col = "income_amount"
         cur = _row_numbers(income, _CURRENT_INCOME)
         tot = _row_numbers(income, _GRAND_INCOME)
-        col = income[income["column_id"] == inc_col]
+        col = [r for r in income if r["column_id"] == inc_col]
         if cur:
-            items = _top_level(col[(col["row_number"] < cur[0]) & (col["row_kind"] != "total")])
-            current = col[col["row_number"] == cur[0]]
-            yield from_outcome(rule, compare_sum(quantities(ctx, items), ctx.quantity(current.iloc[0])),
+            items = _top_level([r for r in col if r["row_number"] < cur[0] and r["row_kind"] != "total"])
+            current = [r for r in col if r["row_number"] == cur[0]]
+            yield from_outcome(rule, compare_sum(quantities(ctx, items), ctx.quantity(_first_row(current))),
                                f"{title} 本年收入合计 = Σ收入各项（{len(items)} 行）")
             if tot:
-                between = col[(col["row_number"] > cur[0]) & (col["row_number"] < tot[0])]
+                between = [r for r in col if cur[0] < r["row_number"] < tot[0]]
                 tops, subs = _split_numbered(between)
-                total_row = col[col["row_number"] == tot[0]].iloc[0]
+                total_row = _first_row([r for r in col if r["row_number"] == tot[0]])
                 grand["income"] = ctx.quantity(total_row)
-                parts = [ctx.quantity(current.iloc[0])] + [ctx.quantity(r) for r in tops]
+                parts = [ctx.quantity(current[0])] + [ctx.quantity(r) for r in tops]
                 names = "、".join(str(r["item"]) for r in tops) or "（无）"
                 yield from_outcome(rule, compare_sum(parts, grand["income"]), f"{title} 收入总计 = 本年收入合计 + {names}")
                 for top, members in subs:
@@ -218,27 +224,27 @@ def summary_balance(ctx: Context, rule: Rule):
         cur_e = _row_numbers(expense, _CURRENT_EXPENSE)
         tot_e = _row_numbers(expense, _GRAND_EXPENSE)
         for column_id in amount_columns(ctx, table_id, "expense"):
-            col = expense[expense["column_id"] == column_id]
+            col = [r for r in expense if r["column_id"] == column_id]
             if not cur_e:
                 break
-            items = _top_level(col[(col["row_number"] < cur_e[0]) & (col["row_kind"] != "total")])
-            current = col[col["row_number"] == cur_e[0]]
-            if current.empty or not ctx.quantity(current.iloc[0]).text:
+            items = _top_level([r for r in col if r["row_number"] < cur_e[0] and r["row_kind"] != "total"])
+            current = [r for r in col if r["row_number"] == cur_e[0]]
+            if not current or not ctx.quantity(current[0]).text:
                 continue  # 本年支出合计 not printed in this column
-            label = current.iloc[0]["column_label"]
+            label = current[0]["column_label"]
             parts = quantities(ctx, items)
-            if _any_printed(parts + [ctx.quantity(current.iloc[0])]):
-                yield from_outcome(rule, compare_sum(parts, ctx.quantity(current.iloc[0])),
+            if _any_printed(parts + [ctx.quantity(current[0])]):
+                yield from_outcome(rule, compare_sum(parts, ctx.quantity(current[0])),
                                    f"{title} 本年支出合计「{label}」= Σ支出功能类（{len(items)} 行）")
             if tot_e:
-                between = col[(col["row_number"] > cur_e[0]) & (col["row_number"] < tot_e[0])]
-                total_row = col[col["row_number"] == tot_e[0]]
-                if total_row.empty:
+                between = [r for r in col if cur_e[0] < r["row_number"] < tot_e[0]]
+                total_row = [r for r in col if r["row_number"] == tot_e[0]]
+                if not total_row:
                     continue
-                total_q = ctx.quantity(total_row.iloc[0])
+                total_q = ctx.quantity(total_row[0])
                 if column_id == "expense_total":
                     grand["expense"] = total_q
-                parts = [ctx.quantity(current.iloc[0])] + quantities(ctx, between)
+                parts = [ctx.quantity(current[0])] + quantities(ctx, between)
                 if _any_printed(parts + [total_q]):
                     yield from_outcome(rule, compare_sum(parts, total_q), f"{title} 支出总计「{label}」= 本年支出合计 + 年终结转等")
         if "income" in grand and "expense" in grand:
@@ -248,18 +254,18 @@ def summary_balance(ctx: Context, rule: Rule):
 _SUB_NUMBERED = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[)）])")
 
 
-def _top_level(frame: pd.DataFrame) -> pd.DataFrame:
+def _top_level(rows: list) -> list:
     """Drop sub-items (``1.一般公共预算`` under ``一、财政拨款``) when top-level items are numbered 一、二、."""
-    raw = frame["item"].fillna("").map(fold)
-    if raw.map(lambda t: bool(_NUMBERED.match(t)) and not _SUB_NUMBERED.match(t)).any():
-        return frame[~raw.map(lambda t: bool(_SUB_NUMBERED.match(t)))]
-    return frame
+    raw = [fold("" if pd.isna(r["item"]) else r["item"]) for r in rows]
+    if any(bool(_NUMBERED.match(t)) and not _SUB_NUMBERED.match(t) for t in raw):
+        return [r for r, t in zip(rows, raw) if not _SUB_NUMBERED.match(t)]
+    return rows
 
 
-def _split_numbered(frame: pd.DataFrame):
+def _split_numbered(rows: list):
     """Rows between 本年收入合计 and 收入总计: top rows (上年结转 …) and the numbered rows under each."""
     tops, subs = [], []
-    for _, row in frame.sort_values("row_number").iterrows():
+    for row in sorted(rows, key=lambda r: r["row_number"]):
         if _NUMBERED.match(fold(row["item"] or "")) and subs:
             subs[-1][1].append(row)
         else:
@@ -268,19 +274,24 @@ def _split_numbered(frame: pd.DataFrame):
     return tops, subs
 
 
-def economic_structure(ctx: Context) -> tuple[pd.DataFrame, list[tuple[object, list]]] | None:
+def _by_row_number(rows: list) -> list:
+    """One row per row number (the first), in row order (as ``drop_duplicates("row_number").sort_values("row_number")``)."""
+    return sorted(_drop_duplicates(rows, "row_number"), key=lambda r: r["row_number"])
+
+
+def economic_structure(ctx: Context) -> tuple[list, list[tuple[object, list]]] | None:
     """Groups of the economic-classification table: [(group row number, [line row numbers])]."""
-    cells = ctx.cells("general_basic_economic")
-    rows = cells.drop_duplicates("row_number").sort_values("row_number")
-    coded = rows[rows["code"].notna()]
+    cells = ctx.rows("general_basic_economic")
+    rows = _by_row_number(cells)
+    coded = [r for r in rows if _notna(r["code"])]
     groups: list[tuple[int, list[int]]] = []
-    if not coded.empty and (coded["code"].str.len() == 3).any():
-        for _, g in coded[coded["code"].str.len() == 3].iterrows():
-            members = coded[coded["parent_code"] == g["code"]]["row_number"].tolist()
+    if coded and any(len(r["code"]) == 3 for r in coded):
+        for g in [r for r in coded if len(r["code"]) == 3]:
+            members = [r["row_number"] for r in coded if r["parent_code"] == g["code"]]
             groups.append((g["row_number"], members))
         return cells, groups
     current = None
-    for _, r in rows.iterrows():
+    for r in rows:
         if r["row_kind"] == "total":
             continue
         if r["key"] in ECONOMIC_GROUPS:
@@ -291,29 +302,33 @@ def economic_structure(ctx: Context) -> tuple[pd.DataFrame, list[tuple[object, l
     return (cells, groups) if groups else None
 
 
+def _column_by_row(ctx: Context, table_id: str, column_id: str) -> dict:
+    """One column's rows by row number (row numbers are unique within a column)."""
+    return {r["row_number"]: r for r in ctx.rows(table_id, column_id)}
+
+
 @implements("within.economic_groups")
 def economic_groups(ctx: Context, rule: Rule):
     structure = economic_structure(ctx)
     if structure is None:
         yield not_applicable(rule, "经济分类表没有可识别的类（工资福利支出…）", ["general_basic_economic"])
         return
-    cells, groups = structure
+    _, groups = structure
     title = ctx.title("general_basic_economic")
     for column_id in amount_columns(ctx, "general_basic_economic"):
-        col = cells[cells["column_id"] == column_id].set_index("row_number")
-        label = col["column_label"].iloc[0]
+        col = _column_by_row(ctx, "general_basic_economic", column_id)
+        label = next(iter(col.values()))["column_label"]
         group_qs = []
         for group_rn, members in groups:
-            group_q = ctx.quantity(col.loc[group_rn].to_dict() | {"row_number": group_rn})
+            group_q = ctx.quantity(col[group_rn])
             group_qs.append(group_q)
-            parts = [ctx.quantity(col.loc[m].to_dict() | {"row_number": m}) for m in members]
+            parts = [ctx.quantity(col[m]) for m in members]
             if members and _any_printed(parts + [group_q]):
                 yield from_outcome(rule, compare_sum(parts, group_q),
-                                   f"{title} {col.loc[group_rn]['item']}「{label}」= Σ其下各款（{len(parts)} 行）")
-        totals = col[col["row_kind"] == "total"]
-        if not totals.empty and _any_printed(group_qs):
-            total_rn = totals.index[0]
-            total_q = ctx.quantity(totals.iloc[0].to_dict() | {"row_number": total_rn})
+                                   f"{title} {col[group_rn]['item']}「{label}」= Σ其下各款（{len(parts)} 行）")
+        totals = [r for r in col.values() if r["row_kind"] == "total"]
+        if totals and _any_printed(group_qs):
+            total_q = ctx.quantity(totals[0])
             yield from_outcome(rule, compare_sum(group_qs, total_q), f"{title} 合计「{label}」= Σ类（{len(group_qs)} 类）")
 
 
@@ -321,16 +336,14 @@ def admin_by_codes(ctx: Context) -> bool:
     """Is the 机关运行经费 table broken down by economic class (rows with 科目编码), not by unit?"""
     if not ctx.printed("admin_operation"):
         return False
-    cells = ctx.cells("admin_operation")
-    return bool(cells.loc[cells["row_kind"] != "total", "code"].notna().any())
+    return any(_notna(r["code"]) for r in ctx.rows("admin_operation") if r["row_kind"] != "total")
 
 
 def unit_names(ctx: Context) -> list[str]:
     """Unit names printed in the 机关运行经费 table (not the total row; none when its rows are codes)."""
     if not ctx.printed("admin_operation") or admin_by_codes(ctx):
         return []
-    cells = ctx.cells("admin_operation")
-    return list(dict.fromkeys(cells.loc[cells["row_kind"] != "total", "key"].tolist()))
+    return list(dict.fromkeys(r["key"] for r in ctx.rows("admin_operation") if r["row_kind"] != "total"))
 
 
 def project_structure(ctx: Context, table_id: str = "project_current"):
@@ -341,14 +354,13 @@ def project_structure(ctx: Context, table_id: str = "project_current"):
         when no unit names are known.
     """
     units = set(unit_names(ctx))
-    cells = ctx.cells(table_id)
-    rows = cells.drop_duplicates("row_number").sort_values("row_number")
-    if rows.empty:
+    rows = _by_row_number(ctx.rows(table_id))
+    if not rows:
         return None
     head = None
     groups: list[tuple[int | None, list[int]]] = []
     seen_unit = False
-    for _, r in rows.iterrows():
+    for r in rows:
         key = r["key"]
         if r["row_kind"] == "total" or (not seen_unit and head is None and not groups and units and key not in units
                                            and _looks_like_department(ctx, key, units)):
@@ -369,16 +381,15 @@ def _looks_like_department(ctx: Context, key: str, units: set[str]) -> bool:
     return bool(key) and (key == dept or any(u.startswith(key) for u in units))
 
 
-def project_lines(ctx: Context, table_id: str = "project_current") -> pd.DataFrame:
-    """The project lines (not unit, department or total rows) of a project table, ``total`` column."""
+def project_lines(ctx: Context, table_id: str = "project_current") -> list:
+    """The project lines (not unit, department or total rows) of a project table, ``total`` column (rows)."""
     structure = project_structure(ctx, table_id)
-    cells = ctx.cells(table_id)
-    total = cells[cells["column_id"] == "total"]
+    total = ctx.rows(table_id, "total")
     if structure is None:
-        return total[total["row_kind"] != "total"]
+        return [r for r in total if r["row_kind"] != "total"]
     _, groups = structure
-    members = [m for _, ms in groups for m in ms]
-    return total[total["row_number"].isin(members)].sort_values("row_number")
+    members = {m for _, ms in groups for m in ms}
+    return sorted((r for r in total if r["row_number"] in members), key=lambda r: r["row_number"])
 
 
 @implements("within.project_units")
@@ -389,14 +400,13 @@ def project_units(ctx: Context, rule: Rule):
         yield not_applicable(rule, "单位名称未知（机关运行经费表缺失或为空）", ["project_current", "admin_operation"])
         return
     head, groups = structure
-    cells = ctx.cells("project_current")
     title = ctx.title("project_current")
     for column_id in amount_columns(ctx, "project_current"):
-        col = cells[cells["column_id"] == column_id].set_index("row_number")
-        label = col["column_label"].iloc[0]
+        col = _column_by_row(ctx, "project_current", column_id)
+        label = next(iter(col.values()))["column_label"]
 
         def q(rn):
-            return ctx.quantity(col.loc[rn].to_dict() | {"row_number": rn})
+            return ctx.quantity(col[rn])
 
         unit_qs = []
         for unit_rn, members in groups:
@@ -408,10 +418,10 @@ def project_units(ctx: Context, rule: Rule):
             unit_qs.append(unit_q)
             if members and _any_printed(parts + [unit_q]):
                 yield from_outcome(rule, compare_sum(parts, unit_q),
-                                   f"{title} 单位 {col.loc[unit_rn]['item']}「{label}」= Σ其项目（{len(parts)} 项）")
+                                   f"{title} 单位 {col[unit_rn]['item']}「{label}」= Σ其项目（{len(parts)} 项）")
         if head is not None and _any_printed(unit_qs + [q(head)]):
             yield from_outcome(rule, compare_sum(unit_qs, q(head)),
-                               f"{title} {col.loc[head]['item']}「{label}」= Σ单位（{len(unit_qs)} 行）")
+                               f"{title} {col[head]['item']}「{label}」= Σ单位（{len(unit_qs)} 行）")
 
 
 @implements("within.admin_units")
@@ -420,41 +430,40 @@ def admin_units(ctx: Context, rule: Rule):
         yield not_applicable(rule, "机关运行经费表按经济分类科目列示（302 商品和服务支出 …），不按单位列示；"
                                    "类 = Σ款 见 within.code_hierarchy", ["admin_operation"])
         return
-    cells = ctx.cells("admin_operation")
     title = ctx.title("admin_operation")
     for column_id in amount_columns(ctx, "admin_operation"):
-        col = cells[cells["column_id"] == column_id]
-        totals = col[col["row_kind"] == "total"]
-        units = col[col["row_kind"] != "total"]
-        if totals.empty or units.empty:
+        col = ctx.rows("admin_operation", column_id)
+        totals = [r for r in col if r["row_kind"] == "total"]
+        units = [r for r in col if r["row_kind"] != "total"]
+        if not totals or not units:
             continue
         parts = quantities(ctx, units)
-        total = ctx.quantity(totals.iloc[0])
+        total = ctx.quantity(totals[0])
         if _any_printed(parts + [total]):
-            yield from_outcome(rule, compare_sum(parts, total), f"{title} {totals.iloc[0]['item']}「{totals.iloc[0]['column_label']}」= Σ单位（{len(parts)} 个）")
+            yield from_outcome(rule, compare_sum(parts, total), f"{title} {totals[0]['item']}「{totals[0]['column_label']}」= Σ单位（{len(parts)} 个）")
 
 
 @implements("within.three_public")
 def three_public(ctx: Context, rule: Rule):
     title = ctx.title("three_public")
     for column_id in amount_columns(ctx, "three_public"):
-        abroad = ctx.find("three_public", column_id, contains="因公出国")
-        reception = ctx.find("three_public", column_id, contains="公务接待")
-        vehicles = ctx.find("three_public", column_id, contains="购置及运行")
-        purchase = ctx.find("three_public", column_id, contains="^公务用车购置费|^购置费")
-        operation = ctx.find("three_public", column_id, contains="运行(?:维护)?费$")
-        operation = operation[~operation["key"].str.contains("购置及运行")]
-        total = ctx.find("three_public", column_id, kind="total")
+        abroad = ctx.find_rows("three_public", column_id, contains="因公出国")
+        reception = ctx.find_rows("three_public", column_id, contains="公务接待")
+        vehicles = ctx.find_rows("three_public", column_id, contains="购置及运行")
+        purchase = ctx.find_rows("three_public", column_id, contains="^公务用车购置费|^购置费")
+        operation = ctx.find_rows("three_public", column_id, contains="运行(?:维护)?费$")
+        operation = [r for r, hit in zip(operation, ctx.matches("three_public", operation, "购置及运行")) if not hit]
+        total = ctx.find_rows("three_public", column_id, kind="total")
         label = None
         if len(vehicles) == 1 and len(purchase) == 1 and len(operation) == 1:
-            parts = quantities(ctx, pd.concat([purchase, operation]))
-            v = ctx.quantity(vehicles.iloc[0])
-            label = vehicles.iloc[0]["column_label"]
+            parts = quantities(ctx, purchase + operation)
+            v = ctx.quantity(vehicles[0])
+            label = vehicles[0]["column_label"]
             if _any_printed(parts + [v]):
                 yield from_outcome(rule, compare_sum(parts, v), f"{title} 公务用车购置及运行费「{label}」= 购置费 + 运行维护费")
         if len(total) >= 1 and len(abroad) == 1 and len(reception) == 1 and len(vehicles) == 1:
-            parts = quantities(ctx, pd.concat([abroad, reception, vehicles]))
-            t = ctx.quantity(total.iloc[0])
-            label = total.iloc[0]["column_label"]
+            parts = quantities(ctx, abroad + reception + vehicles)
+            t = ctx.quantity(total[0])
+            label = total[0]["column_label"]
             if _any_printed(parts + [t]):
                 yield from_outcome(rule, compare_sum(parts, t), f"{title} 合计「{label}」= 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")
