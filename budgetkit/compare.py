@@ -304,12 +304,35 @@ def year_over_year(docs: Sequence[Doc], by: str = "function", levels: Sequence[s
 # --------------------------------------------------------------------------- stated changes
 
 
+#: Subjects printed as one column of the one-row “三公”经费 table (上海、江苏): that cell first — the
+#: basic-expenditure line of the same name counts basic spending only.
+_THREE_PUBLIC_COLUMNS = {
+    "“三公”经费": "three_public_total",
+    "因公出国（境）费": "outbound",
+    "公务接待费": "reception",
+    "公务用车购置及运行费": "vehicle_total",
+    "公务用车购置费": "vehicle_purchase",
+    "公务用车运行维护费": "vehicle_operation",
+    "会议费": "meeting",
+    "培训费": "training",
+}
+
+
 def _candidate_cells(tidy: pd.DataFrame, subject: str) -> pd.DataFrame:
-    """Cells whose row name or column label is the subject (folded, enumeration stripped)."""
+    """Cells whose row name or column label is the subject (folded, enumeration stripped); for a
+    “三公”经费 subject, its column of the one-row “三公”经费 table first."""
     key = norm_name(subject)
     if not key:
         return tidy.iloc[0:0]
     cells = tidy[tidy["amount_yuan"].notna()]
+    column = _THREE_PUBLIC_COLUMNS.get(subject)
+    first = cells[(cells["table_id"] == "three_public") & (cells["column_id"] == column)] if column else cells.iloc[0:0]
+    if len(first) == 1:
+        return pd.concat([first, _named_cells(cells, key).drop(first.index, errors="ignore")])
+    return _named_cells(cells, key)
+
+
+def _named_cells(cells: pd.DataFrame, key: str) -> pd.DataFrame:
     names = cells["item"].map(norm_name)
     labels = cells["column_label"].map(norm_name)
 

@@ -62,6 +62,7 @@ _SAME_RE = re.compile(
     r"(?:与|和|同|较|比)(?P<base>上年|上一年|去年|\d{4}年)(?:度)?(?:预算数?|预算)?(?:相比)?(?:预算数?)?"
     r"(?:相同|持平|一致|无变化|没有变化|不变)"
 )
+_OPENS_WITH_COMPARISON = re.compile(r"^\s*(?:[，,]\s*)?(?:比|较|与|同|和)(?:上年|上一年|去年|\d{4}年)")
 _SECTION_RE = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]+)\s*[、.．]\s*(?P<title>\S.*)$")
 _SUBSECTION_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十]+\s*[)）]|\d{1,2}\s*[、.．])\s*\S.*$")
 _PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
@@ -98,7 +99,19 @@ SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
     "政府采购货物预算": ("政府采购货物预算",),
     "政府采购工程预算": ("政府采购工程预算",),
     "政府采购服务预算": ("政府采购服务预算",),
+    "会议费": ("会议费",),
+    "培训费": ("培训费",),
 }
+#: Aliases that are also the generic tail of any budget line (``会议费预算支出``, ``基本支出预算数``,
+#: ``政府性基金拨款支出预算``): they name the total only when nothing but neutral words precede them.
+_GENERIC_ALIASES = {"预算支出", "支出预算", "预算收入", "收入预算"}
+#: Aliases of single expense items that name the subject only as the head of the phrase (followed by
+#: nothing but 预算/支出/…): ``从会议费预算中调减`` is not about 会议费 as a budget line.
+_HEAD_ONLY_ALIASES = {"会议费", "培训费"}
+_NEUTRAL_HEAD = re.compile(
+    r"^(?:\d{4}\s*年(?:度)?|本年度|本年|年度|全年|当年|本部门|部门|本单位|单位|合计|共计|总计|安排的|安排|其中|的|[\s:：])*$"
+)
+_NEUTRAL_TAIL = re.compile(r"^(?:预算支出|支出预算|预算数|预算|支出|总额|金额|资金|数|合计|共计|为|是|[\s:：])*$")
 _ALIAS_INDEX = sorted(
     ((alias, canon) for canon, aliases in SUBJECT_ALIASES.items() for alias in aliases),
     key=lambda pair: -len(pair[0]),
@@ -284,8 +297,26 @@ def canonical_subject(phrase: str) -> str:
     """
     folded = phrase.replace('"', "“").replace("”", "“").replace("‘", "“").replace("’", "“")
     folded_q = re.sub(r"“([^“]*)“", r"“\1”", folded)
+    # The head of a noun phrase is after its last 的: 一般公共预算拨款安排的会议费预算支出 is about
+    # 会议费, 事业单位财政拨款的机关运行经费预算 about 机关运行经费. A tail of neutral words only
+    # (“三公”经费的, …的预算数) leaves the head before the 的.
+    texts = []
+    for text in (folded_q, phrase):
+        head, sep, tail = text.rpartition("的")
+        if sep and tail and not _NEUTRAL_TAIL.match(tail):
+            text = tail
+        elif sep and head:
+            text = head
+        texts.append(text)
     for alias, canon in _ALIAS_INDEX:
-        if alias in folded_q or alias in phrase:
+        for text in texts:
+            at = text.find(alias)
+            if at < 0:
+                continue
+            if alias in _GENERIC_ALIASES and not _NEUTRAL_HEAD.match(text[:at]):
+                continue  # 基本支出预算数, 政府性基金拨款支出预算: 预算支出 is the tail of another line
+            if alias in _HEAD_ONLY_ALIASES and not _NEUTRAL_TAIL.match(text[at + len(alias):]):
+                continue
             # a function class like 公共安全支出 contains 支出 but none of the aliases
             return canon
     return phrase
@@ -384,10 +415,13 @@ def extract_claims(lines: list[TextLine], department: str | None = None) -> list
             else:
                 subsection = stripped
             continue
+        carry: Claim | None = None
         for s_start, s_end in _sentences(text):
-            claims.extend(
-                _claims_in_sentence(text, s_start, s_end, line.location, section, subsection, department, len(claims))
-            )
+            found = _claims_in_sentence(text, s_start, s_end, line.location, section, subsection, department, len(claims),
+                                        carry)
+            claims.extend(found)
+            amounts = [c for c in found if c.kind == "amount"]
+            carry = amounts[-1] if amounts else None
     for i, claim in enumerate(claims):
         claim.index = i
     return claims
@@ -402,8 +436,13 @@ def _claims_in_sentence(
     subsection: str | None,
     department: str | None,
     offset: int,
+    carry: Claim | None = None,
 ) -> list[Claim]:
     sentence = text[s_start:s_end].strip()
+    # “（三）公务接待费1.35万元。比2024年预算持平”: a sentence that opens with the comparison has no
+    # subject of its own — it is about the last amount of the sentence before, in the same paragraph.
+    if carry is not None and not _OPENS_WITH_COMPARISON.match(sentence):
+        carry = None
     out: list[Claim] = []
     # The amounts seen in the current ；-segment, for attaching shares and changes.
     seg_start = -1
@@ -421,6 +460,8 @@ def _claims_in_sentence(
         segment = _segment_start(text, pos, s_start)
         if segment != seg_start:
             seg_start, seg_amounts, head, parts_after_head, last_change = segment, [], None, 0, None
+            if carry is not None and segment == s_start:
+                seg_amounts = [carry]
         if what == "same":
             target = seg_amounts[-1] if seg_amounts else None
             out.append(
@@ -489,6 +530,12 @@ def _claims_in_sentence(
             else:
                 claim.kind = "change_amount"
                 target = _change_target(seg_amounts, head, parts_after_head)
+            # “…增加200万元” after its own noun phrase (人代会专项经费增加200万元) is about that phrase,
+            # not about the amount before it: attached only when the phrase names the same subject.
+            own = _own_change_phrase(text[clause_from : clause_from + change.start()], department)
+            if own and _ITEM_NOUN.search(own) and target is not None and canonical_subject(own) != target.subject \
+                    and not (claim.kind == "change_rate" and last_change is not None):
+                target, last_change = None, None
             if claim.kind == "change_rate" and last_change is not None:
                 claim.subject, claim.phrase = last_change.subject, last_change.phrase
                 claim.current_value, claim.current_unit = last_change.current_value, last_change.current_unit
@@ -544,6 +591,24 @@ def _claims_in_sentence(
                     parts_after_head += 1
         out.append(claim)
     return out
+
+
+_COMPARISON_WORDS = re.compile(
+    r"(?:比|较|与|同|和)?\s*(?:上年|上一年|去年|\d{4}\s*年)(?:度)?(?:年初)?(?:预算)?(?:执行数|数)?(?:相比|比较)?(?:预算数?)?|同比|相比|"
+    r"本年数?|分别|各|共|均|主要是|其中|^[，,、\s]+"
+)
+
+
+#: A change clause's own phrase names another budget line when it ends like one (人代会专项经费,
+#: 信息化建设经费); 增减相抵后 or a fragment of the same total (收、支预算总计各) does not.
+_ITEM_NOUN = re.compile(r"(?:经费|费|资金|专项|项目)$")
+
+
+def _own_change_phrase(raw: str, department: str | None) -> str:
+    """The noun phrase of a change clause once the comparison (比2024年预算, 与上年相比 …) is removed."""
+    phrase = _COMPARISON_WORDS.sub("", raw)
+    phrase = _clean_phrase(phrase, department)
+    return phrase if re.search(r"[\u4e00-\u9fff]", phrase) else ""
 
 
 def _change_target(seg_amounts: list[Claim], head: Claim | None, parts_after_head: int) -> Claim | None:

@@ -3,6 +3,8 @@ narrative lines: pension codes, 占“三公”经费 shares on the right base, 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from budgetkit.checks import RULES, run_checks
 from budgetkit.model import Document, Location, RawTable, TextLine
 from budgetkit.tidy import tidy_document
@@ -121,3 +123,61 @@ def test_three_public_share_without_printed_subtotal_uses_the_sum_of_parts():
     wrong = share_findings(SHARES_2017, rows, columns)
     shares = wrong[wrong["rule_id"] == "narrative.share"]
     assert list(shares["status"]) == ["error"] * 3 and "分母用错" in shares.iloc[0]["message"]
+
+
+# --------------------------------------------------------------------------- subjects of messy PDF clauses
+
+from budgetkit.narrative import canonical_subject, extract_claims  # noqa: E402
+
+
+def claims(*texts, section="九、一般公共预算“三公”经费、会议费、培训费支出预算情况说明"):
+    lines = [TextLine(section, Location("t.pdf", page=1, line=1))]
+    lines += [TextLine(t, Location("t.pdf", page=1, line=2 + i)) for i, t in enumerate(texts)]
+    return extract_claims(lines, "江苏省人大常委会办公厅")
+
+
+def test_subject_is_the_head_of_the_phrase():
+    assert canonical_subject("一般公共预算拨款安排的会议费预算支出") == "会议费"
+    assert canonical_subject("部门2018年度一般公共预算拨款安排的培训费预算支出") == "培训费"
+    assert canonical_subject("基本支出预算数") == "基本支出"
+    assert canonical_subject("财政拨款基本支出预算") == "基本支出"
+    assert canonical_subject("事业单位财政拨款的机关运行经费预算") == "机关运行经费"
+    # 预算支出 / 支出预算 after another line's name is that line's tail, not the 支出总计
+    for phrase in ("政府性基金拨款支出预算", "财政拨款支出预算", "公务用车购置预算支出", "政府性基金收入预算", "3．其他资金收入预算"):
+        assert canonical_subject(phrase) == phrase
+    assert canonical_subject("支出预算") == "预算支出总计" and canonical_subject("本年支出预算") == "预算支出总计"
+    assert canonical_subject("从会议费预算中调减") == "从会议费预算中调减"  # 会议费 is not the head
+
+
+def test_meeting_fee_is_its_own_subject_and_linked():
+    # js-npc-office-2018 p.28
+    found = claims("江苏省人大常委会办公厅部门2018年度一般公共预算拨款安排的会议费预算支出 1305.25 万元，与上年度持平。")
+    assert [(c.kind, c.subject) for c in found] == [("amount", "会议费"), ("same_as_prior", "会议费")]
+    doc = document(raw("three_public", THREE_PUBLIC_COLUMNS, THREE_PUBLIC_2017),
+                   narrative=["九、一般公共预算“三公”经费、会议费、培训费支出预算情况说明", found[0].sentence])
+    amounts = findings_of(doc, ["narrative.amount"])
+    assert list(amounts["status"]) == ["ok"] and "会议费" in amounts.iloc[0]["message"]
+
+
+def test_change_with_its_own_subject_is_not_the_sentence_amount():
+    # js-npc-office-2019 p.16: the 200万元 is the 人代会专项经费's increase, not the 会议费's
+    found = claims("江苏省人大常委会办公厅2019年度一般公共预算拨款安排的会议费预算支出1469.73万元，比上年预算增加164.48万元，"
+                   "主要原因按规定运转类专项经费统一压减10%，根据实际开支人代会专项经费增加200万元，增减相抵后增加164.48万元。")
+    changes = [c for c in found if c.kind == "change_amount"]
+    assert [(c.text, c.subject, c.current_value is not None) for c in changes] == [
+        ("164.48万元", "会议费", True), ("200万元", "根据实际开支人代会专项经费", False), ("164.48万元", "会议费", True)]
+
+
+def test_subjectless_comparison_sentence_takes_the_amount_before():
+    # sh-putuo-wanli-street-2025 p.30; js-npc-office-2018 p.21
+    found = claims("（三）公务接待费1.35万元。比2024年预算持平，主要原因是公务接待费保持不变。")
+    same = [c for c in found if c.kind == "same_as_prior"]
+    assert len(same) == 1 and same[0].subject == "公务接待费" and same[0].current_value == Decimal("1.35")
+    found = claims("单位预留机动经费预算数为 1685.72 万元。与上年相比增加1557.29万元，增长1312.56 %。主要原因是预留人员工资福利支出增加。",
+                   section="一、部门预算情况说明")
+    change = next(c for c in found if c.kind == "change_amount")
+    assert change.current_value == Decimal("1685.72")
+    # the printed rate is wrong (1557.29 / 128.43 = 1212.56%): now it is checked and reported
+    doc = document(narrative=["一、部门预算情况说明", found[0].sentence + change.sentence])
+    rates = findings_of(doc, ["narrative.change_rate"])
+    assert list(rates["status"]) == ["error"] and "1212.5594" in rates.iloc[0]["message"]

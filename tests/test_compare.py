@@ -192,3 +192,18 @@ def test_charts_render_with_cjk_font(processed: Path, tmp_path: Path):
         fig.savefig(tmp_path / f"{name}.png", dpi=60)
         plt.close(fig)
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
+
+
+@needs_pdf
+def test_wanli_stated_changes_have_no_false_differs(processed_pdf: Path):
+    docs = load_docs(processed_pdf, ["sh-putuo-wanli-street-2024", "sh-putuo-wanli-street-2025"])
+    changes = stated_changes(docs[1], docs[0])
+    assert not changes["status"].eq("differs").any(), changes[["subject", "status", "prior_cell"]]
+    # 政府性基金拨款支出预算0.00万元，比2024年预算持平 is not about 支出总计
+    assert "预算支出总计" not in set(changes.loc[changes["current"] == Decimal("0.00"), "subject"])
+    by_subject = changes.set_index("subject")
+    # “（三）公务接待费1.35万元。比2024年预算持平”: the subjectless sentence is about 公务接待费,
+    # checked on the 三公 table's column (not the basic-expenditure line of the same name)
+    assert by_subject.loc["公务接待费", "status"] == "agrees"
+    assert "three_public" in by_subject.loc["公务接待费", "prior_cell"]
+    assert "three_public" in by_subject.loc["公务用车运行维护费", "prior_cell"]

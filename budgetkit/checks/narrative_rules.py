@@ -166,6 +166,9 @@ SUBJECT_LINKS: list[Link] = [
     Link("公务用车运行维护费", None, _item("three_public", "运行(?:维护)?费$", exclude="购置及运行", column_id="vehicle_operation"),
          "“三公”经费表 公务用车运行维护费"),
     Link("机关运行经费", None, _total("admin_operation", "total"), "机关运行经费表 部门合计"),
+    # Jiangsu: one table for “三公”经费、会议费、培训费 (columns meeting / training)
+    Link("会议费", None, _item("three_public", "^会议费$", column_id="meeting"), "“三公”经费、会议费、培训费表 会议费"),
+    Link("培训费", None, _item("three_public", "^培训费$", column_id="training"), "“三公”经费、会议费、培训费表 培训费"),
 ]
 
 #: Totals the narrative states with their parts (checked within one sentence, else one section).
