@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pandas as pd
+
 from budgetkit.checks.arithmetic import ERROR, INFO, OK, ROUNDING, WARNING, Quantity, compare_same, compare_sum, exact
 from budgetkit.checks.engine import (
     Context,
@@ -43,13 +45,43 @@ BASIC_LINES_TO_CODES = [
 AMBIGUOUS_LINES = {"退休费（离退休费）"}
 
 
+def _row_order(row) -> int:
+    return row["row_number"]
+
+
 def _first(ctx: Context, table_id: str, column_id: str, **criteria) -> Quantity | None:
-    frame = ctx.find(table_id, column_id, **criteria)
-    return ctx.quantity(frame.sort_values("row_number").iloc[0]) if not frame.empty else None
+    rows = ctx.find_rows(table_id, column_id, **criteria)
+    return ctx.quantity(min(rows, key=_row_order)) if rows else None
 
 
 def _has_column(ctx: Context, table_id: str, column_id: str) -> bool:
-    return column_id in set(ctx.cells(table_id)["column_id"])
+    return bool(ctx.rows(table_id, column_id))
+
+
+def _distinct_codes(rows: list) -> list:
+    """Rows with a code, the first of each code (as ``frame[frame["code"].notna()].drop_duplicates("code")``)."""
+    seen, out = set(), []
+    for r in rows:
+        code = r["code"]
+        if pd.isna(code) or code in seen:
+            continue
+        seen.add(code)
+        out.append(r)
+    return out
+
+
+def _classes(ctx: Context, table_id: str) -> list:
+    """The 类 rows of a table's 合计 column, one per code."""
+    seen, out = set(), []
+    for r in ctx.find_rows(table_id, "total"):
+        if r["code_level"] != "类":
+            continue
+        code = None if pd.isna(r["code"]) else r["code"]
+        if code in seen:
+            continue
+        seen.add(code)
+        out.append(r)
+    return out
 
 
 def _printed_any(*qs: Quantity | None) -> bool:
@@ -57,18 +89,17 @@ def _printed_any(*qs: Quantity | None) -> bool:
 
 
 def _before(ctx: Context, table_id: str, side: str, keys: set[str]) -> int | None:
-    cells = ctx.cells(table_id)
-    cells = cells[(cells["side"] == side) & cells["key"].isin(keys)]
-    return int(cells["row_number"].min()) if not cells.empty else None
+    numbers = [r["row_number"] for r in ctx.rows(table_id) if r["side"] == side and r["key"] in keys]
+    return int(min(numbers)) if numbers else None
 
 
 def _income_line(ctx: Context, table_id: str, pattern: str) -> Quantity | None:
     """An income line of a two-sided summary table, taken above 本年收入合计 when a pattern could repeat."""
-    cells = ctx.find(table_id, "income_amount", side="income", contains=pattern)
+    rows = ctx.find_rows(table_id, "income_amount", side="income", contains=pattern)
     limit = _before(ctx, table_id, "income", {"本年收入合计", "本年收入小计", "收入合计"})
     if limit is not None and re.match(r"\^(一般|政府性|国有|财政专户|单位)", pattern):
-        cells = cells[cells["row_number"] < limit]
-    return ctx.quantity(cells.sort_values("row_number").iloc[0]) if not cells.empty else None
+        rows = [r for r in rows if r["row_number"] < limit]
+    return ctx.quantity(min(rows, key=_row_order)) if rows else None
 
 
 def _non_fiscal_funds(ctx: Context) -> bool:
@@ -98,9 +129,7 @@ def summary_vs_expenditure(ctx: Context, rule: Rule):
     e_total = ctx.total_row("expenditure", "total")
     if s_total is not None and e_total is not None:
         yield from_outcome(rule, compare_same(s_total, e_total), "收支总表 本年支出合计 = 支出总表 合计")
-    classes = ctx.find("expenditure", "total")
-    classes = classes[classes["code_level"] == "类"].drop_duplicates("code")
-    for _, row in classes.iterrows():
+    for row in _classes(ctx, "expenditure"):
         name = row["key"]
         e = ctx.quantity(row)
         s = _first(ctx, "summary", "expense_total", side="expense", key=name)
@@ -122,11 +151,9 @@ def summary_vs_expenditure(ctx: Context, rule: Rule):
 
 @implements("across.income_vs_expenditure")
 def income_vs_expenditure(ctx: Context, rule: Rule):
-    inc = ctx.find("income", "total")
-    exp = ctx.find("expenditure", "total")
-    inc = inc[inc["code"].notna()].drop_duplicates("code")
-    exp = exp[exp["code"].notna()].drop_duplicates("code")
-    codes = list(dict.fromkeys(list(exp["code"]) + list(inc["code"])))
+    inc = _distinct_codes(ctx.find_rows("income", "total"))
+    exp = _distinct_codes(ctx.find_rows("expenditure", "total"))
+    codes = list(dict.fromkeys([r["code"] for r in exp] + [r["code"] for r in inc]))
     has_carry = _has_column(ctx, "income", "carryover")
     for code in codes:
         parts = []
@@ -144,7 +171,8 @@ def income_vs_expenditure(ctx: Context, rule: Rule):
             parts = [exact(Decimal(0), e.unit, f"收入总表 {code}（未列）")]
         if not _printed_any(*parts, e):
             continue
-        name = (ctx.find("expenditure", "total", code=code)["item"].tolist() or ctx.find("income", "total", code=code)["item"].tolist() or [""])[0]
+        name = ([r["item"] for r in ctx.find_rows("expenditure", "total", code=code)]
+                or [r["item"] for r in ctx.find_rows("income", "total", code=code)] or [""])[0]
         yield from_outcome(rule, compare_sum(parts, e), f"{code} {name}：收入总表 本年收入{' + 上年结转' if has_carry else ''} = 支出总表 合计")
 
 
@@ -153,9 +181,8 @@ def _fiscal_carry_general(ctx: Context) -> Quantity | None:
     start = _before(ctx, "fiscal_summary", "income", {"上年财政拨款结转", "上年结转"})
     if start is None:
         return None
-    cells = ctx.find("fiscal_summary", "income_amount", side="income", contains="^一般公共预算")
-    cells = cells[cells["row_number"] > start]
-    return ctx.quantity(cells.iloc[0]) if not cells.empty else None
+    rows = [r for r in ctx.find_rows("fiscal_summary", "income_amount", side="income", contains="^一般公共预算") if r["row_number"] > start]
+    return ctx.quantity(rows[0]) if rows else None
 
 
 def _best(outcomes):
@@ -183,9 +210,7 @@ def fiscal_vs_tables(ctx: Context, rule: Rule):
         outcome, label = _best(outcomes)
         yield from_outcome(rule, outcome, f"财政拨款收支总表 本年支出合计「一般公共预算」= {label}")
     if g_total is not None:
-        classes = ctx.find("general_expenditure", "total")
-        classes = classes[classes["code_level"] == "类"].drop_duplicates("code")
-        for _, row in classes.iterrows():
+        for row in _classes(ctx, "general_expenditure"):
             f = _first(ctx, "fiscal_summary", "expense_general_public_budget", side="expense", key=row["key"])
             if f is None:
                 continue
@@ -239,12 +264,13 @@ def basic_total(ctx: Context, rule: Rule):
 def project_head(ctx: Context, table_id: str, column_id: str) -> list[Quantity]:
     """The project table's total as quantities: its head/total row, else the unit rows, else the lines."""
     structure = project_structure(ctx, table_id)
-    cells = ctx.find(table_id, column_id).set_index("row_number")
-    if cells.empty:
+    rows = ctx.find_rows(table_id, column_id)
+    if not rows:
         return []
+    cells = {r["row_number"]: r for r in rows}  # row numbers are unique within a column
 
     def q(rn):
-        return ctx.quantity(cells.loc[rn].to_dict() | {"row_number": rn})
+        return ctx.quantity(cells[rn])
 
     if structure is not None:
         head, groups = structure
@@ -253,10 +279,10 @@ def project_head(ctx: Context, table_id: str, column_id: str) -> list[Quantity]:
         if groups and all(u is not None for u, _ in groups):
             return [q(u) for u, _ in groups]
         return [q(m) for _, ms in groups for m in ms]
-    totals = cells[cells["row_kind"] == "total"]
-    if not totals.empty:
-        return [q(totals.index[0])]
-    return [q(rn) for rn in cells.index]
+    totals = [r for r in rows if r["row_kind"] == "total"]
+    if totals:
+        return [ctx.quantity(totals[0])]
+    return [ctx.quantity(r) for r in rows]
 
 
 @implements("across.project_current_total")
@@ -307,10 +333,9 @@ def carryover_projects(ctx: Context, rule: Rule):
 def basic_lines_vs_codes(ctx: Context, rule: Rule):
     column = "basic" if _has_column(ctx, "general_expenditure", "basic") else "total"
     for name, pattern, codes in BASIC_LINES_TO_CODES:
-        lines = ctx.find("general_basic_economic", "total", contains=pattern)
-        lines = lines[lines["row_kind"] != "total"]
+        lines = [r for r in ctx.find_rows("general_basic_economic", "total", contains=pattern) if r["row_kind"] != "total"]
         code_qs = [q for q in (ctx.one("general_expenditure", column, code=c) for c in codes) if q is not None]
-        line_qs = [ctx.quantity(r) for _, r in lines.iterrows()]
+        line_qs = [ctx.quantity(r) for r in lines]
         if not line_qs and not code_qs:
             continue
         if not line_qs:
@@ -352,13 +377,13 @@ def admin_operation_vs_public(ctx: Context, rule: Rule):
 
 @implements("across.three_public_vehicle_vs_basic")
 def three_public_vehicle_vs_basic(ctx: Context, rule: Rule):
-    t = ctx.find("three_public", "total", contains="运行(?:维护)?费$")
-    t = t[~t["key"].str.contains("购置及运行")]
-    b = ctx.find("general_basic_economic", "total", contains="^公务用车运行(?:维护)?费$")
-    if len(t) != 1 or b.empty:
+    t = ctx.find_rows("three_public", "total", contains="运行(?:维护)?费$")
+    t = [r for r, hit in zip(t, ctx.matches("three_public", t, "购置及运行")) if not hit]
+    b = ctx.find_rows("general_basic_economic", "total", contains="^公务用车运行(?:维护)?费$")
+    if len(t) != 1 or not b:
         return
-    tq = ctx.quantity(t.iloc[0])
-    bqs = [ctx.quantity(r) for _, r in b.iterrows()]
+    tq = ctx.quantity(t[0])
+    bqs = [ctx.quantity(r) for r in b]
     outcome = compare_sum(bqs, tq)
     gap = outcome.difference_yuan
     if gap >= -outcome.tolerance_yuan:
