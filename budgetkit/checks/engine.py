@@ -164,6 +164,7 @@ class Context:
         self._tables: dict[str, _TableIndex] = {}
         self._finds: dict[tuple, tuple[list[int], pd.DataFrame | None]] = {}
         self._by_label: dict | None = {} if tidy.index.is_unique else None
+        self._records: dict | None = None
 
     # tables ---------------------------------------------------------------
     def table(self, table_id: str) -> RawTable | None:
@@ -183,7 +184,7 @@ class Context:
             return False
         index = self._index(table_id)
         if index.printed is None:
-            index.printed = bool(not index.frame.empty and index.frame["printed"].any())
+            index.printed = any(r["printed"] for r in index.rows)
         return index.printed
 
     def present(self, table_id: str) -> bool:
@@ -203,9 +204,12 @@ class Context:
         """The table's cells indexed once: plain rows, positions by column, regex masks (per document)."""
         index = self._tables.get(table_id)
         if index is None:
-            index = self._tables[table_id] = _TableIndex(self.cells(table_id))
+            if self._records is None:
+                self._records = _records_by_table(self.tidy)
+            labels, records = self._records.get(table_id, ((), ()))
+            index = self._tables[table_id] = _TableIndex(records, lambda: self.cells(table_id))
             if self._by_label is not None:
-                self._by_label.update(zip(index.frame.index, index.rows))
+                self._by_label.update(zip(labels, index.rows))
         return index
 
     def rows(self, table_id: str, column_id: str | None = None) -> list["Row"]:
@@ -335,23 +339,48 @@ class Row(dict):
         self.position = position  # in its table's cells
 
 
-class _TableIndex:
-    """One table's cells, indexed once per document: rows as dicts, positions by column, regex masks."""
+def _records_by_table(tidy: pd.DataFrame) -> dict[str, tuple[list, list[dict]]]:
+    """The tidy rows as dicts with :meth:`Context.cells`'s ``printed`` and ``key``, grouped by table (labels, rows)."""
+    by_table: dict[str, tuple[list, list[dict]]] = {}
+    for label, record in zip(tidy.index, tidy.to_dict("records")):
+        text = record["value_text"]
+        text = "" if pd.isna(text) else text
+        record["printed"] = not is_blank(text) and try_parse_amount(text) is not None
+        item = record["item"]
+        record["key"] = strip_numbering("" if pd.isna(item) else item)
+        labels, rows = by_table.setdefault(record["table_id"], ([], []))
+        labels.append(label)
+        rows.append(record)
+    return by_table
 
-    def __init__(self, frame: pd.DataFrame):
-        self.frame = frame
-        self.rows = [Row(r, position) for position, r in enumerate(frame.to_dict("records"))]
+
+class _TableIndex:
+    """One table's cells, indexed once per document: rows as dicts, positions by column, regex masks.
+
+    ``rows`` hold the same values as :meth:`Context.cells` (whose frame is built only when a rule
+    asks for a frame).
+    """
+
+    def __init__(self, records, frame: Callable[[], pd.DataFrame]):
+        self.rows = [Row(r, position) for position, r in enumerate(records)]
         self.by_column: dict[str, list[int]] = {}
         for position, row in enumerate(self.rows):
             self.by_column.setdefault(row["column_id"], []).append(position)
         self.printed: bool | None = None
+        self._frame = frame
         self._masks: dict[str, list[bool]] = {}
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self._frame()
 
     def contains(self, pattern: str) -> list[bool]:
         """``key`` matches ``pattern`` (the same ``str.contains`` the frame would run), per position."""
         mask = self._masks.get(pattern)
         if mask is None:
-            mask = self._masks[pattern] = [bool(v) for v in self.frame["key"].str.contains(pattern, regex=True)]
+            # A table without cells: the frame's own (non-string) key column, failing as it would.
+            keys = pd.Series([r["key"] for r in self.rows]) if self.rows else self.frame["key"]
+            mask = self._masks[pattern] = [bool(v) for v in keys.str.contains(pattern, regex=True)]
         return mask
 
 
