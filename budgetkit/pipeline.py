@@ -32,7 +32,7 @@ from budgetkit.errors import BudgetkitError
 from budgetkit.manifest import DocumentSpec
 from budgetkit.model import Document
 from budgetkit.sources import read_document
-from budgetkit.tidy import tidy_document, wide_table
+from budgetkit.tidy import map_columns, tidy_document, wide_table
 
 
 @dataclass
@@ -57,12 +57,21 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
     """
     catalog = load_catalog()
     template = catalog.template(document.metadata.get("template"))
+    # One pass over the tidy columns (no per-table DataFrame filtering): cells, printed, unparsed.
+    counts: dict[Any, list] = {}
+    for table_id, text, amount in zip(tidy["table_id"].tolist(), tidy["value_text"].tolist(), tidy["amount"].tolist()):
+        entry = counts.setdefault(table_id, [0, 0, 0, []])
+        entry[0] += 1
+        if is_blank(text):
+            continue
+        entry[1] += 1
+        if pd.isna(amount):
+            entry[3].append(text)
+        else:
+            entry[2] += 1
     tables = []
     for table in document.tables.values():
-        cells = tidy[tidy["table_id"] == table.table_id]
-        blank = cells["value_text"].map(is_blank).astype(bool)
-        printed = cells.loc[~blank]
-        parsed = printed.loc[printed["amount"].notna()]
+        n_cells, n_printed, n_parsed, unparsed = counts.get(table.table_id, (0, 0, 0, []))
         tables.append(
             {
                 "table_id": table.table_id,
@@ -70,10 +79,10 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
                 "unit": table.unit,
                 "empty": table.empty,
                 "body_rows": len(table.body_rows),
-                "amount_cells": int(len(cells)),
-                "numeric_cells_printed": int(len(printed)),
-                "numeric_cells_parsed": int(len(parsed)),
-                "unparsed_values": sorted(set(printed.loc[printed["amount"].isna(), "value_text"]))[:10],
+                "amount_cells": n_cells,
+                "numeric_cells_printed": n_printed,
+                "numeric_cells_parsed": n_parsed,
+                "unparsed_values": sorted(set(unparsed))[:10],
                 "location": str(table.location),
             }
         )
@@ -108,12 +117,14 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
     final = out_root / document.doc_id
     tmp = Path(tempfile.mkdtemp(prefix=f".{document.doc_id}.", dir=out_root))
     try:
-        tidy = tidy_document(document)
+        catalog = load_catalog()
+        columns = {t.table_id: map_columns(t, catalog.table(t.table_id)) for t in document.tables.values()}
+        tidy = tidy_document(document, catalog, columns)
         tidy.to_parquet(tmp / "tidy.parquet", index=False)
         tidy.to_csv(tmp / "tidy.csv", index=False)
         (tmp / "tables").mkdir()
         for table in document.tables.values():
-            wide_table(table).to_csv(tmp / "tables" / f"{table.table_id}.csv", index=False)
+            wide_table(table, columns[table.table_id]).to_csv(tmp / "tables" / f"{table.table_id}.csv", index=False)
         _lines_frame(document.narrative).to_csv(tmp / "narrative.csv", index=False)
         perf = [
             {"block": i, "kind": b.kind, **row}

@@ -162,13 +162,14 @@ def _choose(spec: TableSpec, path: list[str], used: set[str]) -> ColumnSpec | No
     return None
 
 
-def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None) -> pd.DataFrame:
+def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, columns: list[MappedColumn] | None = None) -> pd.DataFrame:
     """The long, exact form of one table.
 
     Args:
         table: A table as printed.
         doc_id: The document id written into every row.
         catalog: Table catalog (default: bundled).
+        columns: The table's mapped columns, when already known (:func:`map_columns`).
 
     Returns:
         A DataFrame with :data:`TIDY_COLUMNS`: one row per body row and amount column, blank
@@ -176,11 +177,12 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None) -> 
         in the printed unit, ``amount_yuan`` the same value in 元.
     """
     catalog = catalog or load_catalog()
-    spec = catalog.table(table.table_id)
-    columns = map_columns(table, spec)
+    if columns is None:
+        columns = map_columns(table, catalog.table(table.table_id))
     sides = sorted({c.side for c in columns if c.side}, key=lambda s: ["income", "expense"].index(s) if s in ("income", "expense") else 9)
     groups = [(side, [c for c in columns if c.side in (side, None)]) for side in sides] or [(None, columns)]
     records = []
+    totals: dict[str, bool] = {}  # item → is a total row (asked once per item)
     for row_number, (cells, location) in enumerate(zip(table.body_rows, _locations(table)), start=1):
         cells = list(cells) + [""] * (len(columns) - len(cells))
         for side, group in groups:
@@ -188,7 +190,11 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None) -> 
             amount_columns = [c for c in group if c.role == "amount" and (c.side == side or side is None)]
             if side is not None and not item and code is None and all(is_blank(cells[c.index]) for c in amount_columns):
                 continue  # this side of a two-sided table is blank on this row
-            kind = "total" if catalog.is_total_item(item or "") else ("code" if code else "item")
+            total = totals.get(item or "")
+            if total is None:
+                total = totals[item or ""] = catalog.is_total_item(item or "")
+            kind = "total" if total else ("code" if code else "item")
+            level, parent = code_level(code), parent_code(code)
             for col in amount_columns:
                 text = cells[col.index].strip()
                 amount = try_parse_amount(text)
@@ -201,8 +207,8 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None) -> 
                         "side": side,
                         "row_kind": kind,
                         "code": code,
-                        "code_level": code_level(code),
-                        "parent_code": parent_code(code),
+                        "code_level": level,
+                        "parent_code": parent,
                         "item": item,
                         "detail": detail,
                         "column_id": col.id,
@@ -217,7 +223,11 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None) -> 
                     }
                 )
     frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS)
-    return frame.astype({"row_number": "int64", "page": "Int64", "line": "Int64"})
+    # Column by column: a dict ``astype`` copies every other column too.
+    frame["row_number"] = frame["row_number"].astype("int64")
+    frame["page"] = frame["page"].astype("Int64")
+    frame["line"] = frame["line"].astype("Int64")
+    return frame
 
 
 def _locations(table: RawTable):
@@ -258,21 +268,28 @@ def _row_identity(cells: list[str], group: list[MappedColumn]) -> tuple[str | No
     return code, name, detail
 
 
-def tidy_document(document: Document, catalog: Catalog | None = None) -> pd.DataFrame:
-    """All tables of a document, tidy, concatenated in printed order."""
+def tidy_document(document: Document, catalog: Catalog | None = None, columns: dict[str, list[MappedColumn]] | None = None) -> pd.DataFrame:
+    """All tables of a document, tidy, concatenated in printed order.
+
+    ``columns`` may give tables' mapped columns by table id (:func:`map_columns`, computed once
+    when the caller also writes :func:`wide_table`).
+    """
     catalog = catalog or load_catalog()
-    frames = [tidy_table(t, document.doc_id, catalog) for t in document.tables.values()]
+    columns = columns or {}
+    frames = [tidy_table(t, document.doc_id, catalog, columns.get(t.table_id)) for t in document.tables.values()]
     if not frames:
         return pd.DataFrame(columns=TIDY_COLUMNS)
     return pd.concat(frames, ignore_index=True)
 
 
-def wide_table(table: RawTable) -> pd.DataFrame:
+def wide_table(table: RawTable, columns: list[MappedColumn] | None = None) -> pd.DataFrame:
     """The table as printed: one column per body column named by its header path, plus provenance.
 
-    Cells are kept as printed text; blank cells are empty strings.
+    Cells are kept as printed text; blank cells are empty strings. ``columns``: the table's
+    mapped columns, when already known (:func:`map_columns`).
     """
-    columns = map_columns(table)
+    if columns is None:
+        columns = map_columns(table)
     names = []
     for col in columns:
         name = "/".join(col.header_path) or col.label
