@@ -31,6 +31,7 @@ Nothing here uses ``float``: all values are :class:`~decimal.Decimal`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from budgetkit.amounts import UNIT_TO_YUAN, normalise_number_text, rounding_step
@@ -69,12 +70,12 @@ class Quantity:
     where: str = ""
     table_id: str | None = None
 
-    @property
+    @cached_property  # computed once per quantity (a quantity is immutable)
     def yuan(self) -> Decimal:
         """The value in 元 (money units only)."""
         return self.value * UNIT_TO_YUAN[self.unit] if self.unit in UNIT_TO_YUAN else self.value
 
-    @property
+    @cached_property
     def half_step_yuan(self) -> Decimal:
         """Half the rounding step in 元 (0 for a blank or a value given exactly)."""
         if not self.text or self.unit not in UNIT_TO_YUAN:
