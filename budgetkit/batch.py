@@ -167,8 +167,15 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+#: Imported once by the forkserver, so that every pool worker forks with them already loaded
+#: (pandas, pyarrow, the catalog …: ~0.6 s per worker otherwise). Java is started lazily in each
+#: worker, on its first PDF (a JVM does not survive a fork).
+PRELOAD = ["__main__", "budgetkit.pipeline", "budgetkit.checks", "budgetkit.corpus"]
+
+
 def _warm_up() -> None:
-    """Process-pool initializer: import the pipeline once per worker."""
+    """Process-pool initializer: import the pipeline and the checks once per worker (no-ops when preloaded)."""
+    import budgetkit.checks  # noqa: F401
     import budgetkit.pipeline  # noqa: F401
 
 
@@ -186,6 +193,7 @@ def _execute(tasks: list[tuple], workers: int, scheduler: str | None) -> Iterato
         import multiprocessing
 
         context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)  # takes effect when this process starts its forkserver
         with ProcessPoolExecutor(
             max_workers=min(workers, len(tasks)), mp_context=context, initializer=_warm_up, max_tasks_per_child=MAX_TASKS_PER_WORKER,
         ) as pool:
