@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -14,8 +13,6 @@ from budgetkit.corpus import load_corpus, load_documents, load_failures, partiti
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
-HAS_PDF = importlib.util.find_spec("budgetkit.sources.pdf") is not None
-needs_pdf = pytest.mark.skipif(not HAS_PDF, reason="budgetkit/sources/pdf.py (PDF reader) has not landed yet")
 
 
 def _english_pdf(path: Path) -> None:
@@ -45,7 +42,6 @@ def mixed_folder(tmp_path: Path) -> Path:
     return folder
 
 
-@needs_pdf
 def test_batch_isolates_failures_and_resumes(mixed_folder: Path, tmp_path: Path, capsys):
     out = tmp_path / "corpus"
     code = run_batch([mixed_folder], out=out, workers=1, scheduler="serial", progress=False)

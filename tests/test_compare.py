@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,11 +25,7 @@ from budgetkit.compare import (
     year_over_year,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
-SEED_ID = "qinshui-police-2025"
-HAS_PDF = importlib.util.find_spec("budgetkit.sources.pdf") is not None
-needs_pdf = pytest.mark.skipif(not HAS_PDF, reason="budgetkit/sources/pdf.py (PDF reader) has not landed yet")
+from conftest import RAW, ROOT, SEED_ID
 PDF_IDS = ["js-npc-office-2017", "js-npc-office-2018", "sh-putuo-wanli-street-2024", "sh-putuo-wanli-street-2025",
            "sh-putuo-gov-office-2025-dept", "sh-putuo-gov-office-2025-unit"]
 
@@ -53,8 +48,6 @@ def processed(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def processed_pdf(tmp_path_factory) -> Path:
-    if not HAS_PDF:
-        pytest.skip("budgetkit/sources/pdf.py (PDF reader) has not landed yet")
     return _process(PDF_IDS, tmp_path_factory.mktemp("processed_pdf"))
 
 
@@ -99,7 +92,6 @@ def test_seed_indicators(processed: Path):
     assert frame["function_mix"]["204 公共安全支出"] == Decimal("93.42")
 
 
-@needs_pdf
 def test_jiangsu_year_over_year(processed_pdf: Path):
     reference = pd.read_csv(ROOT / "data" / "reference" / "js-npc-office-summary-totals.csv", dtype=str).set_index("Unnamed: 0")
     docs = load_docs(processed_pdf, same_department(processed_pdf, "js-npc-office-2017"))
@@ -118,7 +110,6 @@ def test_jiangsu_year_over_year(processed_pdf: Path):
     assert total.iloc[0]["prior_table_value"] == Decimal("13649.07")
 
 
-@needs_pdf
 def test_wanli_stated_changes_checked_and_can_fail(processed_pdf: Path):
     docs = load_docs(processed_pdf, ["sh-putuo-wanli-street-2024", "sh-putuo-wanli-street-2025"])
     changes = stated_changes(docs[1], docs[0]).set_index("subject")
@@ -135,7 +126,6 @@ def test_wanli_stated_changes_checked_and_can_fail(processed_pdf: Path):
     assert again.loc["“三公”经费", "prior_table_value"] == Decimal("48")
 
 
-@needs_pdf
 def test_wanli_by_economic_class(processed_pdf: Path):
     docs = load_docs(processed_pdf, ["sh-putuo-wanli-street-2024", "sh-putuo-wanli-street-2025"])
     yoy = year_over_year(docs, by="economic", levels=("类",)).set_index("code")
@@ -148,7 +138,6 @@ def test_wanli_by_economic_class(processed_pdf: Path):
     assert indicators(docs[1:]).iloc[0]["total_wan"] == total_2025  # classes add up to the total
 
 
-@needs_pdf
 def test_shanghai_dept_vs_unit(processed_pdf: Path):
     dept = load_doc(processed_pdf, "sh-putuo-gov-office-2025-dept")
     unit = load_doc(processed_pdf, "sh-putuo-gov-office-2025-unit")
@@ -159,7 +148,6 @@ def test_shanghai_dept_vs_unit(processed_pdf: Path):
     assert frame.loc["机关运行经费", "department_wan"] == Decimal("213.28")
 
 
-@needs_pdf
 def test_caveats_across_departments(processed_pdf: Path, processed: Path):
     docs = [load_doc(processed, SEED_ID)] + load_docs(processed_pdf, ["js-npc-office-2018", "sh-putuo-wanli-street-2025"])
     frame = indicators(docs)
@@ -194,7 +182,6 @@ def test_charts_render_with_cjk_font(processed: Path, tmp_path: Path):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
 
 
-@needs_pdf
 def test_wanli_stated_changes_have_no_false_differs(processed_pdf: Path):
     docs = load_docs(processed_pdf, ["sh-putuo-wanli-street-2024", "sh-putuo-wanli-street-2025"])
     changes = stated_changes(docs[1], docs[0])

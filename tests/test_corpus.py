@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -26,20 +25,14 @@ from budgetkit.corpus import (
     write_partition,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
-SEED_ID = "qinshui-police-2025"
-HAS_PDF = importlib.util.find_spec("budgetkit.sources.pdf") is not None
-needs_pdf = pytest.mark.skipif(not HAS_PDF, reason="budgetkit/sources/pdf.py (PDF reader) has not landed yet")
+from conftest import RAW, ROOT, SEED_ID
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """Seed (text) and, when the PDF reader exists, the Jiangsu 2017 and 2018 PDFs, via the manifest ids."""
+    """Seed (text) and the Jiangsu 2017 and 2018 PDFs, via the manifest ids."""
     out = tmp_path_factory.mktemp("corpus")
-    paths = [RAW / "qinshui-police-2025.txt"]
-    if HAS_PDF:
-        paths += [RAW / "js-npc-office-2017.pdf", RAW / "js-npc-office-2018.pdf"]
+    paths = [RAW / "qinshui-police-2025.txt", RAW / "js-npc-office-2017.pdf", RAW / "js-npc-office-2018.pdf"]
     run_batch(paths, out=out, workers=1, scheduler="serial", progress=False)
     return out
 
@@ -81,8 +74,7 @@ def test_duckdb_one_line_query(corpus: Path):
     query = line[len('duckdb.sql("'):-2].replace("data/corpus/tidy/*/*.parquet", glob)
     totals = dict(duckdb.sql(query).fetchall())  # the one-line query of the module docstring
     assert totals[SEED_ID] == Decimal("123470700")  # 收入总计 12,347.07 万元
-    if HAS_PDF:
-        assert totals["js-npc-office-2017"] == Decimal("136490700")  # 13649.07 万元 (reference CSV)
+    assert totals["js-npc-office-2017"] == Decimal("136490700")  # 13649.07 万元 (reference CSV)
     result = duckdb.sql(
         f"SELECT doc_id, sum(amount_yuan) AS total_yuan FROM read_parquet('{glob}', hive_partitioning=true) "
         "WHERE table_id='project_current' AND column_id='total' AND item='沁水县公安局交通警察大队' GROUP BY doc_id"
@@ -151,7 +143,6 @@ def test_fiscal_data_package(corpus: Path, tmp_path: Path):
     assert (tmp_path / "fdp" / "data" / "budget-lines.parquet").exists()
 
 
-@needs_pdf
 def test_jiangsu_totals_in_corpus(corpus: Path):
     """2017 → 2018 income totals 13649.07 → 15897.44 万元 (data/reference/js-npc-office-summary-totals.csv)."""
     reference = pd.read_csv(ROOT / "data" / "reference" / "js-npc-office-summary-totals.csv", dtype=str)
