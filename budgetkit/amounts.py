@@ -90,6 +90,31 @@ def looks_like_amount(text: str | None) -> bool:
     return not is_blank(text) and try_parse_amount(text) is not None
 
 
+def as_decimal(value: object) -> Decimal | None:
+    """Any stored amount back to an exact Decimal: None/NA/NaN → None.
+
+    Decimals pass through; ints convert exactly; text is parsed as printed (a trailing ``%`` is
+    dropped); a float (only from a lossy round trip, never produced by budgetkit) goes through
+    its shortest repr.
+    """
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a bool is not an amount")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return None if value != value else Decimal(repr(value))
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    return parse_amount(str(value).replace("%", "").replace("％", ""))
+
+
 def normalise_unit(text: str | None) -> str | None:
     """Extract the unit from a line like ``单位：万元`` or ``金额单位: 元``.
 

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from budgetkit.amounts import UNIT_TO_YUAN
+from budgetkit.amounts import UNIT_TO_YUAN, as_decimal
 from budgetkit.catalog import fold
 from budgetkit.corpus import ECONOMIC_CLASS_NAMES, economic_class, load_corpus, partition_path
 from budgetkit.model import Location, TextLine
@@ -155,17 +155,6 @@ def pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     if part is None or whole is None or whole == 0:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _dec(value: Any) -> Decimal | None:
-    if value is None or value is pd.NA:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return Decimal(value)
 
 
 def norm_name(text: Any) -> str:
@@ -467,9 +456,9 @@ def unit_split(doc: Doc, tables: Sequence[str] = ("project_current", "admin_oper
         present = [u for u in units if u in named and u != department]
         if not present:
             continue
-        amounts = {u: _dec(named[u].amount_yuan) or Decimal(0) for u in present}
+        amounts = {u: as_decimal(named[u].amount_yuan) or Decimal(0) for u in present}
         units_sum = sum(amounts.values(), Decimal(0))
-        dept_total = _dec(total_row.amount_yuan) if total_row is not None else None
+        dept_total = as_decimal(total_row.amount_yuan) if total_row is not None else None
         for unit in present:
             records.append({
                 "table_id": table_id,

@@ -43,7 +43,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.patches import Patch
 
-from budgetkit.amounts import parse_amount
+from budgetkit.amounts import as_decimal
 from budgetkit.catalog import fold, load_catalog
 
 __all__ = [
@@ -275,19 +275,6 @@ def format_amount(amount: Decimal | None) -> str:
     return f"{amount.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP):,.2f}"
 
 
-def _as_decimal(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        if value != value:  # NaN from a parquet round trip
-            return None
-        return Decimal(repr(value))
-    text = str(value).replace("%", "").replace("％", "")
-    return parse_amount(text)
-
-
 def _clean_label(text: Any) -> str:
     label = unicodedata.normalize("NFKC", str(text or "")).strip()
     label = re.sub(r"\s+", "", label)
@@ -310,7 +297,7 @@ def _column(rows: pd.DataFrame, column_id: str) -> pd.DataFrame:
 
 
 def _amount(row: Mapping[str, Any]) -> Decimal | None:
-    return _as_decimal(_none_if_na(row.get("amount")))
+    return as_decimal(row.get("amount"))
 
 
 def _none_if_na(value: Any) -> Any:
@@ -387,7 +374,7 @@ def _apply_stated(
             if not candidates:
                 data.notes.append(f"说明所列“{key}”在图中无对应项")
                 continue
-            candidates[0][key_amount] = _as_decimal(value)
+            candidates[0][key_amount] = as_decimal(value)
         for row in data.rows:
             if row[key_amount] is None:
                 continue
@@ -1342,7 +1329,7 @@ def stated_numbers(figure_id: str, claims: pd.DataFrame) -> dict[str, dict[str, 
         return out
     section = claims[claims["section"].fillna("").str.contains(fragment, regex=False)]
     for _, claim in section.iterrows():
-        value = _as_decimal(claim["value"])
+        value = as_decimal(claim["value"])
         subject = str(claim["subject"] or "").strip()
         if value is None or not subject:
             continue

@@ -54,3 +54,15 @@ def test_parse_never_crashes_unexpectedly(text):
         parse_amount(text)
     except AmountParseError:
         pass
+
+
+def test_as_decimal_reads_stored_values_back_exactly():
+    import pandas as pd
+
+    from budgetkit.amounts import as_decimal
+
+    assert as_decimal(Decimal("12347.07")) == Decimal("12347.07")
+    assert as_decimal("12,347.07") == Decimal("12347.07")
+    assert as_decimal("93.42%") == Decimal("93.42")
+    assert as_decimal(5) == Decimal(5)
+    assert as_decimal(None) is None and as_decimal(pd.NA) is None and as_decimal(float("nan")) is None
