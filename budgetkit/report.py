@@ -240,7 +240,8 @@ def execute_notebook(name: str, doc_id: str, processed_dir: Path, out_html: Path
 def export_html(ipynb: Path, out_html: Path, *, keep_code: bool = False, title: str | None = None) -> Path:
     """Export an executed notebook to one self-contained HTML file.
 
-    Code cells are hidden unless ``keep_code``; no CDN script; images embedded.
+    Code cells are hidden unless ``keep_code``; no CDN script; images and the CJK glyphs the
+    page uses are embedded (:func:`embed_cjk_font`).
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -257,11 +258,52 @@ def export_html(ipynb: Path, out_html: Path, *, keep_code: bool = False, title: 
     exporter.sanitize_html = False
     exporter.embed_images = True
     body, _ = exporter.from_notebook_node(notebook)
+    body = embed_cjk_font(body)
     out_html.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_html.with_suffix(".html.tmp")
     tmp.write_text(body, encoding="utf-8")
     os.replace(tmp, out_html)
     return out_html
+
+
+EMBEDDED_FONT_FAMILY = "budgetkit CJK"
+
+
+def embed_cjk_font(page: str) -> str:
+    """Embed the CJK glyphs a page uses, so it reads right on a machine with no Chinese font.
+
+    The page's own characters are cut out of the bundled Noto Sans CJK SC (SIL Open Font
+    License; shipped in the ``mplfonts`` wheel) with fontTools and embedded as a data-URL
+    ``@font-face`` — typically 100–250 KB for a report, and no network needed to open it.
+    """
+    import base64
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from budgetkit.figures import cjk_font_path
+
+    characters = "".join(sorted({c for c in page if ord(c) > 0x2E7F}))
+    if not characters or "</head>" not in page:
+        return page
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = TTFont(str(cjk_font_path()), lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    style = (
+        "<style>/* Noto Sans CJK SC subset, SIL Open Font License 1.1 */\n"
+        f'@font-face {{ font-family: "{EMBEDDED_FONT_FAMILY}"; src: url(data:font/otf;base64,{data}) format("opentype"); }}\n'
+        f'body, table, .jp-RenderedHTMLCommon {{ font-family: "{EMBEDDED_FONT_FAMILY}", "Noto Sans CJK SC", sans-serif; }}\n'
+        "</style>"
+    )
+    return page.replace("</head>", style + "</head>", 1)
 
 
 def _task(args: tuple) -> dict[str, Any]:
@@ -364,7 +406,7 @@ code {{ color: #555; }}
 """
     reports.mkdir(parents=True, exist_ok=True)
     out = reports / "index.html"
-    out.write_text(page, encoding="utf-8")
+    out.write_text(embed_cjk_font(page), encoding="utf-8")
     return out
 
 

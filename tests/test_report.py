@@ -86,3 +86,21 @@ def test_index_escapes_and_lists_every_document(processed, tmp_path):
     assert page.count("<tr>") == len(specs) + 1  # header row + one per document
     assert "13/13 expected tables found" in page
     assert "failed: not extracted" in page  # documents that were not processed say so
+
+
+def test_pages_embed_the_cjk_glyphs_they_use(processed, tmp_path):
+    """A report reads right on a machine with no Chinese font: the glyphs travel with the page."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    html_path = tmp_path / "01.html"
+    assert execute_notebook("01-tables", SEED_ID, processed, html_path, notebook_dir=NOTEBOOKS, build_dir=tmp_path / "b")["ok"]
+    page = html_path.read_text(encoding="utf-8")
+    match = re.search(r"url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", page)
+    assert match, "no embedded font"
+    font = TTFont(io.BytesIO(base64.b64decode(match.group(1))))
+    covered = set(map(chr, font.getBestCmap()))
+    used = {c for c in page if ord(c) > 0x2E7F}
+    assert "沁" in used and used <= covered
