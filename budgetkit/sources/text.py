@@ -260,7 +260,7 @@ def _finish_table(document: Document, builder: _TableBuilder, catalog: Catalog) 
     table.header_rows = header_rows
     table.body_rows = body_rows
     table.body_locations = [builder.rows[i].location for i in body_index]
-    if not any(any(cell.strip() for cell in row[1:]) for row in body_rows) and table.empty is False and not body_rows:
+    if not body_rows:
         table.empty = True
     existing = document.tables.get(table.table_id)
     if existing is not None:
