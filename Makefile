@@ -48,8 +48,10 @@ report: data ## the main job: set up, extract everything, build reports/index.ht
 	$(BK) report --manifest $(MANIFEST) --processed $(PROCESSED) --out $(REPORTS) --jobs $(JOBS)
 	@echo "open $(REPORTS)/index.html"
 
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP) ## open JupyterLab on the notebooks (paired .py ↔ .ipynb via jupytext)
-	cd notebooks && ../$(ENV)/bin/jupyter lab
+	cd notebooks && ../$(ENV)/bin/jupyter lab $(LAB_FLAGS)
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
