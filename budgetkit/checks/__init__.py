@@ -31,6 +31,7 @@ from budgetkit.checks.engine import (
 from budgetkit.checks import within_table as _within_table  # noqa: F401  (registers rules)
 from budgetkit.checks import across_tables as _across_tables  # noqa: F401
 from budgetkit.checks import narrative_rules as _narrative_rules  # noqa: F401
+from budgetkit.checks import narrative_changes as _narrative_changes  # noqa: F401
 from budgetkit.checks import performance_rules as _performance_rules  # noqa: F401
 from budgetkit.checks.catalog import RULES, RULES_BY_ID, rules_frame
 
