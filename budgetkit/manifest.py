@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,10 @@ def read_manifest(path: Path) -> list[DocumentSpec]:
             metadata = {k: row.get(k, "") for k in METADATA_FIELDS}
             metadata["fiscal_year"] = int(row["fiscal_year"]) if str(row.get("fiscal_year", "")).isdigit() else row.get("fiscal_year")
             spec = documents[row["doc_id"]] = DocumentSpec(row["doc_id"], metadata, [])
+        if spec.files:
+            # A document in several files: its title is the first file's, without the part
+            # it names (江苏…2019年度部门预算公开（文字部分） → …部门预算公开).
+            spec.metadata["title"] = re.sub(r"[（(][^（()）]*部分[)）]$", "", spec.metadata["title"])
         spec.files.append(path.parent / row["file"])
         spec.sha256.append(row.get("sha256") or None)
         spec.roles.append(row.get("role") or "document")

@@ -29,6 +29,7 @@ def test_manifest_lists_every_bundled_file_with_checksum():
     assert ids[0] == SEED_ID and len(ids) == 8
     jiangsu_2019 = next(s for s in specs if s.doc_id == "js-npc-office-2019")
     assert [p.name for p in jiangsu_2019.files] == ["js-npc-office-2019-text.pdf", "js-npc-office-2019-tables.pdf"]
+    assert jiangsu_2019.metadata["title"] == "江苏省人大常委会办公厅2019年度部门预算公开"
     for spec in specs:
         spec.verify()  # every raw file matches its recorded sha256
 
