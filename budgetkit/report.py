@@ -327,7 +327,16 @@ def build_reports(manifest: Path = Path("data/raw/manifest.csv"), processed: Pat
     """
     from budgetkit.manifest import read_manifest
 
-    specs = read_manifest(manifest)
+    from budgetkit.manifest import DocumentSpec
+
+    specs = read_manifest(manifest) if Path(manifest).exists() else []
+    # Documents extracted from files in no manifest (`budgetkit extract some.pdf`) get reports too.
+    listed = {s.doc_id for s in specs}
+    for summary_file in sorted(Path(processed).glob("*/document.json")):
+        doc_id = summary_file.parent.name
+        if doc_id not in listed and not doc_id.startswith("."):
+            summary = json.loads(summary_file.read_text(encoding="utf-8"))
+            specs.append(DocumentSpec(doc_id, summary.get("metadata", {}), [Path(f["path"]) for f in summary.get("files", [])]))
     if doc_ids:
         specs = [s for s in specs if s.doc_id in doc_ids]
     names = [n for n in (notebooks or NOTEBOOKS) if notebook_source(n, notebook_dir).exists()]

@@ -104,3 +104,18 @@ def test_pages_embed_the_cjk_glyphs_they_use(processed, tmp_path):
     covered = set(map(chr, font.getBestCmap()))
     used = {c for c in page if ord(c) > 0x2E7F}
     assert "沁" in used and used <= covered
+
+
+def test_report_covers_documents_in_no_manifest(tmp_path, monkeypatch):
+    """`budgetkit extract some.txt` then `budgetkit report` reports on it too."""
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "processed"
+    copy = tmp_path / "some-dump.txt"
+    shutil.copy(SEED, copy)
+    assert main(["extract", str(copy), "--out", str(out), "--no-checks"]) == 0
+    reports = tmp_path / "reports"
+    code = main(["report", "--manifest", str(tmp_path / "none.csv"), "--processed", str(out), "--out", str(reports),
+                 "--notebook", "01-tables", "--jobs", "1"])
+    assert code == 0
+    assert (reports / "some-dump" / "01-tables.html").exists()
+    assert "some-dump" in (reports / "index.html").read_text(encoding="utf-8")
