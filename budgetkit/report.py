@@ -340,6 +340,10 @@ def build_reports(manifest: Path = Path("data/raw/manifest.csv"), processed: Pat
     if doc_ids:
         specs = [s for s in specs if s.doc_id in doc_ids]
     names = [n for n in (notebooks or NOTEBOOKS) if notebook_source(n, notebook_dir).exists()]
+    if not names:
+        print(f"budgetkit report: no notebook {', '.join(notebooks or NOTEBOOKS)} in {Path(notebook_dir).resolve()} — "
+              "run it from the project folder", file=sys.stderr)
+        return 2
     tasks = []
     for spec in specs:
         if (Path(processed) / spec.doc_id / "document.json").exists():
