@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -351,7 +352,10 @@ def build_reports(manifest: Path = Path("data/raw/manifest.csv"), processed: Pat
                 tasks.append((name, spec.doc_id, Path(processed), Path(reports) / spec.doc_id / f"{name}.html", keep_code, Path(notebook_dir)))
     results: list[dict[str, Any]] = []
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # Fresh worker processes (not forks): forking a process that runs a JVM or other threads
+    # (a test session, a notebook server) can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
         futures = [pool.submit(_task, t) for t in tasks]
         for future in as_completed(futures):
             result = future.result()
