@@ -26,3 +26,29 @@ def seed_tidy(seed_document):
     from budgetkit.tidy import tidy_document
 
     return tidy_document(seed_document)
+
+
+# Builders for small documents made of real excerpts (the checks tests).
+
+
+def raw_table(table_id, columns, rows, unit="万元", empty=False, notes=(), start_line=10, file="t.txt"):
+    """A RawTable whose body columns are already mapped to catalog ids, rows on consecutive lines."""
+    from budgetkit.model import Location, RawTable
+
+    return RawTable(
+        table_id=table_id, title=f"表 {table_id}", location=Location(file, line=start_line - 2), unit=unit,
+        body_rows=[list(r) for r in rows], body_locations=[Location(file, line=start_line + i) for i in range(len(rows))],
+        columns=list(columns), empty=empty, notes=list(notes),
+    )
+
+
+def small_document(*tables, narrative=(), file="t.txt"):
+    """A Document of the given tables and narrative lines (from line 500)."""
+    from budgetkit.model import Document, Location, TextLine
+
+    doc = Document(doc_id="t", metadata={}, files=[])
+    for t in tables:
+        doc.tables[t.table_id] = t
+    doc.narrative = [TextLine(text, Location(file, line=500 + i)) for i, text in enumerate(narrative)]
+    return doc
+

@@ -10,8 +10,8 @@ import pytest
 from budgetkit.checks import RULES, RULES_BY_ID, print_check_summary, read_findings, run_checks, write_findings
 from budgetkit.checks.arithmetic import ERROR, OK, ROUNDING, Quantity, compare_ratio, compare_sum
 from budgetkit.checks.engine import implementation
-from budgetkit.model import Document, Location, RawTable, TextLine
 from budgetkit.tidy import tidy_document
+from conftest import raw_table as raw, small_document as document
 
 # --------------------------------------------------------------------------- builders
 
@@ -43,20 +43,8 @@ INCOME_ROWS = [
 ]
 
 
-def raw(table_id, columns, rows, unit="万元", empty=False, notes=(), start_line=10):
-    return RawTable(
-        table_id=table_id, title=f"表 {table_id}", location=Location("t.txt", line=start_line - 2), unit=unit,
-        body_rows=[list(r) for r in rows], body_locations=[Location("t.txt", line=start_line + i) for i in range(len(rows))],
-        columns=list(columns), empty=empty, notes=list(notes),
-    )
 
 
-def document(*tables, narrative=()):
-    doc = Document(doc_id="t", metadata={}, files=[])
-    for t in tables:
-        doc.tables[t.table_id] = t
-    doc.narrative = [TextLine(text, Location("t.txt", line=500 + i)) for i, text in enumerate(narrative)]
-    return doc
 
 
 def findings_of(doc, family=None, rule_ids=None):

@@ -4,27 +4,15 @@ on the real sentences of the seed (沁水县公安局 2025, lines 428–448) and
 from __future__ import annotations
 
 from budgetkit.checks import RULES, RULES_BY_ID, run_checks
-from budgetkit.model import Document, Location, RawTable, TextLine
 from budgetkit.tidy import tidy_document
+from conftest import raw_table as raw, small_document as document
 
 CHANGE = "narrative.change_sum"
 UNITS = "narrative.unit_count"
 
 
-def raw(table_id, columns, rows, unit="万元", start_line=10):
-    return RawTable(
-        table_id=table_id, title=f"表 {table_id}", location=Location("t.txt", line=start_line - 2), unit=unit,
-        body_rows=[list(r) for r in rows], body_locations=[Location("t.txt", line=start_line + i) for i in range(len(rows))],
-        columns=list(columns), empty=False, notes=[],
-    )
 
 
-def document(*tables, narrative=()):
-    doc = Document(doc_id="t", metadata={}, files=[])
-    for t in tables:
-        doc.tables[t.table_id] = t
-    doc.narrative = [TextLine(text, Location("t.txt", line=500 + i)) for i, text in enumerate(narrative)]
-    return doc
 
 
 def findings(doc, rule_id):

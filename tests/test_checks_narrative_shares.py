@@ -6,24 +6,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetkit.checks import RULES, run_checks
-from budgetkit.model import Document, Location, RawTable, TextLine
+from budgetkit.model import Location, TextLine
 from budgetkit.tidy import tidy_document
+from functools import partial
+
+from conftest import raw_table, small_document
+
+# Excerpts of PDFs: locations name a .pdf file.
+raw = partial(raw_table, file="t.pdf")
+document = partial(small_document, file="t.pdf")
 
 
-def raw(table_id, columns, rows, unit="万元", start_line=10):
-    return RawTable(
-        table_id=table_id, title=f"表 {table_id}", location=Location("t.pdf", line=start_line - 2), unit=unit,
-        body_rows=[list(r) for r in rows], body_locations=[Location("t.pdf", line=start_line + i) for i in range(len(rows))],
-        columns=list(columns), empty=False, notes=[],
-    )
 
 
-def document(*tables, narrative=()):
-    doc = Document(doc_id="t", metadata={}, files=[])
-    for t in tables:
-        doc.tables[t.table_id] = t
-    doc.narrative = [TextLine(text, Location("t.pdf", line=500 + i)) for i, text in enumerate(narrative)]
-    return doc
 
 
 def findings_of(doc, rule_ids):
