@@ -34,22 +34,27 @@ class DocumentSpec:
     sha256: list[str | None] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
 
-    def verify(self) -> None:
-        """Check every file exists and matches its recorded sha256.
+    def verify(self) -> list[str]:
+        """Check every file exists and matches its recorded sha256 (when one is recorded).
+
+        Returns:
+            The sha256 of each file, in reading order (hashed once, here).
 
         Raises:
             BudgetkitError: A file is missing.
             ChecksumError: A file's content differs from the manifest.
         """
-        for path, expected in zip(self.files, self.sha256):
+        hashes = []
+        for path, expected in zip(self.files, self.sha256 or [None] * len(self.files)):
             if not path.exists():
                 raise BudgetkitError(path, "listed in the manifest but not found")
-            if expected:
-                actual = sha256_of(path)
-                if actual != expected:
-                    raise ChecksumError(
-                        path, f"sha256 is {actual}, the manifest records {expected}: the raw file was changed or replaced"
-                    )
+            actual = sha256_of(path)
+            if expected and actual != expected:
+                raise ChecksumError(
+                    path, f"sha256 is {actual}, the manifest records {expected}: the raw file was changed or replaced"
+                )
+            hashes.append(actual)
+        return hashes
 
 
 def sha256_of(path: Path) -> str:

@@ -181,9 +181,12 @@ def _replace_dir(tmp: Path, final: Path) -> None:
 
 
 def read_spec(spec: DocumentSpec, **options: Any) -> Document:
-    """Verify a manifest document's checksums and read it."""
-    spec.verify()
-    return read_document(spec.files, spec.doc_id, spec.metadata, **options)
+    """Verify a manifest document's checksums, read it, and record each file's sha256."""
+    hashes = spec.verify()
+    document = read_document(spec.files, spec.doc_id, spec.metadata, **options)
+    for source, digest in zip(document.files, hashes):
+        source.sha256 = digest
+    return document
 
 
 def process_document(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **options: Any) -> DocumentResult:

@@ -955,15 +955,6 @@ def cell_value(table: RawTable, key: str, column_id: str) -> tuple[str, Location
     return None
 
 
-def _sha256(path: Path) -> str | None:
-    import hashlib
-
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: str = "tabula") -> Document:
     """Read one disclosure printed as one or more PDF files.
 
@@ -988,7 +979,7 @@ def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: s
         raise ValueError(f"unknown PDF backend {backend!r}; choose one of {BACKENDS}")
     paths = [Path(p) for p in paths]
     catalog = load_catalog()
-    files = [SourceFile(path=p.name, sha256=_sha256(p), part=i + 1) for i, p in enumerate(paths)]
+    files = [SourceFile(path=p.name, part=i + 1) for i, p in enumerate(paths)]
     doc = Document(doc_id=doc_id, metadata=dict(metadata), files=files)
     errors = []
     for path in paths:
