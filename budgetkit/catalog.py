@@ -70,6 +70,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     headers: tuple[str, ...] = ()
     two_sided: bool = False
+    kind: str = "budget"
 
     def column(self, column_id: str) -> ColumnSpec:
         for col in self.columns:
@@ -109,7 +110,16 @@ class Catalog:
         self._alias_index = sorted(pairs, key=lambda p: -len(p[0]))
 
     def table(self, table_id: str) -> TableSpec:
-        return self.tables[table_id]
+        """The spec of a table id; a repeated table (``summary~2``) takes its base table's spec,
+        a table the catalog does not know (``other-3``) a spec with no known columns."""
+        spec = self.tables.get(table_id) or self.tables.get(base_table_id(table_id))
+        if spec is not None:
+            return spec
+        return TableSpec(id=table_id, title=table_id, aliases=(), columns=())
+
+    def knows(self, table_id: str) -> bool:
+        """Whether ``table_id`` (or the table it repeats) is a standard table of the catalog."""
+        return base_table_id(table_id) in self.tables
 
     def template(self, template_id: str | None) -> Template:
         return self.templates.get(template_id or "generic", self.templates["generic"])
@@ -162,6 +172,11 @@ class Catalog:
         return any(_alias_matches(a, folded) for a in spec.header_vocabulary() + self.common_headers)
 
 
+def base_table_id(table_id: str) -> str:
+    """The catalog id of a table key: ``summary~2`` (a second 收支总表 in one document) → ``summary``."""
+    return table_id.split("~", 1)[0]
+
+
 def strip_title(title: str) -> str:
     """Remove label, department/year prefix and unit from a printed title."""
     core = fold(title)
@@ -202,6 +217,7 @@ def load_catalog() -> Catalog:
             columns=columns,
             headers=tuple(entry.get("headers", [])),
             two_sided=entry.get("two_sided", False),
+            kind=entry.get("kind", "budget"),
         )
     templates = {
         tid: Template(tid, t.get("description", ""), tuple(t.get("expected", [])), tuple(t.get("required", [])))

@@ -31,6 +31,7 @@ from budgetkit.catalog import load_catalog
 from budgetkit.errors import BudgetkitError
 from budgetkit.manifest import DocumentSpec
 from budgetkit.model import Document
+from budgetkit.reading import reading_measure
 from budgetkit.sources import read_document
 from budgetkit.tidy import map_columns, tidy_document, wide_table
 
@@ -69,13 +70,17 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
             entry[3].append(text)
         else:
             entry[2] += 1
+    measure = reading_measure(document, tidy)
     tables = []
     for table in document.tables.values():
         n_cells, n_printed, n_parsed, unparsed = counts.get(table.table_id, (0, 0, 0, []))
+        read = measure["tables"].get(table.table_id, {})
+        complete = read.get("complete", True) and not (measure["applicable"] and n_printed > n_parsed)
         tables.append(
             {
                 "table_id": table.table_id,
                 "title": table.title,
+                "label": table.label,
                 "unit": table.unit,
                 "empty": table.empty,
                 "body_rows": len(table.body_rows),
@@ -84,10 +89,18 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
                 "numeric_cells_parsed": n_parsed,
                 "unparsed_values": sorted(set(unparsed))[:10],
                 "location": str(table.location),
+                "pages": read.get("pages", []),
+                "printed": read.get("printed"),
+                "read": read.get("read"),
+                "missing": read.get("missing", []),
+                "reading": table.reading,
+                "reading_status": "read" if complete else "unreadable",
             }
         )
     return {
         "doc_id": document.doc_id,
+        "kind": document.metadata.get("kind") or "budget",
+        "reading": {k: v for k, v in measure.items() if k != "tables"},
         "template": template.id,
         "tables_expected": list(template.expected),
         "tables_found": list(document.tables),

@@ -9,7 +9,7 @@ import pandas as pd
 from budgetkit.catalog import fold
 from budgetkit.checks.arithmetic import OK, ROUNDING, Quantity, compare_sum
 from budgetkit.checks.catalog import HIERARCHY_TABLES
-from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements, not_applicable
+from budgetkit.checks.engine import Context, Rule, from_outcome, implements, not_applicable
 
 #: Total column = parts, per table; several alternatives are tried in order (the first that
 #: holds is reported; if none holds, the first is reported as failing).

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetkit.amounts import looks_like_amount, normalise_unit
-from budgetkit.catalog import Catalog, TableSpec, fold, load_catalog
+from budgetkit.catalog import Catalog, TableSpec, fold, load_catalog, strip_title
 from budgetkit.codes import normalise_code
 from budgetkit.errors import NotADisclosureError
-from budgetkit.model import Document, Location, RawTable, SourceFile
+from budgetkit.model import Document, Location, RawTable, Region, SourceFile
 from budgetkit.sources.pdf.backends import _tables_pdfplumber, _tables_tabula
 from budgetkit.sources.pdf.columns import (
     _SPLIT_CODE,
@@ -26,11 +26,15 @@ from budgetkit.sources.pdf.columns import (
     _is_pre_row,
     _map_columns,
 )
+from budgetkit.sources.pdf.geometry import PageGeometry, line_words, read_page_geometry, text_lines
+from budgetkit.sources.pdf.grid import grid_tables
 from budgetkit.sources.pdf.narrative import _PART_RE, narrative_paragraphs
 from budgetkit.sources.pdf.opening import _open_pdfium, _page_texts
-from budgetkit.sources.pdf.page import Cell, PageContent, PageTable, _fold_spaces, _lines, _lines_with_boxes
+from budgetkit.sources.pdf.page import Cell, LineBox, PageContent, PageTable, _fold_spaces, _lines_with_boxes
+from budgetkit.sources.pdf.printed import printed_amounts
+from budgetkit.sources.pdf.settings import DEFAULT_SETTINGS, ReaderSettings
 
-BACKENDS = ("tabula", "pdfplumber")
+BACKENDS = ("grid", "tabula", "pdfplumber")
 
 _LABEL_RE = re.compile(r"((?:部门|预算|单位)?公开\s*(?:表\s*)?(?:\d{1,2}|[一二三四五六七八九十]+)\s*表?|预算公开表\s*\d+|表\s*[一二三四五六七八九十]+)")
 _DEPT_RE = re.compile(r"^(?:编制部门|编制单位|部门名称|单位名称|部门|预算单位)\s*[:：]\s*(.*?)\s*(?:(?:金额)?单位\s*[:：].*)?$")
@@ -47,8 +51,28 @@ class _Pending:
     atomic_x: list[float] = field(default_factory=list)
 
 
+_TITLE_LINE_RE = re.compile(r"表(（[^）]{0,20}）|\([^)]{0,20}\))*$")
+_GENERIC_LABEL_RE = re.compile(r"^(?:(?:部门|预算|单位)?公开\s*(?:表\s*)?[\d一二三四五六七八九十]{1,3}(?:\s*[-－]\s*\d+)?\s*表?|预算\s*\d{1,2}\s*表|表\s*[\d一二三四五六七八九十]{1,3}(?:\s*[-－]\s*\d+)?)\s*[:：、.．]?")
+
+
+def _is_title_line(line: str) -> bool:
+    """Does a line read as a table title (…表, …表（按功能分类科目）), not a sentence?"""
+    folded = fold(line)
+    if not folded or len(folded) > 60 or "。" in folded or "，" in folded:
+        return False
+    core = _GENERIC_LABEL_RE.sub("", folded)
+    return bool(core) and bool(_TITLE_LINE_RE.search(core)) and not re.fullmatch(r"[\d一二三四五六七八九十]*表", core)
+
+
 def _title_from_lines(catalog: Catalog, lines: list[str]) -> tuple[str | None, str | None, bool]:
-    """(table_id, printed title, titled) from the text printed above a table."""
+    """(table_id, printed title, titled) from the text printed above a table.
+
+    The catalog names the table when a line (or two adjacent lines: a wrapped title) matches
+    one of its titles; the last such line wins (it stands closest to the table). A line that
+    reads as a title but names no standard table gives ``(None, title, True)``: a table the
+    catalog does not know, kept under its printed title. A label alone (公开表3, 表01) also
+    makes the table titled.
+    """
     best: tuple[int, str, str] | None = None
     for i, line in enumerate(lines):
         texts = [line] + ([line + lines[i + 1]] if i + 1 < len(lines) else [])
@@ -61,11 +85,11 @@ def _title_from_lines(catalog: Catalog, lines: list[str]) -> tuple[str | None, s
                 break
     if best:
         return best[1], best[2], True
-    titled = any(
-        (re.search(r"(预算表|总表|明细表|情况表|经费表)", fold(line)) and len(fold(line)) < 40) or re.search(r"公开\s*\d+\s*表|公开表", line)
-        for line in lines
-    )
-    return None, None, titled
+    titles = [_LABEL_RE.sub("", line).strip() for line in lines if _is_title_line(line)]
+    if titles:
+        return None, titles[-1], True
+    labelled = any(_GENERIC_LABEL_RE.fullmatch(fold(line)) for line in lines)
+    return None, None, labelled
 
 
 def _label_from_lines(lines: list[str]) -> str | None:
@@ -102,36 +126,118 @@ def _part_number(text: str) -> int | None:
     return None
 
 
-def _read_file(path: Path, backend: str, catalog: Catalog, doc: Document) -> None:
+def _read_file(path: Path, backend: str, catalog: Catalog, doc: Document, settings: ReaderSettings = DEFAULT_SETTINGS) -> None:
     pdf = _open_pdfium(path)
     try:
         pages = _page_texts(pdf, path)
         page_contents: list[PageContent] = []
-        for number, (width, height, textpage) in enumerate(pages, start=1):
+        geometries: list[PageGeometry] = []
+        ruled: dict[int, list[PageTable]] = {}
+        for number, (page, textpage) in enumerate(pages, start=1):
             lines, boxes = _lines_with_boxes(textpage)
-            page_contents.append(PageContent(number, width, height, lines, line_boxes=boxes))
-        tables = _tables_tabula(path) if backend == "tabula" else _tables_pdfplumber(path)
-        for content in page_contents:
-            content.tables = sorted(tables.get(content.number, []), key=lambda t: t.top)
-            textpage = pages[content.number - 1][2]
-            previous_bottom = 0.0
-            for table in content.tables:
-                above = textpage.get_text_bounded(0, content.height - table.top + 1, content.width, content.height - previous_bottom)
-                content.text_between.append(_lines(above))
-                previous_bottom = table.bottom
-            if content.tables:
-                content.text_after = _lines(
-                    textpage.get_text_bounded(0, 0, content.width, max(0.0, content.height - previous_bottom - 1))
-                )
+            geometry = read_page_geometry(page, textpage, number, settings)
+            geometries.append(geometry)
+            page_contents.append(PageContent(number, geometry.width, geometry.height, lines, line_boxes=boxes))
+            ruled[number] = grid_tables(geometry, settings)
+            doc.printed_amounts.extend(printed_amounts(path.name, geometry, ruled[number], settings))
     finally:
         pdf.close()
+    if backend == "grid":
+        tables = {n: t for n, t in ruled.items() if t}
+    else:
+        tables = {"tabula": _tables_tabula, "pdfplumber": _tables_pdfplumber}[backend](path)
+    for content, geometry in zip(page_contents, geometries):
+        content.tables = sorted(tables.get(content.number, []), key=lambda t: t.top)
+        if not content.tables:
+            continue
+        lines = [(min(g.top for g in line), max(g.bottom for g in line), line) for line in text_lines(geometry.glyphs, settings)]
+        previous_bottom = 0.0
+        for table in content.tables:
+            content.text_between.append(_band_text(lines, previous_bottom, table.top, settings))
+            previous_bottom = table.bottom
+        content.text_after = _band_text(lines, previous_bottom, geometry.height + 1, settings)
+        content.narrative_lines = _prose_outside(lines, content.tables, settings)
     _assemble(path, page_contents, catalog, doc)
 
 
+#: A line of prose has at least this many CJK characters (titles, units and headers have fewer).
+_PROSE_MIN_CJK = 12
+
+
+def _prose_outside(lines: list[tuple[float, float, list]], tables: list[PageTable], settings: ReaderSettings) -> list[tuple[str, LineBox]]:
+    """The prose of a page that also prints a table: lines outside every table area, kept only
+    when at least one of them is a sentence (page headers, titles and 单位 lines alone are not)."""
+    out: list[tuple[str, LineBox]] = []
+    for top, bottom, glyphs in lines:
+        middle = (top + bottom) / 2
+        if any(t.top - 1 <= middle <= t.bottom + 1 and t.left - 1 <= glyphs[0].x0 <= t.right + 1 for t in tables):
+            continue
+        text = " ".join(w.text for w in line_words(glyphs, settings)).strip()
+        heights = sorted(g.height for g in glyphs)
+        out.append((text, LineBox(min(g.x0 for g in glyphs), max(g.x1 for g in glyphs), heights[len(heights) // 2])))
+    if not any(len(re.findall(r"[\u4e00-\u9fff]", t)) >= _PROSE_MIN_CJK and not _is_title_line(t) for t, _b in out):
+        return []
+    return out
+
+
+def _band_text(lines: list[tuple[float, float, list]], top: float, bottom: float, settings: ReaderSettings) -> list[str]:
+    """The text lines standing between ``top`` and ``bottom`` (by their middle), words spaced."""
+    out = []
+    for line_top, line_bottom, glyphs in lines:
+        middle = (line_top + line_bottom) / 2
+        if top - 0.5 <= middle <= bottom + 0.5:
+            text = " ".join(w.text for w in line_words(glyphs, settings)).strip()
+            if text:
+                out.append(text)
+    return out
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and strip_title(a) == strip_title(b)
+
+
+def _new_key(doc: Document, table_id: str | None, counters: dict[str, int]) -> str:
+    """A unique key for a table: its catalog id (``summary``), a repeat (``summary~2``), or
+    ``other-N`` for a table the catalog does not know."""
+    if table_id is None:
+        counters["other"] = counters.get("other", 0) + 1
+        return f"other-{counters['other']}"
+    if table_id not in doc.tables:
+        return table_id
+    n = 2
+    while f"{table_id}~{n}" in doc.tables:
+        n += 1
+    return f"{table_id}~{n}"
+
+
+def _columns_match(pending: _Pending, rows: list[list[Cell]], tolerance: float = 6.0) -> bool:
+    """Does a table piece without a title continue the pending table (same column edges)?"""
+    if not rows or not pending.atomic_x:
+        return False
+    columns = _atomic_columns(PageTable(0, 0, 0, 0, 0, rows))
+    if len(columns) != len(pending.atomic_x):
+        return False
+    return all(abs(a - b) <= tolerance for a, b in zip(columns, pending.atomic_x))
+
+
+def _is_text_box(rows: list[list[Cell]]) -> bool:
+    """A ruled area holding prose, not a table: no row has two cells with text, nothing amount-like."""
+    filled = [[c for c in r if c.text.strip()] for r in rows]
+    return all(len(r) <= 1 for r in filled) and not any(looks_like_amount(c.text) for r in filled for c in r)
+
+
 def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Document) -> None:
+    """Turn the tables found on each page into the document's tables and narrative.
+
+    Every table found is kept: a standard table under its catalog id, a table the catalog does
+    not know under ``other-N`` with its printed title. A piece of table continues the one
+    before it when it repeats that table's title (templates that print the title on every
+    page) or, without a title, when its columns stand where that table's did.
+    """
     name = path.name
     pending: _Pending | None = None
     any_budget_words = False
+    counters: dict[str, int] = {}
 
     def finish() -> None:
         nonlocal pending
@@ -139,26 +245,23 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
             return
         raw = pending.raw
         raw.empty = not any(any(c for i, c in enumerate(r) if raw.columns is None or not raw.columns[i] in ("code", "name")) for r in raw.body_rows) or not raw.body_rows
-        if raw.table_id in doc.tables:
-            doc.warnings.append(f"{name}: a second {raw.table_id} table at {raw.location} was ignored")
-        else:
-            doc.tables[raw.table_id] = raw
+        doc.tables[raw.table_id] = raw
         pending = None
 
     carry: list[str] = []
     carry_page = 0
     narrative_pages: list[PageContent] = []
     for page in pages:
-        if any("预算" in line for line in page.text_lines):
+        if any("预算" in line or "决算" in line for line in page.text_lines):
             any_budget_words = True
-        for line_no, line in enumerate(page.text_lines, start=1):
+        for line in page.text_lines:
             m = _PART_RE.match(_fold_spaces(line))
             if m:
                 number = _part_number(m.group(1))
                 title = m.group(2).strip(" .…·")
                 if number and title and number not in doc.parts:
                     doc.parts[number] = title
-        used = False  # does a standard table stand on this page?
+        used = False  # does a table stand on this page?
         for k, (table, above) in enumerate(_split_at_titles(page.tables, page.text_between)):
             if k == 0 and carry:
                 above = carry + above
@@ -173,34 +276,41 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
             while rows and _is_pre_row(rows[0]):
                 inner.append(" ".join(c.text for c in rows[0] if c.text))
                 rows.pop(0)
-            lines = above + [ln for t in inner for ln in re.split(r"(?=公开表)|(?=部门[:：])|(?=单位[:：])", t) if ln]
+            lines = above[-6:] + [ln for t in inner for ln in re.split(r"(?=公开表)|(?=部门[:：])|(?=单位[:：])", t) if ln]
             table_id, title, titled = _title_from_lines(catalog, lines)
-            if table_id is None and titled:
-                finish()
-                continue  # a table that is not one of the standard ones
-            if table_id is None:
-                if pending is None:
-                    continue
-                # Continuation of the pending table on a later page (or below on the same page).
-                _append_rows(catalog, pending, rows, name, page.number, continuation=True)
-                pending.last_page = page.number
-                used = True
-                continue
-            finish()
+            label = _label_from_lines(lines)
+            if not titled and table_id is None and _is_text_box(rows) and not (pending is not None and page.number == pending.last_page + 1):
+                continue  # a frame around prose, not a table
             used = True
-            spec = catalog.table(table_id)
+            if pending is not None:
+                repeated = titled and (
+                    (title and _same_title(title, pending.raw.title) and (label is None or label == pending.raw.label))
+                    or (not title and label is not None and label == pending.raw.label)
+                )
+                # A piece at the top of the page after the table's last page, with no prose
+                # above it (only a running page header), is that table's next page.
+                next_page = k == 0 and page.number == pending.last_page + 1 and not any(
+                    len(re.findall(r"[\u4e00-\u9fff]", line)) >= _PROSE_MIN_CJK and "预算公开" not in line and "决算公开" not in line for line in above
+                )
+                if repeated or (not titled and (next_page or _columns_match(pending, rows))):
+                    _append_rows(catalog, pending, rows, name, page.number, continuation=True)
+                    pending.last_page = page.number
+                    continue
+            finish()
+            key = _new_key(doc, table_id, counters)
+            spec = catalog.table(key)
             raw = RawTable(
-                table_id=table_id,
-                title=title or "",
+                table_id=key,
+                title=title or label or "",
                 location=Location(name, page=title_page),
-                label=_label_from_lines(lines),
+                label=label,
                 unit=_unit_from_lines(lines),
                 department=_department_from_lines(lines),
             )
             pending = _Pending(raw, spec, None, page.number)
             _append_rows(catalog, pending, rows, name, page.number, continuation=False)
-            if raw.unit is None:
-                doc.warnings.append(f"{name} p.{page.number}: no 单位 line for {table_id}")
+            if raw.unit is None and catalog.knows(key):
+                doc.warnings.append(f"{name} p.{page.number}: no 单位 line for {key}")
         # Notes under the last table of the page.
         if pending is not None:
             for line in page.text_after:
@@ -217,11 +327,12 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
             if not page.tables and pending is not None and page.number > pending.last_page:
                 finish()
             narrative_pages.append(page)
+        elif page.narrative_lines:
+            narrative_pages.append(page.narrative_only())
     finish()
     doc.narrative.extend(narrative_paragraphs(name, narrative_pages))
     if not any_budget_words and not doc.tables:
         raise NotADisclosureError(path, "no standard budget table title and no 预算 wording found — not a budget disclosure?")
-
 
 
 def _split_at_titles(tables: list[PageTable], texts: list[list[str]]) -> list[tuple[PageTable, list[str]]]:
@@ -249,6 +360,10 @@ def _split_at_titles(tables: list[PageTable], texts: list[list[str]]) -> list[tu
 
 def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], file: str, page: int, continuation: bool) -> None:
     spec, raw = pending.spec, pending.raw
+    cells = [c for r in rows for c in r]
+    if cells:
+        raw.regions.append(Region(page, min(c.left for c in cells), min(c.top for c in cells), max(c.right for c in cells), max(c.top + c.height for c in cells)))
+    raw.file = raw.file or file
     table = PageTable(page, 0, 0, 0, 0, rows)
     columns = _atomic_columns(table) if rows else []
     grid = [_grid_row(columns, r) for r in rows]
@@ -330,7 +445,7 @@ def cell_value(table: RawTable, key: str, column_id: str) -> tuple[str, Location
     return None
 
 
-def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: str = "tabula") -> Document:
+def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: str = "grid") -> Document:
     """Read one disclosure printed as one or more PDF files.
 
     Args:

@@ -28,17 +28,16 @@ def _open_pdfium(path: Path):
         raise CorruptFileError(path, f"the PDF is truncated or corrupt and cannot be opened ({exc})") from exc
 
 
-def _page_texts(pdf, path: Path) -> list[tuple[float, float, Any]]:
-    """(width, height, textpage) for every page; raise ScannedPdfError without a text layer."""
+def _page_texts(pdf, path: Path) -> list[tuple[Any, Any]]:
+    """(page, textpage) for every page; raise ScannedPdfError without a text layer."""
     pages = []
     chars = 0
     try:
         for index in range(len(pdf)):
             page = pdf[index]
-            width, height = page.get_size()
             textpage = page.get_textpage()
             chars += textpage.count_chars()
-            pages.append((width, height, textpage))
+            pages.append((page, textpage))
     except Exception as exc:  # pdfium raises on damaged page trees
         raise CorruptFileError(path, f"the PDF is truncated or corrupt: a page cannot be read ({exc})") from exc
     if not pages:

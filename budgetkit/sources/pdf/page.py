@@ -51,6 +51,14 @@ class PageContent:
     line_boxes: list[LineBox] | None = None  # geometry of each text line (None: not known)
     text_between: list[list[str]] = field(default_factory=list)  # text above each table
     text_after: list[str] = field(default_factory=list)  # text below the last table
+    narrative_lines: list[tuple[str, LineBox]] = field(default_factory=list)  # prose outside the tables
+
+    def narrative_only(self) -> "PageContent":
+        """This page with only its prose outside the tables (a page mixing text and a table)."""
+        return PageContent(
+            self.number, self.width, self.height,
+            [t for t, _b in self.narrative_lines], line_boxes=[b for _t, b in self.narrative_lines],
+        )
 
 
 def _clean_cell_text(text: str | None) -> str:
