@@ -168,6 +168,8 @@ class Document:
         warnings: Things the reader noticed but could work around.
         printed_amounts: Every amount printed on the table pages of the PDF files, as the text
             layer has it (the reference of the reading measure; empty for text dumps).
+        reading: The reading measure once computed (:func:`budgetkit.reading.reading_measure`):
+            the checks report nothing as an error on a table that was not read in full.
     """
 
     doc_id: str
@@ -180,6 +182,7 @@ class Document:
     parts: dict[int, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     printed_amounts: list[PrintedAmount] = field(default_factory=list)
+    reading: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready description (the ``document.json`` written beside the tidy data)."""

@@ -49,12 +49,15 @@ class DocumentResult:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
+def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataFrame | None = None) -> dict[str, Any]:
     """Tables expected and found, rows and numeric cells per table.
 
     Args:
         document: The document as read.
         tidy: Its tidy frame.
+        findings: Its findings, when the checks ran: each table's identities (within-table
+            checks) are counted, and a table whose identities fail systematically is
+            ``unreadable`` like one whose printed amounts did not all arrive.
     """
     catalog = load_catalog()
     template = catalog.template(document.metadata.get("template"))
@@ -70,12 +73,19 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
             entry[3].append(text)
         else:
             entry[2] += 1
-    measure = reading_measure(document, tidy)
+    measure = document.reading or reading_measure(document, tidy)
+    identities = _identities_by_table(findings)
     tables = []
     for table in document.tables.values():
         n_cells, n_printed, n_parsed, unparsed = counts.get(table.table_id, (0, 0, 0, []))
         read = measure["tables"].get(table.table_id, {})
         complete = read.get("complete", True) and not (measure["applicable"] and n_printed > n_parsed)
+        held, run, systematic = identities.get(table.table_id, (0, 0, 0))
+        reasons = []
+        if not complete:
+            reasons.append(f"{read.get('read', 0)}/{read.get('printed', 0)} printed amounts read" if read else "unparsed cells")
+        if systematic:
+            reasons.append(f"{systematic} identities fail on most rows")
         tables.append(
             {
                 "table_id": table.table_id,
@@ -94,7 +104,10 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
                 "read": read.get("read"),
                 "missing": read.get("missing", []),
                 "reading": table.reading,
-                "reading_status": "read" if complete else "unreadable",
+                "identities_held": held,
+                "identities_run": run,
+                "reading_status": "unreadable" if reasons else "read",
+                "reading_problem": "; ".join(reasons) or None,
             }
         )
     return {
@@ -113,14 +126,29 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def write_document(document: Document, out_root: Path, extra: Callable[[Document, pd.DataFrame, Path], None] | None = None) -> Path:
+def _identities_by_table(findings: pd.DataFrame | None) -> dict[str, tuple[int, int, int]]:
+    """(held, run, failed systematically) within-table identities per table."""
+    out: dict[str, list[int]] = {}
+    if findings is None or findings.empty:
+        return {}
+    within = findings[(findings["family"] == "within_table") & (findings["status"] != "not_applicable")]
+    for tables, passed, status in zip(within["tables"], within["passed"], within["status"]):
+        for table_id in str(tables).split(","):
+            entry = out.setdefault(table_id, [0, 0, 0])
+            entry[1] += 1
+            entry[0] += bool(passed)
+            entry[2] += status == "unreadable"
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def write_document(document: Document, out_root: Path, extra: Callable[[Document, pd.DataFrame, Path], pd.DataFrame | None] | None = None) -> Path:
     """Write one document's outputs under ``out_root/<doc_id>/``, atomically.
 
     Args:
         document: The document as read.
         out_root: The processed-data folder.
         extra: Called with ``(document, tidy, tmp_dir)`` to add more outputs (checks) before
-            the folder is moved into place.
+            the folder is moved into place; what it returns (the findings) feeds the extraction report.
 
     Returns:
         The document's output folder.
@@ -147,10 +175,10 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
         pd.DataFrame(perf, columns=["block", "kind", "file", "page", "line", "text"]).to_csv(tmp / "performance_lines.csv", index=False)
         _write_claims(document, tmp)
         (tmp / "document.json").write_text(json.dumps(document.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        report = extraction_report(document, tidy)
+        document.reading = reading_measure(document, tidy)
+        findings = extra(document, tidy, tmp) if extra is not None else None
+        report = extraction_report(document, tidy, findings)
         (tmp / "extraction.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        if extra is not None:
-            extra(document, tidy, tmp)
         _replace_dir(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -240,10 +268,9 @@ def _process(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **
         )
 
 
-def _write_findings(document: Document, tidy: pd.DataFrame, out_dir: Path) -> None:
-    try:
-        from budgetkit.checks import run_checks, write_findings
-    except ImportError:  # the checks module is optional while it is being built
-        return
+def _write_findings(document: Document, tidy: pd.DataFrame, out_dir: Path) -> pd.DataFrame:
+    from budgetkit.checks import run_checks, write_findings
+
     findings = run_checks(document, tidy)
     write_findings(findings, out_dir)
+    return findings
