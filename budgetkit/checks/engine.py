@@ -517,10 +517,28 @@ def run_checks(document: Document, tidy: pd.DataFrame, rules=None) -> pd.DataFra
                              evidence=traceback.format_exc(limit=2)[-300:])]
         if not found:
             found = [not_applicable(rule, "没有可比的数据", rule.tables)]
+        if rule.family == "across_tables":
+            _systematic_to_unreadable(found)
         rows.extend(f.record(ctx.doc_id) for f in found)
     _not_on_unread_tables(document, rows)
     frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     return sort_findings(frame)
+
+
+#: A rule comparing two tables line by line that fails on more than this share of its lines
+#: (and on at least ``SYSTEMATIC_MIN`` of them) reads the two tables under a model that does not
+#: fit this template (columns or rows meaning something else): its failures are ``unreadable``.
+SYSTEMATIC_SHARE = 0.5
+SYSTEMATIC_MIN = 2
+
+
+def _systematic_to_unreadable(found: list[Finding]) -> None:
+    compared = [f for f in found if f.status not in (NOT_APPLICABLE,)]
+    failed = [f for f in compared if f.status == ERROR]
+    if len(failed) >= SYSTEMATIC_MIN and len(failed) > SYSTEMATIC_SHARE * len(compared):
+        for f in failed:
+            f.status = UNREADABLE
+            f.message += f"（未可靠读取，不作错误报告：两表在 {len(failed)}/{len(compared)} 处不符，多半是表的口径或列的含义与模型不同）"
 
 
 def unreliable_tables(document: Document, rows: list[dict]) -> dict[str, str]:

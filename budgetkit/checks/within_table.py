@@ -9,7 +9,7 @@ import pandas as pd
 from budgetkit.catalog import fold
 from budgetkit.checks.arithmetic import OK, ROUNDING, UNREADABLE, Quantity, compare_sum
 from budgetkit.checks.catalog import HIERARCHY_TABLES
-from budgetkit.checks.engine import Context, Rule, from_outcome, implements, not_applicable
+from budgetkit.checks.engine import SYSTEMATIC_MIN, SYSTEMATIC_SHARE, Context, Rule, from_outcome, implements, not_applicable
 from budgetkit.identities import ColumnIdentity, column_identities
 
 #: Total column = parts, per table; several alternatives are tried in order (the first that
@@ -140,11 +140,6 @@ def total_row(ctx: Context, rule: Rule):
         yield from _emit(rule, results, "合计行或类行可能未读全")
 
 
-#: An identity that fails on more than this share of the rows it applies to (and on at least
-#: ``SYSTEMATIC_MIN`` rows) is taken as a misreading of the table's layout, not as the
-#: publisher's error: its failures are reported ``unreadable``.
-SYSTEMATIC_SHARE = 0.5
-SYSTEMATIC_MIN = 2
 
 
 def _header_identities(ctx: Context, table_id: str, side) -> list[ColumnIdentity]:
@@ -159,6 +154,7 @@ def _header_identities(ctx: Context, table_id: str, side) -> list[ColumnIdentity
 
 
 def _systematic(outcomes: list) -> bool:
+    """An identity failing on most of its rows: a misread layout, not the publisher's error."""
     failed = sum(1 for o in outcomes if o.status not in (OK, ROUNDING))
     return failed >= SYSTEMATIC_MIN and failed > SYSTEMATIC_SHARE * len(outcomes)
 

@@ -378,32 +378,47 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
             start += 1
     header_rows, body_rows = rows[:start], rows[start:]
     body_grid = grid[start:]
-    if header_rows and not (continuation and pending.atomic_ids is not None):
-        ids = _map_columns(spec, _header_paths(columns, header_rows), body_grid)
+    header_grid = [_header_grid(columns, r) for r in header_rows]
+
+    def positional(ids: list[str | None]) -> list[str | None]:
+        # A column the catalog cannot name keeps its place under a positional id: its cells
+        # must neither vanish nor move (an empty spacer column without a header is dropped).
+        return [
+            cid if cid is not None
+            else (f"col{i + 1}" if any(g[i] for g in body_grid) or any(h[i] for h in header_grid) else None)
+            for i, cid in enumerate(ids)
+        ]
+
+    if header_rows and not (continuation and pending.atomic_x):
+        ids = positional(_map_columns(spec, _header_paths(columns, header_rows), body_grid))
         pending.atomic_ids, pending.atomic_x = ids, columns
-    elif pending.atomic_ids is not None:
+    elif pending.atomic_x:
         # Same columns as on the previous page: match by x position.
         ids = []
         for x in columns:
             near = min(range(len(pending.atomic_x)), key=lambda k: abs(pending.atomic_x[k] - x))
             ids.append(pending.atomic_ids[near] if abs(pending.atomic_x[near] - x) <= 6 else None)
+        ids = positional(ids)
     else:
-        ids = _fallback_columns(spec, body_grid, len(columns))
-    out_ids, out_rows, out_headers = _collapse(ids, body_grid, [_header_grid(columns, r) for r in header_rows])
+        ids = positional(_fallback_columns(spec, body_grid, len(columns)))
+        if columns:
+            pending.atomic_ids, pending.atomic_x = ids, columns
+    out_ids, out_rows, out_headers = _collapse(ids, body_grid, header_grid)
     out_headers = [h for h in out_headers if any(h)]
     if not raw.header_rows and out_headers:
         raw.header_rows = out_headers
-    # Body cells under no known column: keep a warning, the data must not vanish silently.
-    lost = [i for i, cid in enumerate(ids) if cid is None and any(g[i] for g in body_grid)]
-    if lost:
-        out_ids = out_ids + [f"col{i + 1}" for i in lost]
-        for g, row in zip(body_grid, out_rows):
-            row.extend(g[i] for i in lost)
     if raw.columns is None:
         raw.columns = out_ids
         pending.ids = out_ids
     elif out_ids != raw.columns:
-        # Align by column id.
+        # Align by column id; a column first seen on this page is added (earlier rows blank there).
+        for cid in out_ids:
+            if cid not in raw.columns:
+                raw.columns.append(cid)
+                for row in raw.body_rows:
+                    row.append("")
+                for row in raw.header_rows:
+                    row.append("")
         aligned = []
         for row in out_rows:
             d = dict(zip(out_ids, row))
