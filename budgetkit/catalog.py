@@ -102,6 +102,7 @@ class Catalog:
     templates: dict[str, Template]
     common_headers: tuple[str, ...] = ()
     total_items: tuple[str, ...] = ()
+    header_roles: dict[str, "re.Pattern[str]"] = field(default_factory=dict)
     _alias_index: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -143,6 +144,16 @@ class Catalog:
                 if len(core) - len(alias) > 24:
                     continue
                 return table_id
+        return None
+
+    def header_role(self, text: str) -> str | None:
+        """What a header text says its column is: ``total`` (of its siblings), ``subset`` (其中),
+        ``code`` (codes or numbering, never an amount), ``non_additive`` (counts, rates) or ``None``."""
+        folded = fold(text)
+        for role in ("code", "subset", "non_additive", "total"):
+            pattern = self.header_roles.get(role)
+            if pattern is not None and pattern.search(folded):
+                return role
         return None
 
     def is_total_item(self, text: str) -> bool:
@@ -224,4 +235,5 @@ def load_catalog() -> Catalog:
         for tid, t in raw.get("templates", {}).items()
     }
     common = raw.get("common", {})
-    return Catalog(tables, templates, tuple(common.get("headers", [])), tuple(common.get("total_items", [])))
+    roles = {key: re.compile(common[f"{key}_headers"]) for key in ("total", "subset", "code", "non_additive") if f"{key}_headers" in common}
+    return Catalog(tables, templates, tuple(common.get("headers", [])), tuple(common.get("total_items", [])), roles)

@@ -9,6 +9,7 @@ and the file/page/line the value stands on. :func:`wide_table` gives the table a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,6 +44,10 @@ TIDY_COLUMNS = [
     "page",
     "line",
 ]
+
+
+# A number printed the way amounts are (decimals or thousands separators), not a count or number.
+_AMOUNT_SHAPE_RE = re.compile(r"\d[.,]\d")
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,7 @@ def map_columns(table: RawTable, spec: TableSpec | None = None) -> list[MappedCo
             if chosen is not None:
                 used.add(chosen.id)
             mapped.append(_mapped(j, chosen, None, path, table))
-    mapped = _infer_headerless(mapped, table)
-    return _sides_by_position(mapped) if spec.two_sided else mapped
+    return _sides_by_position(_infer_headerless(mapped, table))
 
 
 def _infer_headerless(mapped: list[MappedColumn], table: RawTable) -> list[MappedColumn]:
@@ -140,6 +144,8 @@ def _mapped(j: int, col: ColumnSpec | None, fallback_id: str | None, path: list[
         return MappedColumn(j, col.id, col.label, col.role, col.side, tuple(path))
     values = [r[j] for r in table.body_rows if j < len(r) and not is_blank(r[j])]
     numeric = values and sum(try_parse_amount(v) is not None for v in values) >= max(1, len(values) // 2)
+    if any(load_catalog().header_role(p) == "code" for p in path):
+        numeric = False  # 部门代码 309001, 行次 12: digits, not amounts
     return MappedColumn(
         j, fallback_id or f"col{j + 1}", "/".join(path) or f"第{j + 1}列", "amount" if numeric else "text", _side_of_path(path), tuple(path)
     )
@@ -157,10 +163,12 @@ def _side_of_path(path: list[str]) -> str | None:
 
 
 def _sides_by_position(mapped: list[MappedColumn]) -> list[MappedColumn]:
-    """In a two-sided table, a column no header places takes the side of the name column on its left."""
-    if not any(m.side for m in mapped):
+    """In a table with sides, a column no header places takes the side of the nearest sided
+    column on its left (or, before the first, of the first): no amount is left without a side."""
+    sides = [m.side for m in mapped if m.side]
+    if not sides:
         return mapped
-    out, side = [], None
+    out, side = [], sides[0]
     for m in mapped:
         if m.side:
             side = m.side
@@ -220,7 +228,12 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
             if generic:
                 # A table the catalog does not know: every cell printed as an amount is one,
                 # and the row is named by its first text cell.
-                amount_columns = [c for c in group if not is_blank(cells[c.index]) and try_parse_amount(cells[c.index]) is not None]
+                amount_columns = [
+                    c for c in group
+                    if not is_blank(cells[c.index]) and try_parse_amount(cells[c.index]) is not None
+                    and not any(catalog.header_role(p) == "code" for p in c.header_path)
+                    and (c.role == "amount" or _AMOUNT_SHAPE_RE.search(cells[c.index]))
+                ]
                 if not item and code is None:
                     item = next((clean_text(cells[c.index]) for c in group if cells[c.index].strip() and try_parse_amount(cells[c.index]) is None), "")
             if side is not None and not item and code is None and all(is_blank(cells[c.index]) for c in amount_columns):
