@@ -211,6 +211,7 @@ def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
         return
     present = {r["column_id"] for r in cells}
     unmapped = sorted(c for c in present if re.fullmatch(r"col\d+", str(c)))
+    catalog_parts = {p for _t, parts in alternatives for p in parts}
     if unmapped:  # a column the catalog does not know (单位预留机动经费 …) may be a part too
         alternatives = alternatives + [(t, parts + unmapped) for t, parts in alternatives]
     results = []
@@ -224,8 +225,8 @@ def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
             if index >= len(alternatives) and not outcomes:
                 break  # extra columns only as another reading of a catalog identity, never alone
             parts_present = [p for p in part_ids if p in present]
-            if total_id not in by_col or not parts_present:
-                continue
+            if total_id not in by_col or not any(p in catalog_parts for p in parts_present):
+                continue  # columns the catalog does not know are never the only parts
             parts = [ctx.quantity(by_col[p]) for p in parts_present if p in by_col]
             total = ctx.quantity(by_col[total_id])
             if not _any_printed(parts + [total]):
