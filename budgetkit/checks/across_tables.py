@@ -156,9 +156,14 @@ def _income_outside_current(ctx: Context) -> list[tuple[str, Quantity]] | None:
     non-zero amount, ``[]`` when there is none, ``None`` when one has no income-table column.
     """
     start = _before(ctx, "summary", "income", {"本年收入合计", "本年收入小计", "收入合计"})
-    end = _before(ctx, "summary", "income", {"收入总计"})
-    if start is None or end is None:
+    if start is None:
         return []
+    # The grand total: 收入总计, or a 收入合计 printed below 本年收入合计 (泉州).
+    ends = [r["row_number"] for r in ctx.find_rows("summary", "income_amount", side="income")
+            if r["row_number"] > start and r["key"] in ("收入总计", "收入合计", "收入总额")]
+    if not ends:
+        return []
+    end = min(ends)
     columns = {}
     for r in ctx.rows("income"):
         header = r.get("column_header") if isinstance(r.get("column_header"), str) else ""

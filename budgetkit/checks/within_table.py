@@ -315,6 +315,12 @@ def summary_balance(ctx: Context, rule: Rule):
             if not cur_e:
                 break
             lines = [r for r in col if r["row_number"] < cur_e[0] and r["row_kind"] != "total"]
+            if not lines:
+                # 一、本年支出合计 printed above its classes (杭州): the lines below it, up to 二、….
+                for r in sorted((r for r in col if r["row_number"] > cur_e[0]), key=lambda r: r["row_number"]):
+                    if r["row_kind"] == "total" or _NUMBERED.match(fold(r["item"] or "")):
+                        break
+                    lines.append(r)
             current = [r for r in col if r["row_number"] == cur_e[0]]
             if not current or not ctx.quantity(current[0]).text:
                 continue  # 本年支出合计 not printed in this column
@@ -330,7 +336,8 @@ def summary_balance(ctx: Context, rule: Rule):
                 outcome, n = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), outcomes[0])
                 yield from_outcome(rule, outcome, f"{title} 本年支出合计「{label}」= Σ支出功能类（{n} 行）")
             if tot_e:
-                between = [r for r in col if cur_e[0] < r["row_number"] < tot_e[0]]
+                after = max([cur_e[0]] + [r["row_number"] for r in lines])  # classes printed below the total come first
+                between = [r for r in col if after < r["row_number"] < tot_e[0]]
                 total_row = [r for r in col if r["row_number"] == tot_e[0]]
                 if not total_row:
                     continue
