@@ -140,11 +140,17 @@ def summary_vs_income(ctx: Context, rule: Rule):
             if below is None:
                 continue  # the summary lists a source below 本年收入合计 the income table has no column for
             if below:
-                # The income table's 合计 counts every source; the summary's 本年收入合计 leaves out
-                # what it lists below it (上年结转, 上级补助收入 … in some templates).
+                # Some income tables' 合计 counts every source, where the summary's 本年收入合计
+                # leaves out what it lists below it (上年结转, 上级补助收入 …); others print those
+                # sources beside a 合计 of the current year. The reading that holds is kept.
                 parts = [s] + [q for _n, q in below]
                 names = " + ".join(n for n, _q in below)
-                yield from_outcome(rule, compare_sum(parts, i), f"收支总表「{name}」+ {names} = 收入总表合计行「合计」")
+                readings = [
+                    (compare_same(s, i), what),
+                    (compare_sum(parts, i), f"收支总表「{name}」+ {names} = 收入总表合计行「合计」"),
+                ]
+                outcome, text = next((r for r in readings if r[0].status in (OK, ROUNDING)), readings[1])
+                yield from_outcome(rule, outcome, text)
                 continue
         yield from_outcome(rule, compare_same(s, i), what)
 
