@@ -416,9 +416,15 @@ def economic_structure(ctx: Context) -> tuple[list, list[tuple[object, list]]] |
     coded = [r for r in rows if _notna(r["code"])]
     groups: list[tuple[int, list[int]]] = []
     if coded and any(len(r["code"]) == 3 for r in coded):
-        for g in [r for r in coded if len(r["code"]) == 3]:
-            members = [r["row_number"] for r in coded if r["parent_code"] == g["code"]]
-            groups.append((g["row_number"], members))
+        # By position: a 类 row opens a group, its 款 follow it (a table cross-classified by the
+        # government economic classes prints 302 商品和服务支出 once per 502/505 group).
+        current = None
+        for r in coded:
+            if len(r["code"]) == 3:
+                current = (r["row_number"], [])
+                groups.append(current)
+            elif current is not None and r["parent_code"] == next(x["code"] for x in coded if x["row_number"] == current[0]):
+                current[1].append(r["row_number"])
         return cells, groups
     current = None
     for r in rows:
