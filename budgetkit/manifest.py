@@ -53,8 +53,6 @@ class DocumentSpec:
             raise self.problem
         hashes = []
         for path, expected in zip(self.files, self.sha256 or [None] * len(self.files)):
-            if not path.exists():
-                raise BudgetkitError(path, "listed in the manifest but not found")
             actual = sha256_of(path)
             if expected and actual != expected:
                 raise ChecksumError(
@@ -74,7 +72,7 @@ def check_regular_file(path: Path) -> None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise BudgetkitError(path, "file not found") from None
+        raise BudgetkitError(path, "file not found" if os.path.lexists(path) is False else "a link to nothing (file not found)") from None
     except OSError as exc:  # ELOOP, ENAMETOOLONG, EACCES …
         raise NotARegularFileError(path, f"cannot be read ({exc.strerror or exc})") from None
     if not stat.S_ISREG(mode):
