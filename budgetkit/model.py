@@ -117,6 +117,7 @@ class Document:
         other_blocks: Other tabular blocks (appendices) kept for completeness.
         parts: Title of each 第N部分 found, keyed by its number.
         warnings: Things the reader noticed but could work around.
+        repeats: Repeated content dropped after reading (:mod:`budgetkit.repeats`), one sentence each.
     """
 
     doc_id: str
@@ -128,6 +129,7 @@ class Document:
     other_blocks: list[TextBlock] = field(default_factory=list)
     parts: dict[int, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    repeats: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready description (the ``document.json`` written beside the tidy data)."""
@@ -151,4 +153,5 @@ class Document:
             "narrative_lines": len(self.narrative),
             "performance_blocks": len(self.performance_blocks),
             "warnings": self.warnings,
+            "repeats": self.repeats,
         }

@@ -305,9 +305,12 @@ def is_fatal_output_error(error: BaseException | str | None) -> bool:
 
 
 def read_spec(spec: DocumentSpec, **options: Any) -> Document:
-    """Verify a manifest document's checksums, read it, and record each file's sha256."""
+    """Verify a manifest document's checksums, read it, drop repeated content, record each file's sha256."""
+    from budgetkit.repeats import drop_repeats
+
     hashes = spec.verify()
     document = read_document(spec.files, spec.doc_id, spec.metadata, **options)
+    drop_repeats(document)  # a page printed twice is the file's fault: keep one copy, say so
     for source, digest in zip(document.files, hashes):
         source.sha256 = digest
     return document
