@@ -32,6 +32,7 @@ from typing import Any
 from budgetkit.amounts import looks_like_amount, normalise_unit
 from budgetkit.catalog import Catalog, TableSpec, fold, load_catalog
 from budgetkit.codes import join_split_code, normalise_code
+from budgetkit.limits import check_pdf
 from budgetkit.errors import (
     CorruptFileError,
     EncryptedPdfError,
@@ -136,6 +137,7 @@ def _open_pdfium(path: Path):
         head = fh.read(1024)
     if b"%PDF" not in head:
         raise UnsupportedFormatError(path, "not a PDF file (no %PDF header)")
+    check_pdf(path)  # size and inflation bounds, before pdfium inflates anything
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
