@@ -32,6 +32,7 @@ from typing import Any
 from budgetkit.amounts import looks_like_amount, normalise_unit
 from budgetkit.catalog import Catalog, TableSpec, fold, load_catalog
 from budgetkit.codes import join_split_code, normalise_code
+from budgetkit.jvm import JAVA_OPTIONS
 from budgetkit.limits import check_pdf
 from budgetkit.errors import (
     CorruptFileError,
@@ -220,13 +221,7 @@ def _java_classes(path: Path) -> dict[str, Any]:
                 # Serial GC and the quick C1 compiler: one short-lived JVM per worker on a
                 # small machine spends less on background threads (≈1.7× batch throughput
                 # with 2 workers on 2 cores); the results are the same.
-                tio._tabula_vm = TabulaVm(
-                    java_options=[
-                        "-Djava.awt.headless=true", "-Dfile.encoding=UTF8",
-                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    ],
-                    silent=True,
-                )
+                tio._tabula_vm = TabulaVm(java_options=JAVA_OPTIONS, silent=True)  # budgetkit.jvm: probed with the same
             if not getattr(tio._tabula_vm, "tabula", None):
                 raise JavaMissingError(path, "jpype could not load tabula-java; install jpype1")
             from java.io import File
