@@ -246,28 +246,45 @@ def _execute_pool(tasks: list[tuple], workers: int, work: Callable[..., dict[str
     """
     work = work or process_one
     queue = list(range(len(tasks)))
+    stopped: dict[int, str] = {}  # why the watchdog stopped a task's worker
     while queue:
-        suspects = yield from _pool_round(work, tasks, queue, min(workers, len(queue)))
+        suspects = yield from _pool_round(work, tasks, queue, min(workers, len(queue)), stopped)
         for index in suspects:  # one suspect alone: if its worker dies again, it killed it
-            if (yield from _pool_round(work, tasks, [index], 1)):
-                yield _crash_row(tasks[index], "its worker died twice while reading it (out of memory or killed); retried once alone")
+            stopped.pop(index, None)
+            if (yield from _pool_round(work, tasks, [index], 1, stopped)):
+                reason = stopped.get(index) or "its worker died twice while reading it (out of memory or killed)"
+                yield _crash_row(tasks[index], f"{reason}; retried once alone")
 
 
-def _pool_round(work: Callable[..., dict[str, Any]], tasks: list[tuple], queue: list[int], workers: int):
+def _pool_round(work: Callable[..., dict[str, Any]], tasks: list[tuple], queue: list[int], workers: int,
+                stopped: dict[int, str] | None = None):
     """Run ``work(*tasks[i])`` for the indices in ``queue`` in one pool, until all are done or a worker dies.
 
     Yields ledger rows; takes each finished index out of ``queue``; returns the indices that
-    were in flight when the pool broke (taken out of ``queue`` too), or ``[]``.
+    were in flight when the pool broke (taken out of ``queue`` too), or ``[]``. A watchdog
+    kills the workers when a document runs longer than :data:`DOCUMENT_SECONDS` or a worker
+    holds more than :data:`WORKER_MEMORY_BYTES`, noting why in ``stopped``.
     """
     in_flight: dict[Any, int] = {}
+    since: dict[Any, float] = {}
+    watched = time.monotonic()
     waiting = list(queue)
     pool = _new_pool(workers)
     try:
         while waiting or in_flight:
             while waiting and len(in_flight) < workers:
                 index = waiting.pop(0)
-                in_flight[pool.submit(work, *tasks[index])] = index
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                future = pool.submit(work, *tasks[index])
+                in_flight[future], since[future] = index, time.monotonic()
+            finished, _ = wait(in_flight, timeout=WATCH_SECONDS, return_when=FIRST_COMPLETED)
+            if time.monotonic() - watched >= WATCH_SECONDS:
+                watched = time.monotonic()
+                reason = _overrun(pool, [since[f] for f in in_flight if f not in finished])
+                if reason:
+                    for future, index in in_flight.items():
+                        if stopped is not None and future not in finished:
+                            stopped[index] = reason
+                    _kill_workers(pool)
             broken = False
             for future in finished:
                 try:
@@ -287,6 +304,42 @@ def _pool_round(work: Callable[..., dict[str, Any]], tasks: list[tuple], queue: 
         return []
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: A document still running after this many seconds in a pool worker is stopped (bundled and
+#: wild disclosures take 0.3–3 s each).
+DOCUMENT_SECONDS = 600
+#: A pool worker holding more memory than this is stopped (peak ~370 MB on real disclosures).
+WORKER_MEMORY_BYTES = 2 * 1024**3
+#: How often the watchdog looks.
+WATCH_SECONDS = 1.0
+
+
+def _overrun(pool: ProcessPoolExecutor, started: list[float]) -> str | None:
+    """Why the pool's workers must be stopped now (too long, too much memory), or ``None``."""
+    if started and time.monotonic() - min(started) > DOCUMENT_SECONDS:
+        return f"stopped after {DOCUMENT_SECONDS} s (a document takes seconds: too large or suspicious?)"
+    import psutil
+
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        try:
+            rss = psutil.Process(pid).memory_info().rss
+        except psutil.Error:
+            continue
+        if rss > WORKER_MEMORY_BYTES:
+            return f"stopped at {rss / 2**30:.1f} GB of memory (limit {WORKER_MEMORY_BYTES / 2**30:.0f} GB: too large or suspicious?)"
+    return None
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes (the pool then breaks, and its tasks are retried alone)."""
+    import signal
+
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def _crash_row(task: tuple, message: str) -> dict[str, Any]:

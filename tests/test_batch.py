@@ -272,3 +272,37 @@ def test_a_disk_that_fills_mid_batch_stops_with_one_line_and_a_consistent_corpus
     assert kept < {f"seed{n}" for n in range(4)}
     assert set(load_corpus(out, columns=["table_id"])["doc_id"]) == kept
     assert not [p for p in (out / "processed" / "_status").glob("*.json") if p.stat().st_size == 0]
+
+
+def hog_on_poison(spec, out, sha256, options):
+    """A pool task whose poison document runs away: forever (``slow``) or into memory (``fat``)."""
+    import os
+    import time
+
+    if spec.doc_id == "slow":
+        time.sleep(120)
+    if spec.doc_id == "fat":
+        ballast = b"x" * (1536 * 2**20)  # touched pages: real resident memory
+        time.sleep(120)
+        del ballast
+    return {"doc_id": spec.doc_id, "status": "ok", "pid": os.getpid()}
+
+
+def test_a_runaway_document_is_stopped_by_time_and_memory(tmp_path, monkeypatch):
+    import time
+
+    import budgetkit.batch
+    from budgetkit.batch import _execute_pool
+    from budgetkit.manifest import DocumentSpec
+
+    monkeypatch.setattr(budgetkit.batch, "DOCUMENT_SECONDS", 3)
+    monkeypatch.setattr(budgetkit.batch, "WORKER_MEMORY_BYTES", 1024 * 2**20)
+    names = ["a", "slow", "b", "fat", "c"]
+    tasks = [(DocumentSpec(n, {}, [tmp_path / f"{n}.txt"]), str(tmp_path), ["0"], {}) for n in names]
+    started = time.monotonic()
+    by_id = {row["doc_id"]: row for row in _execute_pool(tasks, 2, work=hog_on_poison)}
+    assert time.monotonic() - started < 60
+    assert sorted(by_id) == sorted(names)
+    assert by_id["slow"]["status"] == "failed" and "stopped after 3 s" in by_id["slow"]["message"]
+    assert by_id["fat"]["status"] == "failed" and "GB of memory" in by_id["fat"]["message"]
+    assert all(by_id[n]["status"] == "ok" for n in ("a", "b", "c"))
