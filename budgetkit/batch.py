@@ -306,10 +306,10 @@ def _pool_round(work: Callable[..., dict[str, Any]], tasks: list[tuple], queue: 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-#: A document still running after this many seconds in a pool worker is stopped (bundled and
-#: wild disclosures take 0.3–3 s each).
+#: A document still running after this many seconds in a pool worker is stopped (the 52 bundled
+#: and wild disclosures take 0.6–14 s each, JVM start included).
 DOCUMENT_SECONDS = 600
-#: A pool worker holding more memory than this is stopped (peak ~370 MB on real disclosures).
+#: A pool worker holding more memory than this is stopped (peak 703 MB on the same 52).
 WORKER_MEMORY_BYTES = 2 * 1024**3
 #: How often the watchdog looks.
 WATCH_SECONDS = 1.0

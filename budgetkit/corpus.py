@@ -6,7 +6,7 @@ Layout of a corpus folder (default ``data/corpus``, written by :func:`budgetkit.
       tidy/doc_id=<doc_id>/part.parquet   one partition per document (hive layout)
       documents.parquet / documents.csv   one row per document processed successfully
       failures.csv / failures.parquet     documents whose latest attempt failed
-      ledger.csv                          append-only journal of every attempt (resume key: sha256)
+      ledger.jsonl                        append-only journal of every attempt, one JSON object a line (resume key: sha256)
       processed/<doc_id>/                 the per-document outputs of budgetkit.pipeline
 
 Amounts are exact. ``amount`` (in the printed unit, see ``unit``) and ``amount_yuan`` (in 元)

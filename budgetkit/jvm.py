@@ -24,7 +24,7 @@ from pathlib import Path
 #: less on background threads (≈1.7× batch throughput with 2 workers on 2 cores). A bounded heap
 #: and class space: by default the JVM reserves a quarter of the machine's memory plus 1 GB of
 #: address space, which under a memory limit leaves too little for the Python side (a worker
-#: peaks at ~370 MB in all). A JVM that dies writes its report to the temporary folder, not to
+#: peaks at 370–700 MB in all). A JVM that dies writes its report to the temporary folder, not to
 #: the user's working folder.
 JAVA_OPTIONS = [
     "-Djava.awt.headless=true", "-Dfile.encoding=UTF8", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
