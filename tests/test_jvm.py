@@ -23,7 +23,7 @@ def test_a_jvm_that_cannot_start_under_a_memory_limit_does_not_end_the_command(t
         resource.setrlimit(resource.RLIMIT_AS, (2_500_000_000, resource.RLIM_INFINITY))
 
     command = [sys.executable, "-m", "budgetkit", "extract", str(pdf), str(tmp_path / "seed.txt"),
-               "--out", str(tmp_path / "out"), "--no-checks"]
+               "--out", str(tmp_path / "out"), "--no-checks", "--backend", "tabula"]
     done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, preexec_fn=limit, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr.count("the Java VM cannot start here") == 1

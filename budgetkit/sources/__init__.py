@@ -38,7 +38,7 @@ def read_document(paths: list[Path], doc_id: str, metadata: dict[str, Any] | Non
     if suffixes == {".pdf"}:
         from budgetkit.sources.pdf import read_pdf_document
 
-        backend = options.get("backend") or "tabula"
+        backend = options.get("backend") or "grid"
         note = None
         if backend == "tabula":
             from budgetkit.jvm import java_start_problem, tell_once
