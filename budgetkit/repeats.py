@@ -34,6 +34,7 @@ def drop_repeats(document: Document) -> list[str]:
         One sentence per repeat dropped (also appended to ``document.repeats``).
     """
     notes: list[str] = []
+    pages_before = _table_pages(document)
     for table in document.tables.values():
         keys = [tuple(str(c).strip() for c in row) for row in table.body_rows]
         keep = _kept(keys, table.body_locations)
@@ -68,8 +69,20 @@ def drop_repeats(document: Document) -> list[str]:
             notes.append(f"{label}: {len(dropped_blocks)} repeated block(s) dropped "
                          f"({_where([b.location for b in dropped_blocks])})")
         setattr(document, name, kept_blocks)
+    # A page whose table rows all went is a copy: its printed amounts and table areas go too,
+    # or the reading measure would count them as amounts not read.
+    gone = pages_before - _table_pages(document)
+    if gone:
+        document.printed_amounts = [a for a in document.printed_amounts if (a.file, a.page) not in gone]
+        for table in document.tables.values():
+            table.regions = [r for r in table.regions if (table.file, r.page) not in gone]
     document.repeats.extend(notes)
     return notes
+
+
+def _table_pages(document: Document) -> set[tuple[str, int]]:
+    """The (file, page) pairs that hold table rows (PDF documents)."""
+    return {(loc.file, loc.page) for t in document.tables.values() for loc in t.body_locations if loc.page is not None}
 
 
 def _kept(keys: Sequence[Any], locations: Sequence[Location], worth: Callable[[Sequence[Any]], bool] = lambda block: True) -> set[int]:

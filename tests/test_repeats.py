@@ -36,6 +36,7 @@ def test_a_page_printed_twice_is_read_once_and_reported(tmp_path):
 
     from budgetkit.checks import run_checks
     from budgetkit.pipeline import read_spec
+    from budgetkit.reading import reading_measure
     from budgetkit.tidy import tidy_document
 
     source = RAW / "sh-putuo-wanli-street-2025.pdf"
@@ -46,14 +47,17 @@ def test_a_page_printed_twice_is_read_once_and_reported(tmp_path):
             writer.add_page(page)
     doubled = tmp_path / "doubled.pdf"
     writer.write(doubled)
-    clean = read_spec(_wanli_spec(source), backend="pdfplumber")
-    document = read_spec(_wanli_spec(doubled), backend="pdfplumber")
+    clean = read_spec(_wanli_spec(source))
+    document = read_spec(_wanli_spec(doubled))
     assert {t: len(x.body_rows) for t, x in document.tables.items()} == {t: len(x.body_rows) for t, x in clean.tables.items()}
     assert document.repeats == ["2025年部门收入预算总表 (income): 19 repeated row(s) dropped, a copy of rows printed before (doubled.pdf p.12)"]
     findings = run_checks(document, tidy_document(document))
     repeated = findings[findings["rule_id"] == "within.repeated_content"]
     assert list(repeated["status"]) == ["warning"] and "doubled.pdf p.12" in repeated.iloc[0]["message"]
     assert (findings["status"] == "error").sum() == (run_checks(clean, tidy_document(clean))["status"] == "error").sum()
+    # The copy's printed amounts go with it: the reading measure is that of the clean file.
+    measure, clean_measure = reading_measure(document, tidy_document(document)), reading_measure(clean, tidy_document(clean))
+    assert (measure["printed"], measure["read"], measure["complete"]) == (clean_measure["printed"], clean_measure["read"], True)
 
 
 def test_a_dump_pasted_twenty_times_is_one_document(tmp_path):

@@ -590,6 +590,7 @@ def three_public(ctx: Context, rule: Rule):
 def repeated_content(ctx: Context, rule: Rule):
     """One finding per repeat the reader's clean-up dropped (:mod:`budgetkit.repeats`), or one that all is single."""
     from budgetkit.checks.arithmetic import WARNING
+    from budgetkit.checks.engine import Finding
 
     repeats = getattr(ctx.document, "repeats", [])
     if not repeats:
