@@ -603,3 +603,18 @@ def three_public(ctx: Context, rule: Rule):
             label = total[0]["column_label"]
             if _any_printed(parts + [t]):
                 yield from_outcome(rule, compare_sum(parts, t), f"{title} 合计「{label}」= 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")
+
+
+@implements("within.repeated_content")
+def repeated_content(ctx: Context, rule: Rule):
+    """One finding per repeat the reader's clean-up dropped (:mod:`budgetkit.repeats`), or one that all is single."""
+    from budgetkit.checks.arithmetic import WARNING
+    from budgetkit.checks.engine import Finding
+
+    repeats = getattr(ctx.document, "repeats", [])
+    if not repeats:
+        yield Finding(rule.id, rule.family, OK, "无重复内容：没有重复印刷的页、表行或段落")
+        return
+    for note in repeats:
+        yield Finding(rule.id, rule.family, WARNING, f"文件中有重复内容（已去重，只保留一份）：{note}",
+                      location=note.split(": ", 1)[0])
