@@ -50,6 +50,8 @@ FINDING_COLUMNS = [
     "tables",
     "location",
     "evidence",
+    "claims",
+    "reason",
 ]
 FAMILIES = ("within_table", "across_tables", "narrative", "performance")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
@@ -84,7 +86,12 @@ class Rule:
 
 @dataclass
 class Finding:
-    """One comparison a rule ran."""
+    """One comparison a rule ran.
+
+    ``claims`` lists the narrative claims (their ``index`` in ``claims.csv``, comma-separated) a
+    narrative rule held against something; ``reason`` says, for a claim it could not check, why
+    (a code of :data:`budgetkit.vocabulary.NarrativeVocabulary.unchecked_reasons`).
+    """
 
     rule_id: str
     family: str
@@ -98,6 +105,8 @@ class Finding:
     tables: str = ""
     location: str = ""
     evidence: str = ""
+    claims: str = ""
+    reason: str = ""
 
     def record(self, doc_id: str) -> dict:
         return {
@@ -116,6 +125,8 @@ class Finding:
             "tables": self.tables,
             "location": self.location,
             "evidence": self.evidence,
+            "claims": self.claims,
+            "reason": self.reason,
         }
 
 
@@ -542,10 +553,15 @@ def read_findings(out_dir: Path) -> pd.DataFrame:
     """Read a document's findings (parquet, else CSV)."""
     out_dir = Path(out_dir)
     if (out_dir / "findings.parquet").exists():
-        return pd.read_parquet(out_dir / "findings.parquet")
-    return pd.read_csv(out_dir / "findings.csv", dtype=str, keep_default_na=False).assign(
-        passed=lambda f: f["passed"].str.lower() == "true"
-    )
+        frame = pd.read_parquet(out_dir / "findings.parquet")
+    else:
+        frame = pd.read_csv(out_dir / "findings.csv", dtype=str, keep_default_na=False).assign(
+            passed=lambda f: f["passed"].str.lower() == "true"
+        )
+    for column in FINDING_COLUMNS:  # findings written before a column existed
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame
 
 
 def summary_counts(findings: pd.DataFrame) -> pd.DataFrame:
@@ -574,6 +590,11 @@ def print_check_summary(out_dir: Path, stream=None) -> int:
     counts = findings["severity"].value_counts()
     print(f"{out_dir.name}: {len(findings)} checks — " + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in SEVERITY_ORDER), file=stream)
     print(summary_counts(findings).to_string(), file=stream)
+    from budgetkit.checks.coverage import format_coverage, read_coverage
+
+    coverage, _ = read_coverage(out_dir)
+    if coverage is not None:
+        print(format_coverage(coverage), file=stream)
     for severity in ("error", "warning"):
         rows = findings[findings["severity"] == severity]
         if rows.empty:
