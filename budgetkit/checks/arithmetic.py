@@ -46,11 +46,15 @@ WARNING = "warning"
 NOT_APPLICABLE = "not_applicable"
 NOT_LINKED = "not_linked"
 INFO = "info"
+#: A comparison that failed on numbers we could not read reliably (a table not read in full,
+#: or read with a layout its own sums contradict): never reported as the publisher's error.
+UNREADABLE = "unreadable"
 
 #: Severity written for each status.
-SEVERITY = {OK: "info", ROUNDING: "rounding", ERROR: "error", WARNING: "warning", NOT_APPLICABLE: "info", NOT_LINKED: "info", INFO: "info"}
+SEVERITY = {OK: "info", ROUNDING: "rounding", ERROR: "error", WARNING: "warning", NOT_APPLICABLE: "info", NOT_LINKED: "info", INFO: "info",
+            UNREADABLE: "unreadable"}
 #: Whether a status counts as passed.
-PASSED = {OK: True, ROUNDING: True, ERROR: False, WARNING: False, NOT_APPLICABLE: True, NOT_LINKED: True, INFO: True}
+PASSED = {OK: True, ROUNDING: True, ERROR: False, WARNING: False, NOT_APPLICABLE: True, NOT_LINKED: True, INFO: True, UNREADABLE: False}
 
 
 @dataclass(frozen=True)

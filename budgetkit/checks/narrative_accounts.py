@@ -23,7 +23,7 @@ from __future__ import annotations
 from budgetkit.checks.arithmetic import ERROR, OK, ROUNDING, WARNING, compare_restated, compare_same
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements
 from budgetkit.checks.narrative_periods import PRIOR_YEAR_WORDS, period_of
-from budgetkit.checks.narrative_rules import MONEY, about, claim_quantity, claims_of, not_linked, unreadable_table
+from budgetkit.checks.narrative_rules import MONEY, about, claim_quantity, claims_of, not_linked, unreadable, unreadable_table
 from budgetkit.narrative import AccountPart
 from budgetkit.vocabulary import narrative_vocabulary, same_name
 
@@ -165,8 +165,8 @@ def narrative_account_amount(ctx: Context, rule: Rule):
         passing = next((o for o in outcomes if o[2].status in (OK, ROUNDING)), None)
         table_id, row, outcome = passing or outcomes[0]
         if passing is None and unreadable_table(ctx, table_id):
-            yield not_linked(rule, claim, f"{_label(ctx, table_id, row)} 为 {ctx.quantity(row).text or '空'}，"
-                             f"但该表有读不出的数字（{unreadable_table(ctx, table_id)}）", "unreadable")
+            yield unreadable(rule, claim, f"{_label(ctx, table_id, row)} 为 {ctx.quantity(row).text or '空'}，"
+                             f"但该表有读不出的数字（{unreadable_table(ctx, table_id)}）")
             continue
         note_ok = ""
         if passing is not None and passing is not outcomes[0]:

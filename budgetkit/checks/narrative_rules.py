@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Callable
 
 from budgetkit.checks.across_tables import _first, _fiscal_carry_general, _income_line
-from budgetkit.checks.arithmetic import (ERROR, NOT_LINKED, OK, ROUNDING, WARNING, Quantity, compare_ratio, compare_restated,
-                                         compare_same, compare_sum, summed)
+from budgetkit.checks.arithmetic import (ERROR, NOT_LINKED, OK, ROUNDING, UNREADABLE, WARNING, Quantity, compare_ratio,
+                                         compare_restated, compare_same, compare_sum, summed)
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, from_ratio, implements, where_of
 
 MONEY = ("万元", "元", "亿元", "千元")
@@ -387,6 +387,14 @@ def not_linked(rule: Rule, claim, why: str, reason: str) -> Finding:
     return about(finding, claim)
 
 
+def unreadable(rule: Rule, claim, why: str) -> Finding:
+    """A claim held against a cell we could not read reliably: ``unreadable``, never the publisher's error."""
+    finding = not_linked(rule, claim, why, "unreadable")
+    finding.status = UNREADABLE
+    finding.message = finding.message.replace("未关联", "读不可靠", 1)
+    return finding
+
+
 def unlinked_reason(claim) -> str:
     """The reason code for a claim no table cell restates: a standard, else no table holds it."""
     return "standard" if claim.context == "standard" else "no_table"
@@ -429,8 +437,7 @@ def narrative_amount(ctx: Context, rule: Rule):
         outcome = compare_restated(cell, q)
         what = f"情况说明「{claim.phrase or claim.subject}」{claim.text} = {label}"
         if outcome.status == ERROR and cell.table_id and unreadable_table(ctx, cell.table_id):
-            yield not_linked(rule, claim, f"{label} 为 {cell.text or '空'}，但该表有读不出的数字（{unreadable_table(ctx, cell.table_id)}）",
-                             "unreadable")
+            yield unreadable(rule, claim, f"{label} 为 {cell.text or '空'}，但该表有读不出的数字（{unreadable_table(ctx, cell.table_id)}）")
             continue
         if outcome.status == ERROR and claim.subject not in {e.subject for e in SUBJECT_LINKS}:
             # a function class: the same class in another table (another money) that agrees is no error
