@@ -75,16 +75,19 @@ def find_account_row(ctx: Context, table_id: str, parts: list[AccountPart]):
     through the renames of :file:`narrative.toml`.
 
     Returns:
-        ``(row, chain)`` — the row (``None`` when none or several match) and ``[(part, row)]`` for
-        each part matched to one row.
+        ``(row, chain, by_order)`` — the row (``None`` when none or several match), ``[(part, row)]``
+        for each part matched to one row, and whether the table prints no codes (then the row was
+        found by the order of the names, :func:`_find_by_order`).
     """
     rows = ctx.rows(table_id, "total")
+    if rows and not any(r["code"] for r in rows):
+        return (*_find_by_order(rows, parts), True)
     renames = narrative_vocabulary().renames
     candidates = None
     chain = []
     for part in parts:
         if part.level not in ("类", "款", "项"):
-            return None, []
+            return None, [], False
         level_rows = [r for r in rows if r["code_level"] == part.level]
         if candidates is not None:
             parents = {c["code"] for c in candidates}
@@ -98,11 +101,33 @@ def find_account_row(ctx: Context, table_id: str, parts: list[AccountPart]):
                 codes = {rename.code for rename in renames if same_name(rename.former, part.name)}
                 hits = [r for r in level_rows if r["code"] in codes]
         if not hits:
-            return None, []
+            return None, [], False
         candidates = hits
         if len(hits) == 1:
             chain.append((part, hits[0]))
-    return (candidates[0] if candidates and len(candidates) == 1 else None), chain
+    return (candidates[0] if candidates and len(candidates) == 1 else None), chain, False
+
+
+def _find_by_order(rows: list, parts: list[AccountPart]):
+    """In a table printed without codes (names only, 类 → 款 → 项 in order): each part among the rows after
+    the one above, before the next class. A row found so proves nothing when its amount differs: no
+    error is reported on it."""
+    vocab = narrative_vocabulary()
+    class_names = list(vocab.function_classes.values()) + [r.former for r in vocab.renames]
+    is_class = [any(same_name(r["key"], name) for name in class_names) for r in rows]
+    start, end = 0, len(rows)
+    chain: list = []
+    found = None
+    for part in parts:
+        hits = [i for i in range(start, end) if same_name(rows[i]["key"], part.name) and (is_class[i] or part.level != "类")]
+        if not hits or (part is parts[0] and len(hits) > 1):
+            return None, []
+        found = hits[0]
+        chain.append((part, rows[found]))
+        start = found + 1
+        if part.level == "类":
+            end = next((j for j in range(start, len(rows)) if is_class[j]), len(rows))
+    return (rows[found] if found is not None else None), chain
 
 
 def _tables_for(claim) -> tuple[str, ...]:
@@ -119,7 +144,7 @@ def _label(ctx: Context, table_id: str, row) -> str:
 
 
 def link_account(ctx: Context, claim):
-    """The table rows the amount of a 科目 may restate: ``[(table_id, row, chain)]``, preferred first.
+    """The table rows the amount of a 科目 may restate: ``[(table_id, row, chain, by_order)]``, preferred first.
 
     Returns:
         The rows found (possibly empty), and the reason code when none could be looked up.
@@ -132,9 +157,9 @@ def link_account(ctx: Context, claim):
         return [], ("no_row" if any(ctx.present(t) for t in _tables_for(claim)) else "table_not_read")
     found = []
     for table_id in tables:
-        row, chain = find_account_row(ctx, table_id, parts)
+        row, chain, by_order = find_account_row(ctx, table_id, parts)
         if row is not None:
-            found.append((table_id, row, chain))
+            found.append((table_id, row, chain, by_order))
     return found, ("" if found else "no_row")
 
 
@@ -161,9 +186,13 @@ def narrative_account_amount(ctx: Context, rule: Rule):
             yield not_linked(rule, claim, f"{claim.account}：{why}", reason)
             continue
         q = claim_quantity(claim)
-        outcomes = [(table_id, row, compare_restated(ctx.quantity(row), q)) for table_id, row, _ in found]
+        outcomes = [(table_id, row, compare_restated(ctx.quantity(row), q), by_order) for table_id, row, _, by_order in found]
         passing = next((o for o in outcomes if o[2].status in (OK, ROUNDING)), None)
-        table_id, row, outcome = passing or outcomes[0]
+        table_id, row, outcome, by_order = passing or outcomes[0]
+        if passing is None and by_order:
+            yield not_linked(rule, claim, f"{claim.account}：表中不印科目编码，按名称顺序找到的 {_label(ctx, table_id, row)} 为 "
+                             f"{ctx.quantity(row).text}，未必是此科目", "no_row")
+            continue
         if passing is None and unreadable_table(ctx, table_id):
             yield unreadable(rule, claim, f"{_label(ctx, table_id, row)} 为 {ctx.quantity(row).text or '空'}，"
                              f"但该表有读不出的数字（{unreadable_table(ctx, table_id)}）")
@@ -172,7 +201,7 @@ def narrative_account_amount(ctx: Context, rule: Rule):
         if passing is not None and passing is not outcomes[0]:
             first = outcomes[0]
             note_ok = f"（{ACCOUNT_TABLES[first[0]]} 此科目为 {ctx.quantity(first[1]).text}，本数与 {ACCOUNT_TABLES[table_id]} 相符）"
-        others = "；".join(f"{ACCOUNT_TABLES[t]} {ctx.quantity(r).text} {ctx.quantity(r).unit}" for t, r, _ in outcomes[1:])
+        others = "；".join(f"{ACCOUNT_TABLES[t]} {ctx.quantity(r).text} {ctx.quantity(r).unit}" for t, r, _, _ in outcomes[1:])
         what = f"情况说明「{claim.account}」{claim.text} = {_label(ctx, table_id, row)}「合计」"
         yield about(from_outcome(rule, outcome, what, note_ok=note_ok, note_fail=(f"其他表：{others}" if others else ""),
                                  extra_tables=["narrative"]), claim)
@@ -246,7 +275,7 @@ def narrative_same_line(ctx: Context, rule: Rule):
             if outcome.status == ERROR:
                 found, _ = link_account(ctx, first)
                 if found:
-                    table_id, row, _ = found[0]
+                    table_id, row, _, _ = found[0]
                     cell = ctx.quantity(row)
                     agree = [c.text for c in (first, other) if compare_same(cell, claim_quantity(c)).status in (OK, ROUNDING)]
                     note = f"表中（{_label(ctx, table_id, row)}）为 {cell.text} {cell.unit}" + (f"，与 {'、'.join(agree)} 相符" if agree else "")

@@ -431,6 +431,13 @@ def narrative_amount(ctx: Context, rule: Rule):
             yield not_linked(rule, claim, inexact, "ambiguous")
             continue
         if cell is None:
+            confirmed = _confirming_cell(ctx, claim)
+            if confirmed is not None:
+                other, other_label = confirmed
+                yield about(from_outcome(rule, compare_restated(other, claim_quantity(claim)),
+                                         f"情况说明「{claim.phrase or claim.subject}」{claim.text} = {other_label}",
+                                         note_ok=f"（{label} 未印）", extra_tables=["narrative"]), claim)
+                continue
             yield not_linked(rule, claim, f"{label} 未印或无法唯一定位", cell_missing_reason(ctx, label))
             continue
         q = claim_quantity(claim)
@@ -475,6 +482,29 @@ ALTERNATE_TOTALS = {
     "预算收入总计": (_s_inc("^本年收入(?:合计|小计)?$"), "收支总表 本年收入合计"),
     "预算支出总计": (_first_of(_s_exp("本年支出合计"), _s_exp("本年支出合计", "expense_use_amount")), "收支总表 本年支出合计"),
 }
+
+
+#: Cells that may confirm an amount whose own cell is not printed (another table, another name of the
+#: row): equal is ``ok``; different proves nothing (another scope) and leaves the amount unchecked.
+CONFIRMING_CELLS = {
+    "基本支出": ((_total("general_expenditure", "basic"), "一般公共预算支出表 合计「基本支出」"),
+             (_total("general_basic_economic", "total"), "基本支出经济分类表 合计")),
+    "项目支出": ((_total("general_expenditure", "project"), "一般公共预算支出表 合计「项目支出」"),),
+    "本年收入": ((_s_inc("^收入合计$"), "收支总表 收入合计"),),
+    "预算收入总计": ((_s_inc("^收入合计$"), "收支总表 收入合计"),),
+    "预算支出总计": ((_first_of(_s_exp("支出合计"), _s_exp("支出合计", "expense_use_amount")), "收支总表 支出合计"),),
+    "人员经费": ((_item("general_basic_economic", "^人员经费(?:合计|小计)?$"), "基本支出经济分类表 人员经费"),),
+    "公用经费": ((_item("general_basic_economic", "^公用经费(?:合计|小计)?$"), "基本支出经济分类表 公用经费"),),
+}
+
+
+def _confirming_cell(ctx: Context, claim):
+    q = claim_quantity(claim)
+    for lookup, label in CONFIRMING_CELLS.get(claim.subject, ()):
+        cell = lookup(ctx)
+        if cell is not None and compare_restated(cell, q).status in (OK, ROUNDING):
+            return cell, label
+    return None
 
 
 def _alternate_total(ctx: Context, claim, q: Quantity):
