@@ -72,20 +72,24 @@ _PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
     "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算"),
     "预算支出总计": ("部门预算支出总计", "预算支出总计", "支出总计", "支出预算", "预算支出"),
-    "财政拨款收支总预算": ("财政拨款收支总预算", "财政拨款收支预算总额", "财政拨款收支总计"),
+    "财政拨款收支总预算": ("财政拨款收支总预算", "财政拨款收支预算总额", "财政拨款收支总计", "财政拨款收、支总预算", "财政拨款收、支总计"),
     "本年收入": ("本年收入", "当年拨款收入", "本年收入合计"),
     "本年预算安排": ("本年预算安排",),
     "财政拨款收入": ("财政拨款收入",),
     "事业收入": ("事业收入",),
     "事业单位经营收入": ("事业单位经营收入",),
     "其他收入": ("其他收入",),
+    "上级补助收入": ("上级补助收入",),
+    "附属单位上缴收入": ("附属单位上缴收入",),
+    "本年支出合计": ("本年支出合计",),
     "财政拨款支出": ("财政拨款支出预算", "财政拨款支出", "财政拨款预算支出"),
     "政府性基金预算支出": ("政府性基金拨款支出", "政府性基金预算拨款支出", "政府性基金预算支出"),
     "国有资本经营预算支出": ("国有资本经营预算拨款支出", "国有资本经营拨款支出", "国有资本经营预算支出"),
-    "上年结转": ("上年结转收入", "上年结转"),
-    "一般公共预算拨款收入": ("一般公共预算拨款收入", "一般公共预算收入"),
+    "上年结转": ("上年结转收入", "上年结转", "上年结转结余", "上年结转结余收入"),
+    "一般公共预算拨款收入": ("一般公共预算拨款收入", "一般公共预算收入", "一般公共预算当年拨款收入"),
     "一般公共预算拨款": ("一般公共预算拨款",),
-    "政府性基金预算拨款收入": ("政府性基金预算拨款收入", "政府性基金预算收入"),
+    "政府性基金预算拨款收入": ("政府性基金预算拨款收入", "政府性基金预算收入", "政府性基金当年拨款收入", "政府性基金收入",
+                       "政府性基金预算财政拨款收入"),
     "政府性基金预算拨款": ("政府性基金预算拨款",),
     "国有资本经营预算拨款收入": ("国有资本经营预算拨款收入", "国有资本经营预算收入"),
     "国有资本经营预算拨款": ("国有资本经营预算拨款",),
@@ -480,6 +484,8 @@ class AccountRef:
 
 
 _LEVEL_MARK_RE = re.compile(r"[（(]\s*(?P<code>\d{1,7})?\s*(?P<level>类|款|项)\s*[)）]")
+#: “一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”: 类, 款 and 项 names in quotes, dash-separated.
+_QUOTED_PATH_RE = re.compile(r"[“\"](?P<path>[^“”\"\-－—–]{2,30}(?:\s*[-－—–]\s*[^“”\"\-－—–]{2,40}){1,2})[”\"]")
 _CODE_IN_BRACKETS_RE = re.compile(r"[（(]\s*(?P<code>\d{3}(?:\d{2}){0,2})\s*[)）]")
 _CODE_DASH_NAME_RE = re.compile(r"(?<![\d.,，．])(?P<code>\d{3}(?:\d{2}){0,2})\s*[-－—–]\s*(?P<name>[^\s，,。；;：:\d]{2,40})")
 _NAME_STOPS = set("，,。；;：:、“”\"‘’ \t\u3000")
@@ -579,6 +585,12 @@ def find_accounts(text: str) -> list[AccountRef]:
     def free(start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in taken)
 
+    for match in _QUOTED_PATH_RE.finditer(text):
+        names = [n.strip() for n in re.split(r"[-－—–]", match.group("path"))]
+        if free(match.start(), match.end()) and all(re.search(r"[\u4e00-\u9fff]", n) for n in names):
+            parts = [(level, name, None) for level, name in zip(("类", "款", "项"), names)]
+            refs.append(AccountRef(_complete_codes(parts), match.group(0), match.start(), match.end()))
+            taken.append((match.start(), match.end()))
     for match in _CODE_DASH_NAME_RE.finditer(text):
         if free(match.start(), match.end()):
             name = _NUMBERING_RE.sub("", match.group("name"))
@@ -650,13 +662,18 @@ def extract_claims(lines: list[TextLine], department: str | None = None) -> list
 # --------------------------------------------------------------------------- periods and accounts
 
 _YEAR_RE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-_YEAR_WORD_RE = re.compile(r"上一年|上年|去年|本年|当年|今年")
+#: 上年结转/上年结余 is this year's money carried over, not a prior-year amount.
+_YEAR_WORD_RE = re.compile(r"上一年|上年(?!度?结转|度?结余)|去年|本年|当年|今年")
+#: The words that make an amount the prior year's: 较上年的 637.77 万元, 去年预算数为 0 万元 (not 比上年1.43万元).
+_PRIOR_AMOUNT_RE = re.compile(r"(?:上一年|上年|去年)(?!度?结转|度?结余)[^，,；;。]{0,8}?(?:的|为|是)\s*$")
+#: Words that name the year before the document's.
+PRIOR_YEAR_WORDS = ("上年", "上一年", "去年")
 _BASE_TAIL_RE = re.compile(r"\s*(?:度)?\s*(?:当年)?(?:年初)?(?:预算执行数|预算执行|执行数|决算数|决算|预算安排数?|预算数|预算)?")
 #: The words an amount of a 科目 may carry between the 科目 and the number: years, basis words,
 #: quotes — nothing that names something else (主要原因是新增转拨项目…31000万元 is not the 科目's).
 _NEUTRAL_OWN_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年度?|本年度?|当年|上年度?|全年|今年|去年|年初|预算|安排|执行数|执行|决算数?|支出|拨款|"
-    r"数|为|是|共计|共|合计|总计|计|金额|资金|约|达|的|[“”\"\s:：，,（）()、])*$"
+    r"数|为|是|共计|共|合计|总计|计|金额|资金|约|达|的|科目|[“”\"\s:：，,（）()、])*$"
 )
 
 
@@ -674,6 +691,7 @@ def _set_period(claim: Claim, text: str, clause_from: int, pos: int, s_start: in
     else:
         word = list(_YEAR_WORD_RE.finditer(words))
         claim.year_word = word[-1].group(0) if word else None
+    claim._prior_amount = bool(_PRIOR_AMOUNT_RE.search(words))
     if vocab.explanation_clause.search(text[s_start:pos]):
         claim.context = "explanation"
     elif vocab.standard_before.search(text[max(clause_from, pos - 6) : pos]) or vocab.standard_after.match(text[end:]):
@@ -720,21 +738,27 @@ def _annotate_paragraph(text: str, claims: list[Claim]) -> None:
         claim.account_names = "|".join(p.name for p in ref.parts)
         claim.account_codes = "|".join(p.code or "" for p in ref.parts)
     for claim in claims:
-        if claim.kind not in ("change_rate", "completion_rate", "same_as_prior"):
+        if claim.kind not in ("change_amount", "change_rate", "completion_rate", "same_as_prior"):
             continue
         current = getattr(claim, "_current", None)
         if current is None or current not in claims:
             continue
+        # the amounts of the same sentence and 科目 it may compare with: before it, or an aside anywhere
+        # (与上年相比增加 108.18 万元（去年预算数为 0 万元…）)
         candidates = [a for a in claims if a.kind == "amount" and a.unit in UNIT_TO_YUAN and a is not current
-                      and a.sentence == claim.sentence and a.start < claim.start and not a.context
-                      and a.account == current.account]
+                      and a.sentence == claim.sentence and a.context in ("", "aside")
+                      and (a.account == current.account or a.context == "aside")
+                      and (a.start < claim.start or a.context == "aside")]
+        prior_word = claim.base in PRIOR_YEAR_WORDS
         if claim.kind == "completion_rate":
             candidates = [a for a in candidates if a.basis in ("budget", "initial_budget") and a.start < current.start]
-        elif claim.base_year is None and claim.base_basis is None:
+        elif claim.base_year is None and claim.base_basis is None and not prior_word:
             continue
         else:
             candidates = [a for a in candidates if (claim.base_year is None or a.year == claim.base_year)
-                          and (claim.base_basis is None or a.basis == claim.base_basis)]
+                          and (claim.base_basis is None or a.basis == claim.base_basis or (a.context == "aside" and a.basis is None))
+                          and (not prior_word or claim.base_year is not None
+                               or (a.year_word in PRIOR_YEAR_WORDS and (a.context == "aside" or getattr(a, "_prior_amount", False))))]
         if candidates:
             base = candidates[-1]
             claim.base_value, claim.base_text, claim._base = base.value, base.text, base
@@ -954,7 +978,9 @@ def _change_target(seg_amounts: list[Claim], head: Claim | None, parts_after_hea
     """The amount a change is about: the head of a 其中 list of two or more parts, else the last amount."""
     if head is not None and parts_after_head >= 2:
         return head
-    return seg_amounts[-1] if seg_amounts else None
+    # 预算安排 663.08 万元，较上年的 637.77 万元，增加 25.31 万元: the prior-year amount is the base, not the subject
+    current = [a for a in seg_amounts if a.year_word not in PRIOR_YEAR_WORDS]
+    return current[-1] if current else (seg_amounts[-1] if seg_amounts else None)
 
 
 # --------------------------------------------------------------------------- derived

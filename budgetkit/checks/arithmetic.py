@@ -23,8 +23,9 @@ the last printed digit (``0.5 × 10^-d``) plus the rounding of the amounts propa
 ratio, ``(δpart / whole + part × δwhole / whole²) × 100`` with ``δ`` = half the step of each
 amount. ``ok`` when the recomputed value rounded half-up to ``d`` decimals equals the printed
 one; ``rounding`` when within tolerance, or when the printed value is the recomputed one cut
-(truncated) to ``d`` decimals — a publisher who truncates instead of rounding has made no
-error in the data; ``error`` beyond. Change rates (``下降5.35%``) are the same with ``part`` = the
+(truncated) to ``d`` decimals, rounded twice (1.5494 → 1.55 → 1.6), or computed to a whole
+percent and printed with zeros after it (4.0% for 4.48%) — a publisher who rounds that way has
+made no error in the data; ``error`` beyond. Change rates (``下降5.35%``) are the same with ``part`` = the
 change and ``whole`` = the prior-year value implied by it, or (:func:`compare_rate`) recomputed
 from the two printed amounts, ``(current − base) / base × 100``.
 
@@ -235,6 +236,9 @@ def _ratio_status(stated: Decimal, recomputed: Decimal, decimals: int, tolerance
     if round_half_up(recomputed, decimals) == stated:
         return OK
     if abs(stated - recomputed) <= tolerance or truncate(recomputed, decimals) == stated:
+        return ROUNDING
+    # 1.5494% printed 1.6%: rounded twice (to 1.55, then to 1.6)
+    if round_half_up(round_half_up(recomputed, decimals + 1), decimals) == stated:
         return ROUNDING
     # 4.0% / 4.00% for 4.48%: computed to a whole percent (rounded or cut), printed with zeros after it
     if decimals and stated == stated.to_integral_value() and stated in (round_half_up(recomputed, 0), truncate(recomputed, 0)):

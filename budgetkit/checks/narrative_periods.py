@@ -9,6 +9,10 @@ The Shanghai 预算编制说明 states each line three times — ``2023年当年
   rate against ``spent / budget``, both amounts printed in the same sentence (which amount is
   the base comes from the words of the comparison: :mod:`budgetkit.narrative`). A base of 0
   has no rate: listed as not checked (``prior_zero``), never an error.
+* ``narrative.stated_change`` — a change amount against the two amounts it is the difference of
+  (``预算安排 663.08 万元，较上年的 637.77 万元，增加 25.31 万元``).
+* ``narrative.parts_sum`` — the parts an amount is detailed into after 具体为/主要用于/其中 (``具体为：人员经费
+  0.00万元…专项业务经费102.32万元``) add up to it; a list that does not may be incomplete: not checked.
 * ``narrative.unchanged`` — ``持平``/``相同`` said of two printed amounts that differ.
 * ``narrative.year`` — every year a sentence prints for an amount or a comparison, against the
   document's fiscal year and what the sentence says it is: ``比2026年预算`` in the 2026 budget
@@ -18,7 +22,7 @@ The Shanghai 预算编制说明 states each line three times — ``2023年当年
 
 from __future__ import annotations
 
-from budgetkit.checks.arithmetic import ERROR, NOT_LINKED, OK, ROUNDING, WARNING, compare_rate, compare_ratio, compare_same
+from budgetkit.checks.arithmetic import ERROR, NOT_LINKED, OK, ROUNDING, WARNING, Quantity, compare_rate, compare_ratio, compare_same, compare_sum
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, from_ratio, implements
 from budgetkit.checks.narrative_rules import MONEY, about, claim_quantity, claims_of, not_linked
 
@@ -101,6 +105,55 @@ def _same_line_siblings(ctx: Context, claim) -> list:
         if claim in stated:
             return [c for c in stated if c is not claim and c.value != claim.value]
     return []
+
+
+@implements("narrative.stated_change")
+def narrative_stated_change(ctx: Context, rule: Rule):
+    claims = claims_of(ctx)
+    for claim in claims:
+        if claim.kind != "change_amount" or claim.base_index is None or claim.current_index is None or not claim.sign:
+            continue
+        current, base = claims[claim.current_index], claims[claim.base_index]
+        if current.unit not in MONEY or base.unit not in MONEY or claim.unit not in MONEY:
+            continue
+        change = claim_quantity(claim)
+        signed = Quantity(change.value * claim.sign, change.unit, change.text, change.label, change.where)
+        outcome = compare_sum([claim_quantity(base), signed], claim_quantity(current))
+        what = (f"情况说明「{_name(current)}」{_basis_words(current)} {current.text} = {_basis_words(base)} {base.text} "
+                f"{'+' if claim.sign > 0 else '−'} {claim.direction}{claim.text}")
+        yield about(from_outcome(rule, outcome, what, extra_tables=["narrative"]), claim, current, base)
+
+
+#: Claims that may stand between an amount and the parts detailing it (its change, rate, share).
+_BETWEEN_PARTS = ("change_amount", "change_rate", "same_as_prior", "share", "percent", "completion_rate")
+
+
+@implements("narrative.parts_sum")
+def narrative_parts_sum(ctx: Context, rule: Rule):
+    claims = claims_of(ctx)
+    for head in claims:
+        if head.kind != "amount" or head.unit not in MONEY or head.context:
+            continue
+        parts = []
+        for later in claims[head.index + 1 :]:
+            if later.location != head.location:
+                break
+            if later.kind in _BETWEEN_PARTS:
+                continue
+            if later.kind == "amount" and later.context == "explanation" and later.unit in MONEY:
+                parts.append(later)
+                continue
+            break
+        if len(parts) < 2:
+            continue
+        outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(head))
+        what = (f"情况说明「{_name(head)}」{head.text} = " + " + ".join(f"{p.phrase or p.subject} {p.text}" for p in parts))
+        if outcome.status in (OK, ROUNDING):
+            yield about(from_outcome(rule, outcome, what, extra_tables=["narrative"]), head, *parts)
+        else:
+            yield about(Finding(rule.id, rule.family, NOT_LINKED,
+                                f"未核对（所列部分之和 {outcome.expected} {outcome.unit} ≠ {head.text}，所列未必是全部组成）：{what}",
+                                tables="narrative", reason="ambiguous"), *parts)
 
 
 @implements("narrative.unchanged")

@@ -177,6 +177,9 @@ SUBJECT_LINKS: list[Link] = [
     Link("事业单位经营收入", None, _first_of(_s_inc("^事业单位经营收入$"), _total("income", "operating_income")),
          "收支总表 事业单位经营收入（或收入总表 合计「事业单位经营收入」）"),
     Link("其他收入", None, _first_of(_s_inc("^其他收入$"), _total("income", "other_income")), "收支总表 其他收入（或收入总表 合计「其他收入」）"),
+    Link("上级补助收入", None, _s_inc("^上级补助收入$"), "收支总表 上级补助收入"),
+    Link("附属单位上缴收入", None, _s_inc("^附属单位上缴收入$"), "收支总表 附属单位上缴收入"),
+    Link("本年支出合计", None, _first_of(_s_exp("本年支出合计"), _s_exp("本年支出合计", "expense_use_amount")), "收支总表 本年支出合计"),
     Link("财政拨款支出", None, _first_of(_s_exp("本年支出合计", table="fiscal_summary"), _s_exp("支出总计", table="fiscal_summary")),
          "财政拨款收支总表 本年支出合计（或支出总计）"),
     Link("政府性基金预算支出", None, _total_or_empty("fund_expenditure"), "政府性基金预算支出表 合计"),
@@ -287,6 +290,7 @@ def class_candidates(ctx: Context, claim) -> list[tuple[Quantity | None, str]]:
 STRICT_SUBJECTS = {
     "预算收入总计", "预算支出总计", "财政拨款收支总预算", "本年收入", "本年预算安排", "上年结转",
     "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入", "财政拨款支出", "政府性基金预算支出", "国有资本经营预算支出",
+    "上级补助收入", "附属单位上缴收入", "本年支出合计",
     "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金",
     "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款", "一般公共预算当年支出",
     "基本支出", "项目支出", "涉及部门预算资金", "人员经费", "公用经费",
@@ -344,7 +348,7 @@ def inexact_subject(claim, label: str, qualifiers: tuple[str, ...] | None = None
 
 def link(ctx: Context, claim) -> tuple[Quantity | None, str]:
     """The table cell a narrative amount restates, with its label (``None`` if not linked)."""
-    section = claim.section or ""
+    section = f"{claim.section or ''}{claim.phrase or ''}"
     for entry in SUBJECT_LINKS:
         if entry.subject != claim.subject:
             continue
@@ -524,9 +528,13 @@ def SUBJECT_ALIASES_OF(subject: str) -> set[str]:
     return {a.replace('"', "“") for a in SUBJECT_ALIASES.get(subject, ())} | {subject}
 
 
+#: Wholes a share names without saying which (占总支出的, 占总收入的): the total before the list.
+GENERIC_WHOLES = {"总支出", "总收入", "支出总额", "收入总额", "总额", "合计", "总计"}
+
+
 def _denominator_is(denominator: str | None, head) -> bool:
     """May the sentence's first amount be the whole a share names (``占…的``)? Yes when no whole is named."""
-    if not denominator:
+    if not denominator or re.sub(r"[的\s]", "", denominator) in GENERIC_WHOLES:
         return True
     from budgetkit.narrative import canonical_subject
 
@@ -660,8 +668,7 @@ def _partition(claims, claim) -> list:
     shares = [c for c in run if c.kind == "share"]
     if len(shares) < 2 or any(s.current_unit not in MONEY for s in shares):
         return []
-    decimals = max(_decimals_of(s.text) for s in shares)
-    allowance = len(shares) * Decimal(5).scaleb(-(decimals + 1))
+    allowance = sum((Decimal(5).scaleb(-(_decimals_of(s.text) + 1)) for s in shares), Decimal(0))
     if abs(sum((s.value for s in shares), Decimal(0)) - 100) > allowance:
         return []
     return [claims[s.current_index] for s in shares]
