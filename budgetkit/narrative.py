@@ -428,6 +428,9 @@ def _is_heading(text: str) -> bool:
         return False
     if _NUMBER_RE.search(stripped) and not re.match(r"^\s*\d{1,2}\s*[、.．]", stripped):
         return False
+    # a numbered line that states an amount or a rate is an item, not a heading (1．本年收入合计 92,596.24 万元。)
+    if any(m.group("unit") in _MONEY_UNITS + ("%", "％") for m in _NUMBER_RE.finditer(stripped)):
+        return False
     return bool(_SECTION_RE.match(stripped) or _SUBSECTION_RE.match(stripped))
 
 

@@ -232,18 +232,21 @@ def truncate(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN)
 
 
-def _ratio_status(stated: Decimal, recomputed: Decimal, decimals: int, tolerance: Decimal) -> str:
+def _ratio_status(stated: Decimal, recomputed: Decimal, decimals: int, tolerance: Decimal) -> tuple[str, str]:
+    """``(status, why)``: ``why`` says how a rate beyond the tolerance was printed when it is still rounding."""
     if round_half_up(recomputed, decimals) == stated:
-        return OK
-    if abs(stated - recomputed) <= tolerance or truncate(recomputed, decimals) == stated:
-        return ROUNDING
+        return OK, ""
+    if abs(stated - recomputed) <= tolerance:
+        return ROUNDING, ""
+    if truncate(recomputed, decimals) == stated:
+        return ROUNDING, f"所印为重算值截去（非四舍五入）至 {decimals} 位小数"
     # 1.5494% printed 1.6%: rounded twice (to 1.55, then to 1.6)
     if round_half_up(round_half_up(recomputed, decimals + 1), decimals) == stated:
-        return ROUNDING
+        return ROUNDING, "所印为重算值两次舍入（先到多一位小数）"
     # 4.0% / 4.00% for 4.48%: computed to a whole percent (rounded or cut), printed with zeros after it
     if decimals and stated == stated.to_integral_value() and stated in (round_half_up(recomputed, 0), truncate(recomputed, 0)):
-        return ROUNDING
-    return ERROR
+        return ROUNDING, "所印只算到整数百分比（小数位补零）"
+    return ERROR, ""
 
 
 @dataclass
@@ -255,6 +258,7 @@ class RatioOutcome:
     recomputed_pct: Decimal
     tolerance_pct: Decimal
     decimals: int
+    why: str = ""  # how a ``rounding`` beyond the tolerance was printed (cut, rounded twice, whole percent)
 
     @property
     def expected(self) -> str:
@@ -287,8 +291,8 @@ def compare_ratio(stated_pct: Decimal, stated_text: str, part: Quantity, whole: 
         recomputed = part.yuan / whole.yuan * 100
         propagated = (part.half_step_yuan / abs(whole.yuan) + abs(part.yuan) * whole.half_step_yuan / (whole.yuan**2)) * 100
         tolerance = Decimal(5).scaleb(-(decimals + 1)) + propagated
-        status = _ratio_status(stated_pct, recomputed, decimals, tolerance)
-    return RatioOutcome(status, stated_pct, recomputed, tolerance, decimals)
+        status, why = _ratio_status(stated_pct, recomputed, decimals, tolerance)
+    return RatioOutcome(status, stated_pct, recomputed, tolerance, decimals, why)
 
 
 def compare_rate(stated_pct: Decimal, stated_text: str, current: Quantity, base: Quantity, sign: int) -> RatioOutcome | None:
@@ -311,5 +315,5 @@ def compare_rate(stated_pct: Decimal, stated_text: str, current: Quantity, base:
         recomputed = sign * (current.yuan - base.yuan) / base.yuan * 100
         propagated = (current.half_step_yuan / abs(base.yuan) + abs(current.yuan) * base.half_step_yuan / (base.yuan**2)) * 100
         tolerance = Decimal(5).scaleb(-(decimals + 1)) + propagated
-        status = _ratio_status(stated_pct, recomputed, decimals, tolerance)
-    return RatioOutcome(status, stated_pct, recomputed, tolerance, decimals)
+        status, why = _ratio_status(stated_pct, recomputed, decimals, tolerance)
+    return RatioOutcome(status, stated_pct, recomputed, tolerance, decimals, why)

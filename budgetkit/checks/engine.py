@@ -465,7 +465,7 @@ def from_ratio(rule: Rule, outcome: RatioOutcome, what: str, quantities: list[Qu
     if status == "ok":
         verdict = "相符"
     elif status == "rounding":
-        verdict = f"差 {outcome.difference} 个百分点，在舍入容差 ±{outcome.tolerance} 内"
+        verdict = f"差 {outcome.difference} 个百分点，" + (getattr(outcome, "why", "") or f"在舍入容差 ±{outcome.tolerance} 内")
     else:
         verdict = f"不符：重算为 {outcome.expected}%，印 {outcome.actual}%（容差 ±{outcome.tolerance}）"
     return Finding(

@@ -603,7 +603,7 @@ def narrative_share(ctx: Context, rule: Rule):
         note = ""
         if outcome.status == ERROR and _adjusted_to_100(claims, claim, outcome):
             outcome.status = ROUNDING
-            note = "所列各项占比合计恰为 100%：末位经调整使合计为 100%，差不到末位一个单位"
+            outcome.why = "所列各项占比合计恰为 100%：末位经调整使合计为 100%，差不到末位一个单位"
         if named_three_public and outcome.status == ERROR:
             other, other_label = three_public_other_base(ctx, whole)
             if other is not None:
