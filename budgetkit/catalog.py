@@ -183,6 +183,16 @@ class Catalog:
         return any(_alias_matches(a, folded) for a in spec.header_vocabulary() + self.common_headers)
 
 
+_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
+
+
+def strip_numbering(item: str | None) -> str:
+    """``四、公共安全支出`` → ``公共安全支出``; ``①公务用车购置费``/``1公务用车购置费`` → ``公务用车购置费``."""
+    text = fold(item or "")
+    text = _NUMBERING_RE.sub("", text)
+    return re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d]+(?=[\u4e00-\u9fff])", "", text)
+
+
 def base_table_id(table_id: str) -> str:
     """The catalog id of a table key: ``summary~2`` (a second 收支总表 in one document) → ``summary``."""
     return table_id.split("~", 1)[0]
