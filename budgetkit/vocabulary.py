@@ -1,9 +1,9 @@
 """The narrative's vocabulary, read once from ``budgetkit/data/narrative.toml``.
 
 The words that say what a number of the 情况说明 is — its basis (预算, 执行数, 决算, 年初预算),
-a completion rate (完成年初预算的…%), a reason clause, a standard or threshold — and the
-function-classification class names with their renames live in that file as data; this module
-only reads them and answers questions about them.
+a completion rate (完成年初预算的…%), an explanation clause, a standard or threshold — live in
+that file as data; the function-class names and their renames in ``classification.toml``
+(:mod:`budgetkit.classification`). This module only reads them and answers questions about them.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from importlib import resources
 
 @dataclass(frozen=True)
 class ClassRename:
-    """A function class renamed by the classification of year ``since`` (``former`` → ``current``)."""
+    """A function class renamed by the classification of year ``since`` (``former`` → ``current``).
+
+    Read from :file:`classification.toml` (:mod:`budgetkit.classification`), where the class names live.
+    """
 
     code: str
     former: str
     current: str
-    since: int
+    since: int | None
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,9 @@ class NarrativeVocabulary:
     """The vocabulary of :file:`narrative.toml`, compiled.
 
     Attributes:
-        function_classes: Current standard name of each 类 code (``"210"`` → ``"卫生健康支出"``).
-        renames: Former class names and when they changed.
+        function_classes: Current standard name of each 类 code (``"210"`` → ``"卫生健康支出"``), from
+            :file:`classification.toml`.
+        renames: Former class names and when they changed (same file).
         bases: Basis words in the order they are tried.
         fund_words: Fund names (一般公共预算 …), removed before looking for basis words.
         completion: Matches the words before a completion rate (``完成年初预算的``).
@@ -109,10 +113,14 @@ def same_name(a: str, b: str) -> bool:
 @lru_cache(maxsize=1)
 def narrative_vocabulary() -> NarrativeVocabulary:
     """Read ``narrative.toml`` once."""
+    from budgetkit.classification import classes
+
     raw = tomllib.loads(resources.files("budgetkit").joinpath("data/narrative.toml").read_text(encoding="utf-8"))
+    functions = classes("function")
     return NarrativeVocabulary(
-        function_classes={str(code): name for code, name in raw["function_classes"].items()},
-        renames=tuple(ClassRename(r["code"], r["former"], r["current"], int(r["since"])) for r in raw["function_class_renames"]),
+        function_classes={code: entry.name for code, entry in functions.items()},
+        renames=tuple(ClassRename(code, former, entry.name, entry.renamed_in(former))
+                      for code, entry in functions.items() for former in entry.former),
         bases=tuple(Basis(b["name"], b["zh"], re.compile(b["pattern"])) for b in raw["basis"]),
         fund_words=re.compile(raw["words"]["fund"]),
         completion=re.compile(raw["completion"]["pattern"]),

@@ -122,7 +122,7 @@ def test_former_class_name_is_outdated_not_a_mismatch():
     names = found[found["rule_id"] == "narrative.account_name"]
     outdated = names[names["status"] == "warning"]
     assert len(outdated) == 1
-    assert "科目名称过时" in outdated.iloc[0]["message"] and "2019年起该类名为「卫生健康支出」" in outdated.iloc[0]["message"]
+    assert "科目名称过时" in outdated.iloc[0]["message"] and "2019年起不再使用，该类现名「卫生健康支出」" in outdated.iloc[0]["message"]
     amounts = found[found["rule_id"] == "narrative.account_amount"]
     assert "error" not in set(amounts["status"]) and "2101101 行政单位医疗" in "".join(amounts["message"])
 

@@ -229,9 +229,9 @@ def narrative_account_name(ctx: Context, rule: Rule):
             row = linked.get((part.level, part.name))
             code = (row["code"] if row is not None else None) or _function_code(part)
             status, rename = vocab.class_name_status(code, part.name) if part.level == "类" and code else ("unknown", None)
-            if status == "former" and period.year is not None and period.year >= rename.since:
+            if status == "former" and period.year is not None and rename.since is not None and period.year >= rename.since:
                 yield about(Finding(rule.id, rule.family, WARNING,
-                                    f"科目名称过时：情况说明「{part.name}」（{code}类），{rename.since}年起该类名为「{rename.current}」"
+                                    f"科目名称过时：情况说明「{part.name}」（{code}类）{rename.since}年起不再使用，该类现名「{rename.current}」"
                                     + (f"，表中为「{row['item']}」" if row is not None else "") + "；名称不同，不是金额不符",
                                     expected=rename.current, actual=part.name, tables="narrative" + (f",{table_id}" if table_id else ""),
                                     location=where, evidence=claim.sentence[:160]), claim)
