@@ -20,6 +20,8 @@ The narrative names function-classification lines in several printed forms
 
 from __future__ import annotations
 
+import re
+
 from budgetkit.checks.arithmetic import ERROR, OK, ROUNDING, WARNING, compare_restated, compare_same
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements
 from budgetkit.checks.narrative_periods import PRIOR_YEAR_WORDS, period_of
@@ -64,10 +66,11 @@ def is_current(claim, period) -> bool:
 
 
 def _function_code(part: AccountPart) -> str | None:
-    return part.code if part.code and part.code.startswith("2") else None
+    """The part's printed code: function (2xx) or economic (3xx, 5xx) classification."""
+    return part.code if part.code and part.code[:1] in ("2", "3", "5") else None
 
 
-def find_account_row(ctx: Context, table_id: str, parts: list[AccountPart]):
+def find_account_row(ctx: Context, table_id: str, parts: list[AccountPart], column_id: str = "total"):
     """The row (``total`` column) of ``table_id`` the 科目 names, with the rows matched on the way.
 
     Level by level from the first printed part down, each among the children of the one above: by
@@ -79,7 +82,7 @@ def find_account_row(ctx: Context, table_id: str, parts: list[AccountPart]):
         for each part matched to one row, and whether the table prints no codes (then the row was
         found by the order of the names, :func:`_find_by_order`).
     """
-    rows = ctx.rows(table_id, "total")
+    rows = ctx.rows(table_id, column_id)
     if rows and not any(r["code"] for r in rows):
         return (*_find_by_order(rows, parts), True)
     renames = narrative_vocabulary().renames
@@ -130,6 +133,39 @@ def _find_by_order(rows: list, parts: list[AccountPart]):
     return (rows[found] if found is not None else None), chain
 
 
+#: Words in the title of a table the catalog does not name that say which money it lists
+#: (2021年部门综合预算一般公共预算支出明细表): first match.
+_OTHER_TABLE_MONEY = (("一般公共预算", "general_expenditure"), ("政府性基金", "fund_expenditure"), ("", "expenditure"))
+
+
+def function_tables(ctx: Context, kinds: tuple[str, ...], economic: bool = False) -> list[tuple[str, str]]:
+    """The printed tables of the given kinds, as ``(table_id, total column)``.
+
+    The catalog's own tables first; then tables it does not name that list the classification by
+    code — function codes (2xx), or economic codes (3xx/5xx) when ``economic`` — with a 合计 column,
+    the money their title names (一般公共预算 …) deciding their kind; tables of basic expenditure only
+    (基本支出) are not among them. With ``economic`` the catalog's general_economic table is the one
+    of the 一般公共预算.
+    """
+    if economic:
+        out = [("general_economic", "total")] if "general_expenditure" in kinds and ctx.printed("general_economic") else []
+    else:
+        out = [(t, "total") for t in kinds if ctx.printed(t)]
+    first_digits = ("3", "5") if economic else ("2",)
+    for table_id, table in ctx.document.tables.items():
+        title = table.title or ""
+        if not table_id.startswith("other") or "基本支出" in title or not ctx.printed(table_id):
+            continue
+        kind = next(k for words, k in _OTHER_TABLE_MONEY if words in title)
+        column = next((r["column_id"] for r in ctx.rows(table_id) if str(r.get("column_label") or "").strip() in ("合计", "总计")), None)
+        if kind not in kinds or column is None:
+            continue
+        codes = [r["code"] for r in ctx.rows(table_id, column) if isinstance(r["code"], str) and r["code"]]
+        if sum(c[:1] in first_digits for c in codes) >= 3:  # some tables list both classifications, one after the other
+            out.append((table_id, column))
+    return out
+
+
 def _tables_for(claim) -> tuple[str, ...]:
     heading = f"{claim.section or ''}{claim.subsection or ''}"
     for text in (heading, claim.sentence or ""):
@@ -139,8 +175,12 @@ def _tables_for(claim) -> tuple[str, ...]:
     return SECTION_TABLES[-1][1]
 
 
+def _title(ctx: Context, table_id: str) -> str:
+    return ACCOUNT_TABLES.get(table_id) or ctx.title(table_id)
+
+
 def _label(ctx: Context, table_id: str, row) -> str:
-    return f"{ACCOUNT_TABLES[table_id]} {row['code'] or ''} {row['item'] or ''}".strip()
+    return f"{_title(ctx, table_id)} {row['code'] or ''} {row['item'] or ''}".strip()
 
 
 def link_account(ctx: Context, claim):
@@ -150,14 +190,15 @@ def link_account(ctx: Context, claim):
         The rows found (possibly empty), and the reason code when none could be looked up.
     """
     parts = account_parts(claim)
-    if parts and parts[-1].code and not parts[-1].code.startswith("2"):
-        return [], "no_table"  # an economic classification code (301, 501): not a row of these tables
-    tables = [t for t in _tables_for(claim) if ctx.printed(t)]
+    economic = bool(parts and parts[-1].code and parts[-1].code[:1] in ("3", "5"))  # 工资福利支出（301）
+    tables = function_tables(ctx, _tables_for(claim), economic)
+    if economic and not tables:
+        return [], "no_table"  # no table prints the whole budget by economic class
     if not tables:
         return [], ("no_row" if any(ctx.present(t) for t in _tables_for(claim)) else "table_not_read")
     found = []
-    for table_id in tables:
-        row, chain, by_order = find_account_row(ctx, table_id, parts)
+    for table_id, column_id in tables:
+        row, chain, by_order = find_account_row(ctx, table_id, parts, column_id)
         if row is not None:
             found.append((table_id, row, chain, by_order))
     return found, ("" if found else "no_row")
@@ -200,8 +241,8 @@ def narrative_account_amount(ctx: Context, rule: Rule):
         note_ok = ""
         if passing is not None and passing is not outcomes[0]:
             first = outcomes[0]
-            note_ok = f"（{ACCOUNT_TABLES[first[0]]} 此科目为 {ctx.quantity(first[1]).text}，本数与 {ACCOUNT_TABLES[table_id]} 相符）"
-        others = "；".join(f"{ACCOUNT_TABLES[t]} {ctx.quantity(r).text} {ctx.quantity(r).unit}" for t, r, _, _ in outcomes[1:])
+            note_ok = f"（{_title(ctx, first[0])} 此科目为 {ctx.quantity(first[1]).text}，本数与 {_title(ctx, table_id)} 相符）"
+        others = "；".join(f"{_title(ctx, t)} {ctx.quantity(r).text} {ctx.quantity(r).unit}" for t, r, _, _ in outcomes[1:])
         what = f"情况说明「{claim.account}」{claim.text} = {_label(ctx, table_id, row)}「合计」"
         yield about(from_outcome(rule, outcome, what, note_ok=note_ok, note_fail=(f"其他表：{others}" if others else ""),
                                  extra_tables=["narrative"]), claim)
@@ -235,6 +276,8 @@ def narrative_account_name(ctx: Context, rule: Rule):
                                     + (f"，表中为「{row['item']}」" if row is not None else "") + "；名称不同，不是金额不符",
                                     expected=rename.current, actual=part.name, tables="narrative" + (f",{table_id}" if table_id else ""),
                                     location=where, evidence=claim.sentence[:160]), claim)
+            elif row is not None and _function_code(part) and not re.search(r"[\u4e00-\u9fff]", str(row["item"] or "")):
+                continue  # the table's name column was not read (row numbers where the names stand)
             elif row is not None and _function_code(part):
                 # linked by its printed code: the name may differ from the table's
                 if same_name(row["key"], part.name):
@@ -289,4 +332,4 @@ def _basis_label(claim) -> str:
     return f"{year}{basis}" if (year or basis) else ""
 
 
-__all__ = ["ACCOUNT_TABLES", "SECTION_TABLES", "account_parts", "find_account_row", "is_current", "link_account"]
+__all__ = ["ACCOUNT_TABLES", "SECTION_TABLES", "account_parts", "find_account_row", "function_tables", "is_current", "link_account"]
