@@ -70,7 +70,7 @@ _PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 
 #: Canonical subjects and the printed phrases that name them (longest phrase wins).
 SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
-    "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算"),
+    "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算", "收支总预算", "收支预算总计", "收支预算"),
     "预算支出总计": ("部门预算支出总计", "预算支出总计", "支出总计", "支出预算", "预算支出"),
     "财政拨款收支总预算": ("财政拨款收支总预算", "财政拨款收支预算总额", "财政拨款收支总计", "财政拨款收、支总预算", "财政拨款收、支总计"),
     "本年收入": ("本年收入", "当年拨款收入", "本年收入合计"),
@@ -102,16 +102,18 @@ SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
     "公用经费": ("公用经费",),
     "“三公”经费": ("“三公”经费", "\"三公\"经费", "三公经费"),
     "因公出国（境）费": ("因公出国（境）费", "因公出国(境)费", "因公出国（境）费用", "因公出国(境)费用", "因公出国（境）预算支出",
+                    "因公出国（境）经费", "因公出国(境)经费",
                     "因公出国(境)预算支出", "因公出国（境）支出", "因公出国(境)支出"),
     "公务接待费": ("公务接待费", "公务接待预算支出", "公务接待支出"),
     "公务用车购置及运行费": ("公务用车购置及运行费", "公务用车购置及运行维护费", "公务用车购置及运行维护预算支出", "公务用车购置及运行维护支出"),
     "公务用车购置费": ("公务用车购置费", "公务用车购置预算支出", "公务用车购置支出"),
     "公务用车运行维护费": ("公务用车运行维护费", "公务用车运行费", "公务用车运行维护预算支出", "公务用车运行维护支出"),
     "机关运行经费": ("机关运行经费",),
-    "政府采购预算总额": ("政府采购预算总额", "政府采购预算", "政府采购支出预算总额", "政府采购支出总额"),
-    "政府采购货物预算": ("政府采购货物预算", "拟采购货物支出", "政府采购货物支出", "货物类采购预算"),
-    "政府采购工程预算": ("政府采购工程预算", "拟采购工程支出", "政府采购工程支出", "工程类采购预算"),
-    "政府采购服务预算": ("政府采购服务预算", "拟采购服务支出", "拟购买服务支出", "政府采购服务支出", "服务类采购预算"),
+    "政府采购预算总额": ("政府采购预算总额", "政府采购预算", "政府采购支出预算总额", "政府采购支出总额", "政府采购安排"),
+    "政府采购货物预算": ("政府采购货物预算", "拟采购货物支出", "政府采购货物支出", "货物类采购预算", "政府采购货物类预算"),
+    "政府采购工程预算": ("政府采购工程预算", "拟采购工程支出", "政府采购工程支出", "工程类采购预算", "政府采购工程类预算"),
+    "政府采购服务预算": ("政府采购服务预算", "拟采购服务支出", "拟购买服务支出", "政府采购服务支出", "服务类采购预算", "政府采购服务类预算"),
+    "结转下年": ("结转下年", "结转下年支出", "年终结转结余", "年末结转和结余"),
     "会议费": ("会议费",),
     "培训费": ("培训费",),
 }
@@ -669,6 +671,8 @@ _YEAR_RE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _YEAR_WORD_RE = re.compile(r"上一年|上年(?!度?结转|度?结余)|去年|本年|当年|今年")
 #: The words that make an amount the prior year's: 较上年的 637.77 万元, 去年预算数为 0 万元 (not 比上年1.43万元).
 _PRIOR_AMOUNT_RE = re.compile(r"(?:上一年|上年|去年)(?!度?结转|度?结余)[^，,；;。]{0,8}?(?:的|为|是)\s*$")
+#: A phrase of nothing but the year and the basis (2026 年预算安排): the amount's subject is elsewhere.
+_BASIS_ONLY_RE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?|本年度?|当年|全年|预算安排|预算数|预算|安排|为|是|[\s:：])*$")
 #: Words that name the year before the document's.
 PRIOR_YEAR_WORDS = ("上年", "上一年", "去年")
 _BASE_TAIL_RE = re.compile(r"\s*(?:度)?\s*(?:当年)?(?:年初)?(?:预算执行数|预算执行|执行数|决算数|决算|预算安排数?|预算数|预算)?")
@@ -940,6 +944,11 @@ def _claims_in_sentence(
                 phrase = after.group(1) if after else ""
             claim.phrase = phrase
             claim.subject = canonical_subject(phrase) if phrase else ""
+            if claim.kind == "amount" and subsection and _BASIS_ONLY_RE.match(phrase) and not out:
+                # （二）公务接待费 / 2026 年预算安排 8.00 万元，与上年持平。: the heading names what the amount is
+                heading = _NUMBERING_RE.sub("", subsection.strip()).rstrip("。：: ")
+                if canonical_subject(heading) != heading:
+                    claim.phrase, claim.subject, claim.attached = heading, canonical_subject(heading), "heading"
             previous = [c for c in out if c.kind in ("count", "amount")]
             if claim.kind == "amount" and (not phrase or phrase in _GENERIC_PHRASES) and previous:
                 # "其他运转类项目3个，涉及金额3,409.55万元": the amount is about the last subject.

@@ -178,6 +178,9 @@ SUBJECT_LINKS: list[Link] = [
          "收支总表 事业单位经营收入（或收入总表 合计「事业单位经营收入」）"),
     Link("其他收入", None, _first_of(_s_inc("^其他收入$"), _total("income", "other_income")), "收支总表 其他收入（或收入总表 合计「其他收入」）"),
     Link("上级补助收入", None, _s_inc("^上级补助收入$"), "收支总表 上级补助收入"),
+    Link("结转下年", None, lambda ctx: (_first(ctx, "summary", "expense_total", side="expense", contains="^结转下年|年终结转|年末结转")
+                                     or _first(ctx, "summary", "expense_use_amount", side="expense", contains="^结转下年|年终结转|年末结转"))
+         if ctx.printed("summary") else None, "收支总表 结转下年"),
     Link("附属单位上缴收入", None, _s_inc("^附属单位上缴收入$"), "收支总表 附属单位上缴收入"),
     Link("本年支出合计", None, _first_of(_s_exp("本年支出合计"), _s_exp("本年支出合计", "expense_use_amount")), "收支总表 本年支出合计"),
     Link("财政拨款支出", None, _first_of(_s_exp("本年支出合计", table="fiscal_summary"), _s_exp("支出总计", table="fiscal_summary")),
@@ -290,7 +293,7 @@ def class_candidates(ctx: Context, claim) -> list[tuple[Quantity | None, str]]:
 STRICT_SUBJECTS = {
     "预算收入总计", "预算支出总计", "财政拨款收支总预算", "本年收入", "本年预算安排", "上年结转",
     "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入", "财政拨款支出", "政府性基金预算支出", "国有资本经营预算支出",
-    "上级补助收入", "附属单位上缴收入", "本年支出合计",
+    "上级补助收入", "附属单位上缴收入", "本年支出合计", "结转下年",
     "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金",
     "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款", "一般公共预算当年支出",
     "基本支出", "项目支出", "涉及部门预算资金", "人员经费", "公用经费",
@@ -732,8 +735,22 @@ def narrative_sum(ctx: Context, rule: Rule):
                 for subject in part_subjects:
                     match = next((c for c in pool if c.subject == subject and c is not total and not inexact_subject(c, "", _QUALIFIERS)), None)
                     if match is None:
+                        if scope == "sentence":
+                            continue  # a part the sentence does not state (拟采购工程支出 when there is none)
                         break
                     parts.append(match)
+                if scope == "sentence" and 2 <= len(parts) < len(part_subjects):
+                    # only the parts stated: they confirm the total when they add up to it, else prove nothing
+                    outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(total))
+                    key = (total.index, tuple(p.index for p in parts))
+                    if outcome.status in (OK, ROUNDING) and key not in seen:
+                        seen.add(key)
+                        missing = [s for s in part_subjects if s not in {p.subject for p in parts}]
+                        yield about(from_outcome(rule, outcome, f"情况说明「{total.phrase or total.subject}」{total.text} = "
+                                                 + " + ".join(p.phrase or p.subject for p in parts),
+                                                 note_ok=f"（未述及 {'、'.join(missing)}）"), total, *parts)
+                        break
+                    parts = []
                 if len(parts) == len(part_subjects):
                     key = (total.index, tuple(p.index for p in parts))
                     if key in seen:
