@@ -81,9 +81,9 @@ SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
     "其他收入": ("其他收入",),
     "上级补助收入": ("上级补助收入",),
     "附属单位上缴收入": ("附属单位上缴收入",),
-    "本年支出合计": ("本年支出合计",),
+    "本年支出合计": ("本年支出合计", "本年支出"),
     "财政拨款支出": ("财政拨款支出预算", "财政拨款支出", "财政拨款预算支出"),
-    "政府性基金预算支出": ("政府性基金拨款支出", "政府性基金预算拨款支出", "政府性基金预算支出"),
+    "政府性基金预算支出": ("政府性基金拨款支出", "政府性基金预算拨款支出", "政府性基金预算支出", "政府性基金支出"),
     "国有资本经营预算支出": ("国有资本经营预算拨款支出", "国有资本经营拨款支出", "国有资本经营预算支出"),
     "上年结转": ("上年结转收入", "上年结转", "上年结转结余", "上年结转结余收入"),
     "一般公共预算拨款收入": ("一般公共预算拨款收入", "一般公共预算收入", "一般公共预算当年拨款收入"),
@@ -373,10 +373,15 @@ def canonical_subject(phrase: str) -> str:
     return phrase
 
 
+#: An item number before the subject: 1． / 2、 / ① (not a year or an amount: a digit and its mark only).
+_ITEM_NUMBER_RE = re.compile(r"^(?:\d{1,2}\s*[、.．](?![0-9０-９])|[①-⑳])\s*")
+
+
 def _clean_phrase(raw: str, department: str | None) -> str:
     phrase = raw.strip().strip("，,；;：:、。 \t")
     for _ in range(4):
         before = phrase
+        phrase = _ITEM_NUMBER_RE.sub("", phrase)  # 1．本年支出合计
         phrase = _YEAR_PREFIX.sub("", phrase)
         if department and phrase.startswith(department):
             phrase = phrase[len(department) :]
