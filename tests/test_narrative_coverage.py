@@ -64,9 +64,11 @@ def test_a_claim_no_rule_looked_at_gets_the_reason_of_its_kind():
         {"index": 3, "kind": "count", "unit": "辆", "text": "7辆", "context": "", "sentence": "车辆7辆"},
     ])
     findings = pd.DataFrame([{"rule_id": "narrative.amount", "family": "narrative", "status": "ok", "claims": "2",
+                              "reason": "", "tables": "narrative,three_public"},
+                             {"rule_id": "narrative.amount", "family": "narrative", "status": "unreadable", "claims": "3",
                               "reason": "", "tables": "narrative,three_public"}])
     coverage = narrative_coverage(claims, findings)
-    assert coverage["reason"].tolist() == ["standard", "no_base", "", "no_table"]
+    assert coverage["reason"].tolist() == ["standard", "no_base", "", "unreadable"]
     assert coverage["stated"].tolist() == [True, True, True, False]
     summary = coverage_summary(coverage)
     assert (summary["stated"], summary["checked"], summary["checked_against_table"]) == (3, 1, 1)

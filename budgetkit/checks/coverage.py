@@ -77,8 +77,10 @@ def narrative_coverage(claims: pd.DataFrame, findings: pd.DataFrame) -> pd.DataF
             for index in (int(i) for i in str(listed).split(",") if i.strip().isdigit()):
                 if status in CHECKED_STATUSES:
                     checks.setdefault(index, []).append((rule_id, status, tables))
+                elif status == "unreadable":
+                    reasons[index] = "unreadable"  # a comparison made, on a number we could not read reliably
                 elif reason and index not in reasons:
-                    reasons[index] = "unreadable" if status == "unreadable" else reason
+                    reasons[index] = reason
     rows = []
     for claim in claims.to_dict("records"):
         index = int(claim["index"])
