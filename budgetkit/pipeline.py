@@ -7,6 +7,8 @@ Output of one document (``data/processed/<doc_id>/``):
 * ``narrative.csv`` — the 情况说明 lines with their location;
 * ``claims.csv`` / ``prior_year.csv`` — every number the narrative states, and the prior-year
   values its stated changes imply (:mod:`budgetkit.narrative`);
+* ``narrative_coverage.csv`` / ``.json`` — each stated amount and rate, checked or not and why,
+  and the counts (:mod:`budgetkit.checks.coverage`);
 * ``performance_lines.csv`` — the rows of the 绩效目标表 blocks with their location;
 * ``document.json`` — metadata, tables found, rows per table;
 * ``extraction.json`` — the extraction report (tables expected/found, cells parsed).
@@ -199,10 +201,9 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
 
 def _write_claims(document: Document, out_dir: Path) -> None:
     """The numbers the narrative states (claims.csv) and the prior-year values they imply."""
-    from budgetkit.narrative import claims_frame, extract_claims, implied_prior_year, prior_year_frame
+    from budgetkit.narrative import claims_frame, document_claims, implied_prior_year, prior_year_frame
 
-    department = document.metadata.get("publisher") or None
-    claims = extract_claims(document.narrative, department=department)
+    claims = document_claims(document)
     claims_frame(claims).to_csv(out_dir / "claims.csv", index=False)
     prior_year_frame(implied_prior_year(claims)).to_csv(out_dir / "prior_year.csv", index=False)
 
@@ -411,4 +412,8 @@ def _write_findings(document: Document, tidy: pd.DataFrame, out_dir: Path) -> pd
 
     findings = run_checks(document, tidy)
     write_findings(findings, out_dir)
+    from budgetkit.checks.coverage import write_coverage
+
+    claims = pd.read_csv(out_dir / "claims.csv", keep_default_na=False)
+    write_coverage(claims, findings, out_dir, document.doc_id)
     return findings
