@@ -124,18 +124,29 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
         )
     return {
         "doc_id": document.doc_id,
-        "kind": document.metadata.get("kind") or "budget",
+        "kind": document.kind,
+        "content": _content(document),
         "reading": {k: v for k, v in measure.items() if k != "tables"},
         "template": template.id,
         "tables_expected": list(template.expected),
         "tables_found": list(document.tables),
-        "tables_missing": [t for t in template.expected if t not in document.tables],
+        "tables_missing": [] if _content(document) == "narrative only" else [t for t in template.expected if t not in document.tables],
         "tables_empty": [t.table_id for t in document.tables.values() if t.empty],
         "tables": tables,
         "narrative_lines": len(document.narrative),
         "performance_blocks": len(document.performance_blocks),
         "warnings": document.warnings,
     }
+
+
+def _content(document: Document) -> str:
+    """``tables and narrative``, ``narrative only`` (its tables published in another file?) or ``tables only``."""
+    has_tables = any(not t.empty for t in document.tables.values())
+    if has_tables and document.narrative:
+        return "tables and narrative"
+    if has_tables:
+        return "tables only"
+    return "narrative only" if document.narrative else "empty"
 
 
 def _identities_by_table(findings: pd.DataFrame | None) -> dict[str, tuple[int, int, int]]:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _DEPT_RE = re.compile(r"^(?:部门|部门名称|单位名称|编制部门|编制单位|预算单位|部门（单位）)\s*[:：]\s*([^\s:：]{2,40})")
-_TABLE_MARK_RE = re.compile(r"(公开\s*\d+\s*表|公开表|(?:总|明细|情况|预算|决算)表\s*$|单位\s*[:：]\s*(?:万?元))")
+_AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
+#: A page of a table prints at least this many lines holding two amounts or more.
+_TABULAR_LINES = 3
 _SENTENCE_RE = re.compile(r"[\u4e00-\u9fff][^。]{20,}。")
 _TITLE_PAGE_RE = re.compile(r"^(.{2,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)\s*部门(?:预算|决算)")
 
@@ -28,7 +30,7 @@ class FileProbe:
         path: The file.
         department: The department its pages name (部门：…), if any.
         year: The first year it names (2019 in 2019年度部门预算公开), if any.
-        table_pages: Pages that print a table title, label or 单位 line.
+        table_pages: Pages printing at least three lines of two amounts or more.
         prose_pages: Pages that print sentences (the narrative).
     """
 
@@ -61,19 +63,22 @@ def probe_pdf(path: Path) -> FileProbe | None:
         for index in range(len(pdf)):
             text = unicodedata.normalize("NFKC", pdf[index].get_textpage().get_text_range())
             lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-            if any(_TABLE_MARK_RE.search(ln) for ln in lines):
+            tabular = sum(1 for ln in lines if sum(1 for w in ln.split() if _AMOUNT_RE.match(w)) >= 2)
+            if tabular >= _TABULAR_LINES:
                 table_pages += 1
             if len(_SENTENCE_RE.findall(text.replace("\n", "").replace("\r", ""))) >= 2:
                 prose_pages += 1
             for ln in lines:
                 if year is None and (m := _YEAR_RE.search(ln)):
                     year = int(m.group(1))
-                if department is None and (m := _DEPT_RE.match(ln.replace(" ", ""))):
-                    department = m.group(1)
+                if department is None and (m := _DEPT_RE.match(ln.replace(" ", ""))) and not m.group(1).startswith(("单位", "金额")):
+                    department = re.sub(r"(?:金额)?单位[:：]?.*$", "", m.group(1)) or None
             if index == 0 and department is None:
                 joined = "".join(lines[:4]).replace(" ", "")
                 if m := _TITLE_PAGE_RE.match(joined):
-                    department = m.group(1)
+                    department = m.group(1).lstrip("0123456789-—─ ")
+            if table_pages and prose_pages > 1 and department and year:
+                break  # both kinds of page: a whole disclosure, no need to look further
     finally:
         pdf.close()
     return FileProbe(Path(path), department, year, table_pages, prose_pages)
@@ -123,5 +128,7 @@ def joined_id(paths: list[Path]) -> str:
     for stem in stems[1:]:
         while not stem.startswith(prefix):
             prefix = prefix[:-1]
+    if any(len(stem) > len(prefix) and stem[len(prefix)] not in "-_ （(" for stem in stems):
+        prefix = re.sub(r"[^\-_ （(]*$", "", prefix)  # back to a separator: -t of -text/-tables is not a word
     prefix = re.sub(r"[\s_\-（(附件]+$", "", prefix)
     return prefix if len(prefix) >= 3 else stems[0]
