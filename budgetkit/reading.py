@@ -144,6 +144,8 @@ def reading_line(doc_id: str, report: dict[str, Any]) -> str:
     kind = report.get("kind")
     kind_text = f" [{kind}]" if kind and kind != "budget" else ""
     reading = report.get("reading") or {}
+    if report.get("content") == "narrative only":
+        return f"ok      {doc_id}{kind_text}: narrative only — no table in this file (its tables may be published as a separate file)"
     if not reading.get("applicable") or not reading.get("printed"):
         return f"ok      {doc_id}{kind_text}: {len(tables)} tables"
     unreliable = [t for t in tables if t.get("reading_status") == "unreadable"]
