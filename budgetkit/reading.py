@@ -113,7 +113,7 @@ def reading_measure(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
     outside: list[dict[str, Any]] = []
     for (file, page), printed in sorted(by_page.items()):
         read_page: Counter = Counter()
-        for (table_id, f, p), counter in values.items():
+        for (_table_id, f, p), counter in values.items():
             if f == file and p == page:
                 read_page.update(counter)
         hits, missing = _matched(printed, read_page)

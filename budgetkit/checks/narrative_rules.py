@@ -15,7 +15,7 @@ from typing import Callable
 
 from budgetkit.checks.across_tables import _first, _fiscal_carry_general, _income_line
 from budgetkit.checks.arithmetic import (ERROR, NOT_LINKED, OK, ROUNDING, UNREADABLE, WARNING, Quantity, compare_ratio,
-                                         compare_restated, compare_same, compare_sum, summed)
+                                         compare_restated, compare_sum, summed)
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, from_ratio, implements, where_of
 
 MONEY = ("万元", "元", "亿元", "千元")
