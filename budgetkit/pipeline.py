@@ -153,7 +153,8 @@ def _missing(document: Document, template) -> list[str]:
 
 def _content(document: Document) -> str:
     """``tables and narrative``, ``narrative only`` (its tables published in another file?) or ``tables only``."""
-    has_tables = any(not t.empty for t in document.tables.values())
+    # Amounts printed as tables that no table holds (an unread table) make a table file too.
+    has_tables = any(not t.empty for t in document.tables.values()) or bool(document.printed_amounts)
     if has_tables and document.narrative:
         return "tables and narrative"
     if has_tables:

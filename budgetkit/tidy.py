@@ -143,7 +143,8 @@ def _mapped(j: int, col: ColumnSpec | None, fallback_id: str | None, path: list[
     if col is not None:
         return MappedColumn(j, col.id, col.label, col.role, col.side, tuple(path))
     values = [r[j] for r in table.body_rows if j < len(r) and not is_blank(r[j])]
-    numeric = values and sum(try_parse_amount(v) is not None for v in values) >= max(1, len(values) // 2)
+    numeric = sum(try_parse_amount(v) is not None for v in values) >= max(1, len(values) // 2) if values else bool(path)
+    # (A column printed blank throughout is an amount column with nothing printed, when it has a header.)
     if any(load_catalog().header_role(p) == "code" for p in path):
         numeric = False  # 部门代码 309001, 行次 12: digits, not amounts
     return MappedColumn(
@@ -228,11 +229,15 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
             if generic:
                 # A table the catalog does not know: every cell printed as an amount is one,
                 # and the row is named by its first text cell.
+                # Amount columns keep their blank cells (identities need every part); other
+                # columns give the cells printed as amounts.
                 amount_columns = [
                     c for c in group
-                    if not is_blank(cells[c.index]) and try_parse_amount(cells[c.index]) is not None
-                    and not any(catalog.header_role(p) == "code" for p in c.header_path)
-                    and (c.role == "amount" or _AMOUNT_SHAPE_RE.search(cells[c.index]))
+                    if not any(catalog.header_role(p) == "code" for p in c.header_path)
+                    and (
+                        (c.role == "amount" and (is_blank(cells[c.index]) or try_parse_amount(cells[c.index]) is not None))
+                        or (not is_blank(cells[c.index]) and try_parse_amount(cells[c.index]) is not None and _AMOUNT_SHAPE_RE.search(cells[c.index]))
+                    )
                 ]
                 if not item and code is None:
                     item = next((clean_text(cells[c.index]) for c in group if cells[c.index].strip() and try_parse_amount(cells[c.index]) is None), "")
