@@ -29,6 +29,7 @@ import pandas as pd
 from budgetkit.amounts import is_blank
 from budgetkit.catalog import load_catalog
 from budgetkit.errors import BudgetkitError
+from budgetkit.kinds import kind_of, template_for
 from budgetkit.manifest import DocumentSpec
 from budgetkit.model import Document
 from budgetkit.reading import reading_measure
@@ -59,8 +60,8 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
             checks) are counted, and a table whose identities fail systematically is
             ``unreadable`` like one whose printed amounts did not all arrive.
     """
-    catalog = load_catalog()
-    template = catalog.template(document.metadata.get("template"))
+    kind = kind_of(document)
+    template = template_for(document.metadata, kind, [t.title for t in document.tables.values()])
     # One pass over the tidy columns (no per-table DataFrame filtering): cells, printed, unparsed.
     counts: dict[Any, list] = {}
     for table_id, text, amount in zip(tidy["table_id"].tolist(), tidy["value_text"].tolist(), tidy["amount"].tolist()):
@@ -112,7 +113,7 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
         )
     return {
         "doc_id": document.doc_id,
-        "kind": document.metadata.get("kind") or "budget",
+        "kind": kind,
         "reading": {k: v for k, v in measure.items() if k != "tables"},
         "template": template.id,
         "tables_expected": list(template.expected),
@@ -174,7 +175,8 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
         ]
         pd.DataFrame(perf, columns=["block", "kind", "file", "page", "line", "text"]).to_csv(tmp / "performance_lines.csv", index=False)
         _write_claims(document, tmp)
-        (tmp / "document.json").write_text(json.dumps(document.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        summary = {**document.summary(), "kind": kind_of(document)}
+        (tmp / "document.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         document.reading = reading_measure(document, tidy)
         findings = extra(document, tidy, tmp) if extra is not None else None
         report = extraction_report(document, tidy, findings)
