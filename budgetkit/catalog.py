@@ -131,6 +131,7 @@ class Catalog:
     templates: dict[str, Template]
     common_headers: tuple[str, ...] = ()
     total_items: tuple[str, ...] = ()
+    header_roles: dict[str, "re.Pattern[str]"] = field(default_factory=dict)
     _alias_index: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -174,6 +175,16 @@ class Catalog:
                 return table_id
         return None
 
+    def header_role(self, text: str) -> str | None:
+        """What a header text says its column is: ``total`` (of its siblings), ``subset`` (其中),
+        ``code`` (codes or numbering, never an amount), ``non_additive`` (counts, rates) or ``None``."""
+        folded = fold(text)
+        for role in ("code", "subset", "non_additive", "total"):
+            pattern = self.header_roles.get(role)
+            if pattern is not None and pattern.search(folded):
+                return role
+        return None
+
     def is_total_item(self, text: str) -> bool:
         folded = fold(text)
         return folded in {fold(t) for t in self.total_items}
@@ -199,6 +210,16 @@ class Catalog:
         if not folded:
             return True
         return any(_alias_matches(a, folded) for a in spec.header_vocabulary() + self.common_headers)
+
+
+_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
+
+
+def strip_numbering(item: str | None) -> str:
+    """``四、公共安全支出`` → ``公共安全支出``; ``①公务用车购置费``/``1公务用车购置费`` → ``公务用车购置费``."""
+    text = fold(item or "")
+    text = _NUMBERING_RE.sub("", text)
+    return re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d]+(?=[\u4e00-\u9fff])", "", text)
 
 
 def base_table_id(table_id: str) -> str:
@@ -254,4 +275,5 @@ def load_catalog() -> Catalog:
         for tid, t in raw.get("templates", {}).items()
     }
     common = raw.get("common", {})
-    return Catalog(tables, templates, tuple(common.get("headers", [])), tuple(common.get("total_items", [])))
+    roles = {key: re.compile(common[f"{key}_headers"]) for key in ("total", "subset", "code", "non_additive") if f"{key}_headers" in common}
+    return Catalog(tables, templates, tuple(common.get("headers", [])), tuple(common.get("total_items", [])), roles)

@@ -9,20 +9,20 @@ verify a reading with (:mod:`budgetkit.reading`) and what the checks report on
 (``within.total_column``, ``within.code_hierarchy``, ``within.total_row``).
 
 Columns that are not parts of a sum are left out: subsets printed as 其中, counts and row
-numbers (行次, 人数, 数量 …) and rates (增长率, %, 占比).
+numbers (行次, 人数, 数量 …) and rates (增长率, %, 占比) — the header words of each role are data
+(``[common]`` of the catalog, :meth:`budgetkit.catalog.Catalog.header_role`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-#: A header text naming the total of its siblings.
-TOTAL_HEADER_RE = re.compile(r"^(?:合计|小计|总计|共计|本年收入合计|本年支出合计|支出合计|收入合计|合计数|金额合计|预算合计)$")
-#: A column that is a subset of a sibling, not a part of the sum.
-SUBSET_HEADER_RE = re.compile(r"^其中")
-#: Columns that are never amounts to add (counts, numbering, rates).
-NOT_ADDITIVE_HEADER_RE = re.compile(r"行次|栏次|序号|编号|编码|代码|人数|数量|个数|（辆）|（台|（人|率|%|％|比例|比重|占")
+
+
+def _role(text: str) -> str | None:
+    from budgetkit.catalog import load_catalog
+
+    return load_catalog().header_role(text)
 
 
 @dataclass
@@ -53,7 +53,12 @@ class _Node:
 
 
 def _is_total(text: str) -> bool:
-    return bool(TOTAL_HEADER_RE.match(text))
+    return _role(text) == "total"
+
+
+def _is_subset(node: _Node) -> bool:
+    """其中：教育收费 (one column) is a subset of a sibling; 其中 over 基本支出 | 项目支出 is the breakdown."""
+    return _role(node.text) == "subset" and len(node.children) < 2
 
 
 def _value_columns(node: _Node) -> list[str] | None:
@@ -65,7 +70,7 @@ def _value_columns(node: _Node) -> list[str] | None:
         return [totals[0].column]
     out: list[str] = []
     for child in node.children:
-        if SUBSET_HEADER_RE.match(child.text):
+        if _is_subset(child):
             continue
         sub = _value_columns(child)
         if sub is None:
@@ -92,7 +97,7 @@ def column_identities(columns: list[tuple[str, tuple[str, ...]]]) -> list[Column
     """
     root = _Node("")
     for column_id, path in columns:
-        if not path or any(NOT_ADDITIVE_HEADER_RE.search(p) for p in path):
+        if not path or any(_role(p) in ("code", "non_additive") for p in path):
             continue
         node = root
         for text in path[:-1]:
@@ -107,7 +112,7 @@ def column_identities(columns: list[tuple[str, tuple[str, ...]]]) -> list[Column
             parts: list[str] = []
             ok = True
             for child in node.children:
-                if child is total or _is_total(child.text) or SUBSET_HEADER_RE.match(child.text):
+                if child is total or _is_total(child.text) or _is_subset(child):
                     continue
                 sub = _value_columns(child)
                 if sub is None:

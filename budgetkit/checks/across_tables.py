@@ -102,12 +102,25 @@ def _income_line(ctx: Context, table_id: str, pattern: str) -> Quantity | None:
     return ctx.quantity(min(rows, key=_row_order)) if rows else None
 
 
+#: Income that is not a fiscal appropriation: spending it finances appears in the 支出总表 but
+#: not in the tables of fiscal appropriations.
+_NON_FISCAL_INCOME_RE = "财政专户|事业收入|经营收入|上级补助|附属单位|其他收入|单位资金|非财政拨款|其他资金"
+_FISCAL_COLUMNS = {"total", "general_public_budget", "government_fund", "state_capital", "fiscal_appropriation", "carryover"}
+
+
 def _non_fiscal_funds(ctx: Context) -> bool:
-    """True when the income table prints 财政专户 or 单位资金 (then basic/project may differ legitimately)."""
-    for col in ("special_account", "unit_funds"):
-        q = ctx.total_row("income", col) if ctx.present("income") else None
-        if q is not None and q.value != 0:
-            return True
+    """True when the department has income other than fiscal appropriations (财政专户, 事业收入,
+    其他收入 …, in the income table or on the income side of the 收支总表): its basic and project
+    spending then differ legitimately from the fiscal-appropriation tables."""
+    if ctx.present("income"):
+        for column_id in {r["column_id"] for r in ctx.rows("income")} - _FISCAL_COLUMNS:
+            q = ctx.total_row("income", column_id)
+            if q is not None and q.value != 0 and not str(column_id).startswith("col"):
+                return True
+    if ctx.present("summary"):
+        for r in ctx.find_rows("summary", "income_amount", side="income", contains=_NON_FISCAL_INCOME_RE):
+            if ctx.quantity(r).value != 0:
+                return True
     return False
 
 

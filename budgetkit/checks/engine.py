@@ -10,7 +10,6 @@ one ``warning`` row (a check that could not run never hides the others).
 
 from __future__ import annotations
 
-import re
 import traceback
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +19,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from budgetkit.amounts import is_blank, try_parse_amount
-from budgetkit.catalog import fold
+from budgetkit.catalog import fold, strip_numbering
 from budgetkit.model import Document, RawTable
 
 from budgetkit.checks.arithmetic import (
@@ -138,16 +137,6 @@ def implementation(rule_id: str):
 
 
 # --------------------------------------------------------------------------- context
-
-_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
-
-
-def strip_numbering(item: str | None) -> str:
-    """``四、公共安全支出`` → ``公共安全支出``; ``①公务用车购置费``/``1公务用车购置费`` → ``公务用车购置费``."""
-    text = fold(item or "")
-    text = _NUMBERING_RE.sub("", text)
-    return re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d]+(?=[\u4e00-\u9fff])", "", text)
-
 
 class Context:
     """A document with its tidy frame, and the lookups rules share.

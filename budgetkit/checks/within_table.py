@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from budgetkit.catalog import fold
+from budgetkit.classification import class_of_name
 from budgetkit.checks.arithmetic import OK, ROUNDING, UNREADABLE, Quantity, compare_sum
 from budgetkit.checks.catalog import HIERARCHY_TABLES
 from budgetkit.checks.engine import SYSTEMATIC_MIN, SYSTEMATIC_SHARE, Context, Rule, from_outcome, implements, not_applicable
@@ -31,12 +32,6 @@ TOTAL_COLUMNS: dict[str, list[tuple[str, list[str]]]] = {
     "project_carryover": [("total", ["general_public_budget", "government_fund", "state_capital"])],
 }
 
-#: The 类 of the 部门预算支出经济分类 (used when the table prints names without codes).
-ECONOMIC_GROUPS = {
-    "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "对个人和家庭补助", "资本性支出", "对企业补助",
-    "对事业单位经常性补助", "对事业单位资本性补助", "对社会保障基金补助", "债务利息及费用支出", "其他支出",
-    "资本性支出（基本建设）", "资本性支出（一）", "资本性支出（二）",
-}
 
 
 def amount_columns(ctx: Context, table_id: str, side: str | None = None) -> list[str]:
@@ -216,6 +211,7 @@ def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
         return
     present = {r["column_id"] for r in cells}
     unmapped = sorted(c for c in present if re.fullmatch(r"col\d+", str(c)))
+    catalog_parts = {p for _t, parts in alternatives for p in parts}
     if unmapped:  # a column the catalog does not know (单位预留机动经费 …) may be a part too
         alternatives = alternatives + [(t, parts + unmapped) for t, parts in alternatives]
     results = []
@@ -229,8 +225,8 @@ def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
             if index >= len(alternatives) and not outcomes:
                 break  # extra columns only as another reading of a catalog identity, never alone
             parts_present = [p for p in part_ids if p in present]
-            if total_id not in by_col or not parts_present:
-                continue
+            if total_id not in by_col or not any(p in catalog_parts for p in parts_present):
+                continue  # columns the catalog does not know are never the only parts
             parts = [ctx.quantity(by_col[p]) for p in parts_present if p in by_col]
             total = ctx.quantity(by_col[total_id])
             if not _any_printed(parts + [total]):
@@ -295,7 +291,7 @@ def summary_balance(ctx: Context, rule: Rule):
         tot = _row_numbers(income, _GRAND_INCOME)
         col = [r for r in income if r["column_id"] == inc_col]
         if cur:
-            items = _top_level([r for r in col if r["row_number"] < cur[0] and r["row_kind"] != "total"])
+            items = _income_lines([r for r in col if r["row_number"] < cur[0] and r["row_kind"] != "total"])
             current = [r for r in col if r["row_number"] == cur[0]]
             yield from_outcome(rule, compare_sum(quantities(ctx, items), ctx.quantity(_first_row(current))),
                                f"{title} 本年收入合计 = Σ收入各项（{len(items)} 行）")
@@ -318,15 +314,21 @@ def summary_balance(ctx: Context, rule: Rule):
             col = [r for r in expense if r["column_id"] == column_id]
             if not cur_e:
                 break
-            items = _top_level([r for r in col if r["row_number"] < cur_e[0] and r["row_kind"] != "total"])
+            lines = [r for r in col if r["row_number"] < cur_e[0] and r["row_kind"] != "total"]
             current = [r for r in col if r["row_number"] == cur_e[0]]
             if not current or not ctx.quantity(current[0]).text:
                 continue  # 本年支出合计 not printed in this column
             label = current[0]["column_label"]
-            parts = quantities(ctx, items)
-            if _any_printed(parts + [ctx.quantity(current[0])]):
-                yield from_outcome(rule, compare_sum(parts, ctx.quantity(current[0])),
-                                   f"{title} 本年支出合计「{label}」= Σ支出功能类（{len(items)} 行）")
+            # The classes are known by code or name; an unnumbered 其他支出 may be the class 229
+            # or a 款/项 of another class: both readings are tried, the printed one kept if none holds.
+            outcomes = []
+            for items in (_class_lines(lines), _class_lines(lines, other_class=True)):
+                parts = quantities(ctx, items)
+                if _any_printed(parts + [ctx.quantity(current[0])]):
+                    outcomes.append((compare_sum(parts, ctx.quantity(current[0])), len(items)))
+            if outcomes:
+                outcome, n = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), outcomes[0])
+                yield from_outcome(rule, outcome, f"{title} 本年支出合计「{label}」= Σ支出功能类（{n} 行）")
             if tot_e:
                 between = [r for r in col if cur_e[0] < r["row_number"] < tot_e[0]]
                 total_row = [r for r in col if r["row_number"] == tot_e[0]]
@@ -351,6 +353,30 @@ def _top_level(rows: list) -> list:
     if any(bool(_NUMBERED.match(t)) and not _SUB_NUMBERED.match(t) for t in raw):
         return [r for r, t in zip(rows, raw) if not _SUB_NUMBERED.match(t)]
     return rows
+
+
+def _income_lines(rows: list) -> list:
+    """The income lines that add up to 本年收入合计: when the lines are numbered (一、财政拨款收入),
+    only the numbered ones — unnumbered lines between them are their parts (一般公共预算收入)."""
+    raw = [fold("" if pd.isna(r["item"]) else r["item"]) for r in rows]
+    numbered = [r for r, t in zip(rows, raw) if _NUMBERED.match(t) and not _SUB_NUMBERED.match(t)]
+    return numbered if numbered else _top_level(rows)
+
+
+def _class_lines(rows: list, other_class: bool = False) -> list:
+    """The expense lines that add up to 本年支出合计: the function classes (类) when the side lists
+    类, 款 and 项 by name (a class is known by its code or its standard name); else the top level."""
+    def is_class(r) -> bool:
+        if isinstance(r["code"], str):
+            return len(r["code"]) == 3
+        entry = class_of_name(r["item"])
+        # 其他支出 is also the name of many 款 and 项: a class only when numbered (二十一、其他支出).
+        return entry is not None and (entry.code != "229" or other_class or bool(_NUMBERED.match(fold(r["item"] or ""))))
+
+    classes = [r for r in rows if is_class(r)]
+    if classes and len(classes) < len(rows):
+        return classes
+    return _top_level(rows)
 
 
 def _split_numbered(rows: list):
@@ -385,7 +411,7 @@ def economic_structure(ctx: Context) -> tuple[list, list[tuple[object, list]]] |
     for r in rows:
         if r["row_kind"] == "total":
             continue
-        if r["key"] in ECONOMIC_GROUPS:
+        if class_of_name(r["key"], "economic") is not None:
             current = (r["row_number"], [])
             groups.append(current)
         elif current is not None:

@@ -14,6 +14,7 @@ from budgetkit.codes import normalise_code
 from budgetkit.errors import NotADisclosureError
 from budgetkit.model import Document, Location, RawTable, Region, SourceFile
 from budgetkit.sources.pdf.backends import _tables_pdfplumber, _tables_tabula
+from budgetkit.sources.layout import is_numbering_row
 from budgetkit.sources.pdf.columns import (
     _SPLIT_CODE,
     _atomic_columns,
@@ -378,6 +379,10 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
             start += 1
     header_rows, body_rows = rows[:start], rows[start:]
     body_grid = grid[start:]
+    # A row numbering the columns (栏次 ** 1 2 3 …) names no column and holds no amount.
+    header_rows = [r for r in header_rows if not is_numbering_row([c.text for c in r])]
+    kept = [k for k, g in enumerate(body_grid) if not is_numbering_row(g)]
+    body_rows, body_grid = [body_rows[k] for k in kept], [body_grid[k] for k in kept]
     header_grid = [_header_grid(columns, r) for r in header_rows]
 
     def positional(ids: list[str | None]) -> list[str | None]:

@@ -139,7 +139,34 @@ def _map_columns(spec: TableSpec, header: tuple[list[list[str]], list[list[int]]
         result.append(chosen)
         if chosen:
             used.add(chosen)
-    return result
+    return _one_column_per_amount(spec, paths, result)
+
+
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+
+
+def _one_column_per_amount(spec: TableSpec, paths: list[list[str]], ids: list[str | None]) -> list[str | None]:
+    """Each canonical amount column names one printed column.
+
+    A table comparing two years (2025年预算数 | 2026年预算数, each with its 合计 …) names the
+    columns of the latest year; the earlier year's columns, and any second column an amount id
+    would name, keep their place under a positional id (their printed header tells what they are).
+    Name and code columns may repeat: their pieces are joined (a name split over two cells).
+    """
+    roles = {c.id: c.role for c in spec.columns}
+    years = [max((int(y) for text in path for y in _YEAR_RE.findall(text)), default=None) for path in paths]
+    latest = max((y for y in years if y is not None), default=None)
+    several_years = len({y for y in years if y is not None}) > 1
+    seen: set[str] = set()
+    out: list[str | None] = []
+    for cid, year in zip(ids, years):
+        if cid is not None and roles.get(cid) == "amount":
+            if (several_years and year is not None and year != latest) or cid in seen:
+                cid = None
+            else:
+                seen.add(cid)
+        out.append(cid)
+    return out
 
 
 def _unlabelled(spec: TableSpec, result: list[str | None], body_grid: list[list[str]], i: int) -> str | None:
