@@ -101,3 +101,30 @@ def template_for(metadata: dict, kind: str, table_titles: Iterable[str] = ()):
     if any("高等学校" in str(title) for title in table_titles):
         return catalog.template("final-university")
     return catalog.template("final")
+
+
+#: Columns whose amounts are balances carried in or out of the year, not budget or actual.
+CARRYOVER_COLUMNS = ("carryover_start", "carryover_end")
+
+
+def amount_measure(table_id: str, column_id: str) -> str | None:
+    """What an amount measures: ``budget`` (预算数), ``final`` (决算数) or a carried balance.
+
+    A column says so itself (``budget_initial``, ``budget_reception``, ``final_actual``,
+    ``carryover_start``); otherwise the kind of its catalog table decides (an amount of a
+    收入支出决算总表 is a 决算数, one of a 收支预算总表 a 预算数). ``None`` for a table the catalog
+    does not know.
+
+    Examples:
+        >>> amount_measure("final_three_public", "budget_reception"), amount_measure("final_income", "total")
+        ('budget', 'final')
+    """
+    column = str(column_id)
+    if column in CARRYOVER_COLUMNS:
+        return column
+    if column.startswith("budget_"):
+        return BUDGET
+    if column.startswith("final_"):
+        return FINAL
+    spec = load_catalog().tables.get(base_table_id(table_id))
+    return spec.kind if spec is not None else None
