@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 
 from budgetkit.checks.arithmetic import ERROR, INFO, OK, ROUNDING, WARNING, Quantity, compare_same, compare_sum, exact
+from budgetkit.catalog import fold
 from budgetkit.checks.engine import (
     Context,
     Finding,
@@ -133,7 +134,66 @@ def summary_vs_income(ctx: Context, rule: Rule):
         i = ctx.total_row("income", column_id)
         if s is None or i is None or not _printed_any(s, i):
             continue
-        yield from_outcome(rule, compare_same(s, i), f"收支总表「{name}」= 收入总表合计行「{i.label.split('「')[-1].rstrip('」')}」")
+        what = f"收支总表「{name}」= 收入总表合计行「{i.label.split('「')[-1].rstrip('」')}」"
+        if column_id == "total":
+            below = _income_outside_current(ctx)
+            if below is None:
+                continue  # the summary lists a source below 本年收入合计 the income table has no column for
+            if below:
+                # Some income tables' 合计 counts every source, where the summary's 本年收入合计
+                # leaves out what it lists below it (上年结转, 上级补助收入 …); others print those
+                # sources beside a 合计 of the current year. The reading that holds is kept.
+                parts = [s] + [q for _n, q in below]
+                names = " + ".join(n for n, _q in below)
+                readings = [
+                    (compare_same(s, i), what),
+                    (compare_sum(parts, i), f"收支总表「{name}」+ {names} = 收入总表合计行「合计」"),
+                ]
+                outcome, text = next((r for r in readings if r[0].status in (OK, ROUNDING)), readings[1])
+                yield from_outcome(rule, outcome, text)
+                continue
+        yield from_outcome(rule, compare_same(s, i), what)
+
+
+def _income_outside_current(ctx: Context) -> list[tuple[str, Quantity]] | None:
+    """The income-table totals of the sources the summary lists between 本年收入合计 and 收入总计.
+
+    Returns the (name, income-table 合计-row quantity) of each such source printed with a
+    non-zero amount, ``[]`` when there is none, ``None`` when one has no income-table column.
+    """
+    start = _before(ctx, "summary", "income", {"本年收入合计", "本年收入小计", "收入合计"})
+    if start is None:
+        return []
+    # The grand total: 收入总计, or a 收入合计 printed below 本年收入合计 (泉州).
+    ends = [r["row_number"] for r in ctx.find_rows("summary", "income_amount", side="income")
+            if r["row_number"] > start and r["key"] in ("收入总计", "收入合计", "收入总额")]
+    if not ends:
+        return []
+    end = min(ends)
+    columns = {}
+    for r in ctx.rows("income"):
+        header = r.get("column_header") if isinstance(r.get("column_header"), str) else ""
+        columns.setdefault(r["column_id"], (fold(r["column_label"] or ""), header.split(" / ")))
+    out = []
+    for r in ctx.find_rows("summary", "income_amount", side="income"):
+        if not start < r["row_number"] < end or not ctx.quantity(r).value:
+            continue
+        key = r["key"]
+        key = re.sub(r"(收入|资金)$", "", key)
+        match = None
+        for column_id, (label, path) in columns.items():
+            head = fold(path[0]) if path and path[0] else label
+            # 上年结转 → the column 上年结转结余 (or that group's 小计); 上级补助收入 → 上级补助收入.
+            if key and head.startswith(key) and (len(path) <= 1 or fold(path[-1]) in ("小计", "合计")):
+                match = column_id
+                break
+        if match is None:
+            return None
+        q = ctx.total_row("income", match)
+        if q is None:
+            return None
+        out.append((str(r["item"]), q))
+    return out
 
 
 @implements("across.summary_vs_expenditure")

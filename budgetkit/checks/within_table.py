@@ -9,7 +9,6 @@ import pandas as pd
 from budgetkit.catalog import fold
 from budgetkit.classification import class_of_name
 from budgetkit.checks.arithmetic import OK, ROUNDING, UNREADABLE, Quantity, compare_sum
-from budgetkit.checks.catalog import HIERARCHY_TABLES
 from budgetkit.checks.engine import SYSTEMATIC_MIN, SYSTEMATIC_SHARE, Context, Rule, from_outcome, implements, not_applicable
 from budgetkit.identities import ColumnIdentity, column_identities
 
@@ -80,9 +79,6 @@ def _coded_tables(ctx: Context) -> list[str]:
     out = []
     for table_id in _tables_with_amounts(ctx):
         if table_id.split("~")[0] in NOT_HIERARCHICAL:
-            continue
-        if table_id in HIERARCHY_TABLES:
-            out.append(table_id)
             continue
         codes = [r["code"] for r in _drop_duplicates(ctx.rows(table_id), "row_number") if _notna(r["code"])]
         if len(codes) >= 3 and len(set(codes)) == len(codes) and any(c[:-2] in set(codes) for c in codes if len(c) > 3):
@@ -184,25 +180,35 @@ def total_column(ctx: Context, rule: Rule):
             for side, identities in derived.items():
                 labels = {r["column_id"]: r["column_label"] for r in cells}
                 for identity in identities:
-                    results = []
-                    for (row_number, row_side), row in _by_row_and_side(cells):
-                        if row_side != side:
-                            continue
-                        by_col = {r["column_id"]: r for r in row}
-                        if identity.total not in by_col or not all(p in by_col for p in identity.parts):
-                            continue
-                        parts = [ctx.quantity(by_col[p]) for p in identity.parts]
-                        total = ctx.quantity(by_col[identity.total])
-                        if not _any_printed(parts + [total]):
-                            continue
-                        if not total.text and sum(p.value for p in parts) != 0:
-                            continue  # a total that is not printed is not a zero total
-                        first = by_col[identity.total]
-                        key = first["code"] if isinstance(first["code"], str) else (first["item"] or f"row {row_number}")
-                        results.append((compare_sum(parts, total), f"{ctx.title(table_id)} {key}：{identity.describe(labels)}"))
+                    readings = [_column_results(ctx, table_id, cells, side, identity.total, parts, labels)
+                                for parts in [identity.parts] + identity.alternatives]
+                    # An ambiguous header (其中 …): the reading that holds on most rows.
+                    results = max(readings, key=lambda rs: sum(1 for o, _w in rs if o.status in (OK, ROUNDING)))
                     yield from _emit(rule, results, "表头所示的列间关系与所读数字不符（列可能错位或表头理解有误）")
             continue
         yield from _catalog_total_column(ctx, rule, table_id, cells)
+
+
+def _column_results(ctx: Context, table_id: str, cells: list, side, total_id: str, part_ids: list[str], labels: dict) -> list[tuple]:
+    """One column identity compared on every row of one side: [(outcome, what)]."""
+    results = []
+    describe = f"「{labels.get(total_id, total_id)}」= " + " + ".join(labels.get(p, p) for p in part_ids)
+    for (row_number, row_side), row in _by_row_and_side(cells):
+        if row_side != side:
+            continue
+        by_col = {r["column_id"]: r for r in row}
+        if total_id not in by_col or not all(p in by_col for p in part_ids):
+            continue
+        parts = [ctx.quantity(by_col[p]) for p in part_ids]
+        total = ctx.quantity(by_col[total_id])
+        if not _any_printed(parts + [total]):
+            continue
+        if not total.text and sum(p.value for p in parts) != 0:
+            continue  # a total that is not printed is not a zero total
+        first = by_col[total_id]
+        key = first["code"] if isinstance(first["code"], str) else (first["item"] or f"row {row_number}")
+        results.append((compare_sum(parts, total), f"{ctx.title(table_id)} {key}：{describe}"))
+    return results
 
 
 def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
@@ -315,6 +321,12 @@ def summary_balance(ctx: Context, rule: Rule):
             if not cur_e:
                 break
             lines = [r for r in col if r["row_number"] < cur_e[0] and r["row_kind"] != "total"]
+            if not lines:
+                # 一、本年支出合计 printed above its classes (杭州): the lines below it, up to 二、….
+                for r in sorted((r for r in col if r["row_number"] > cur_e[0]), key=lambda r: r["row_number"]):
+                    if r["row_kind"] == "total" or _NUMBERED.match(fold(r["item"] or "")):
+                        break
+                    lines.append(r)
             current = [r for r in col if r["row_number"] == cur_e[0]]
             if not current or not ctx.quantity(current[0]).text:
                 continue  # 本年支出合计 not printed in this column
@@ -330,7 +342,8 @@ def summary_balance(ctx: Context, rule: Rule):
                 outcome, n = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), outcomes[0])
                 yield from_outcome(rule, outcome, f"{title} 本年支出合计「{label}」= Σ支出功能类（{n} 行）")
             if tot_e:
-                between = [r for r in col if cur_e[0] < r["row_number"] < tot_e[0]]
+                after = max([cur_e[0]] + [r["row_number"] for r in lines])  # classes printed below the total come first
+                between = [r for r in col if after < r["row_number"] < tot_e[0]]
                 total_row = [r for r in col if r["row_number"] == tot_e[0]]
                 if not total_row:
                     continue
