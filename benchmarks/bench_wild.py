@@ -53,7 +53,7 @@ def _one(args: tuple[list[str], str, dict, str]) -> dict:
     tables = report.get("tables", [])
     findings = pd.read_csv(result.out_dir / "findings.csv") if (result.out_dir / "findings.csv").exists() else pd.DataFrame()
     within = findings[findings["family"] == "within_table"] if not findings.empty else findings
-    ran = within[within["status"] != "not applicable"] if not within.empty else within
+    ran = within[within["status"] != "not_applicable"] if not within.empty else within
     row.update(
         kind=report.get("kind"),
         printed=reading.get("printed", 0),
