@@ -431,7 +431,8 @@ def plot_budget_vs_final(frame: pd.DataFrame, *, title: str = "", label_column: 
     rows = frame.copy()
     rows["_size"] = [max(_float(b), _float(f)) for b, f in zip(rows["budget_wan"], rows["final_wan"])]
     rows = rows.sort_values("_size", ascending=True).tail(top)
-    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.5 * max(1, len(rows))))
+    height_in = 1.2 + 0.5 * max(1, len(rows))
+    fig, ax = plt.subplots(figsize=(8, height_in))
     positions = list(range(len(rows)))
     ax.barh([p + 0.2 for p in positions], [_float(v) for v in rows["budget_wan"]], height=0.38, color="#9ecae1", label="预算数")
     ax.barh([p - 0.2 for p in positions], [_float(v) for v in rows["final_wan"]], height=0.38, color="#08519c", label="决算数")
@@ -447,7 +448,7 @@ def plot_budget_vs_final(frame: pd.DataFrame, *, title: str = "", label_column: 
     ax.set_title(title, fontproperties=font)
     ax.legend(prop=font, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.subplots_adjust(left=0.38, right=0.97)
+    fig.subplots_adjust(left=0.38, right=0.97, bottom=0.55 / height_in, top=1 - 0.4 / height_in)
     return fig
 
 
@@ -459,11 +460,11 @@ def plot_structure(frame: pd.DataFrame, *, title: str = ""):
 
     font = _font()
     colours = ["#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#fd8d3c", "#fdae6b", "#9A9A9A"]
-    fig, ax = plt.subplots(figsize=(8, 1.9))
+    fig, ax = plt.subplots(figsize=(8, 2.4))
     left = 0.0
     for i, row in enumerate(frame.itertuples()):
         width = _float(row.share_pct)
-        ax.barh([0], [width], left=left, color=colours[i % len(colours)], edgecolor="white")
+        ax.barh([0], [width], left=left, color=colours[i % len(colours)], edgecolor="white", label=f"{row.name} {row.share_pct}%")
         if width >= 6:
             ax.text(left + width / 2, 0, f"{row.name}\n{row.share_pct}%", ha="center", va="center", fontproperties=font, fontsize=8,
                     color="white" if i < 3 else "#222222")
@@ -473,7 +474,8 @@ def plot_structure(frame: pd.DataFrame, *, title: str = ""):
     ax.set_xlabel("%", fontproperties=font)
     ax.set_title(title, fontproperties=font)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    fig.subplots_adjust(bottom=0.3, top=0.8)
+    ax.legend(prop=font, loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=min(4, max(1, len(frame))), fontsize=8)
+    fig.subplots_adjust(bottom=0.45, top=0.85)
     return fig
 
 

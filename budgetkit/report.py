@@ -132,7 +132,7 @@ def table_totals(doc: ProcessedDocument, table_id: str) -> pd.DataFrame:
             "栏目": rows["column_label"],
             "印刷值": rows["value_text"],
             "单位": rows["unit"],
-            "金额（元）": rows["amount_yuan"].map(lambda d: f"{d:,.2f}"),
+            "金额（元）": rows["amount_yuan"].map(lambda d: "" if d is None or pd.isna(d) else f"{d:,.2f}")  # no unit printed: no 元 amount,
         }
     ).reset_index(drop=True)
 
