@@ -179,7 +179,8 @@ def three_public_cells(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
     """(measure, item) → the tidy row of a 决算 “三公” table, in any of its layouts.
 
     Columns ``budget_reception`` / ``final_reception`` give the measure themselves; a table printed
-    with one row per measure (西安: rows 预算数 and 决算数, item columns) gives it by its row name.
+    with one row per measure (西安: rows 预算数 and 决算数, item columns) gives it by its row name;
+    one printed with a row per item (columns 预算数 / 决算数) gives the item by its row name.
     The first row of each (measure, item) is kept.
     """
     spec = load_catalog().tables["final_three_public"]
@@ -189,6 +190,11 @@ def three_public_cells(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
         match = _MEASURE_COLUMN_RE.match(column)
         if match:
             key = (match["measure"], match["item"])
+        elif column in MEASURES:  # one row per item: 项目 | 预算数 | 决算数
+            item = three_public_item(str(row.get("item") or "")) or ("three_public_total" if row.get("row_kind") == "total" else None)
+            if item is None:
+                continue
+            key = (column, item)
         elif column in THREE_PUBLIC_ITEMS:
             item = item_key(row.get("item"))
             measure = next((m.id for m in spec.measures if m.matches(item)), None)

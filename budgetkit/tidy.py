@@ -103,11 +103,13 @@ def measure_columns(mapped: list[MappedColumn], spec: TableSpec) -> list[MappedC
 
     A 决算 “三公” table prints 预算数 above the items (预算数 / 公务接待费) or below them
     (公务接待费 / 预算数); either way the column is ``budget_reception``. A column under no
-    measure keeps the item's id (``reception``: the table prints the measure in its rows).
+    measure keeps the item's id (``reception``: the table prints the measure in its rows); a
+    column headed by the measure alone is the measure's id (``budget``: the items are rows).
     Columns whose header names no known item keep the id they had.
     """
     measure_prefixes = tuple(f"{m.id}_" for m in spec.measures)
-    items = [c for c in spec.columns if c.role == "amount" and not c.id.startswith(measure_prefixes)]
+    measure_ids = {m.id for m in spec.measures}
+    items = [c for c in spec.columns if c.role == "amount" and not c.id.startswith(measure_prefixes) and c.id not in measure_ids]
     known = {c.id for c in spec.columns}
     out = []
     for m in mapped:
@@ -117,7 +119,10 @@ def measure_columns(mapped: list[MappedColumn], spec: TableSpec) -> list[MappedC
         measure = next((ms for text in m.header_path for ms in spec.measures if ms.matches(text)), None)
         path = [text for text in m.header_path if measure is None or not measure.matches(text)]
         item = _best_item(items, path)
-        new_id = (f"{measure.id}_{item.id}" if measure else item.id) if item is not None else None
+        if item is None and measure is not None and not path:
+            new_id = measure.id  # 项目 | 预算数 | 决算数: the items are rows
+        else:
+            new_id = (f"{measure.id}_{item.id}" if measure else item.id) if item is not None else None
         if new_id is None or new_id not in known:
             out.append(m)
             continue

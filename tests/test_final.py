@@ -335,3 +335,73 @@ def test_corpus_and_fiscal_data_package_carry_kind(swu, tmp_path):
     assert set(final_rows["kind"]) == {"final"} and set(final_rows["measure"]) == {"final"}
     assert set(rows[rows["table_id"] == "expenditure"]["measure"]) == {"budget"}
     assert "205" in set(final_rows["function_class"])
+
+
+def test_three_public_one_row_per_item():
+    """An older layout: 项目 | 预算数 | 决算数, one row per item."""
+    table = RawTable(table_id="final_three_public", title="“三公”经费支出决算表", location=Location("t.txt", line=1), unit="万元",
+                     header_rows=[["项目", "预算数", "决算数"]],
+                     body_rows=[["合计", "12.00", "10.50"], ["因公出国（境）费", "2.00", "0.00"], ["公务用车购置及运行费", "8.00", "8.20"],
+                                ["其中：公务用车购置费", "0.00", "0.00"], ["公务用车运行维护费", "8.00", "8.20"], ["公务接待费", "2.00", "2.30"]],
+                     body_locations=[Location("t.txt", line=i + 2) for i in range(6)])
+    assert [m.id for m in map_columns(table)] == ["item", "budget", "final"]
+    cells = three_public_cells(tidy_table(table, "t").to_dict("records"))
+    assert cells[("budget", "three_public_total")]["value_text"] == "12.00"
+    assert cells[("final", "vehicle_total")]["value_text"] == "8.20"
+    assert cells[("budget", "vehicle_purchase")]["value_text"] == "0.00"
+    assert cells[("final", "reception")]["value_text"] == "2.30"
+
+
+def test_summary_with_budget_columns():
+    """Older 收入支出决算总表: 年初预算数 | 全年预算数 | 决算数 on each side."""
+    table = RawTable(table_id="final_summary", title="收入支出决算总表", location=Location("t.txt", line=1), unit="万元",
+                     header_rows=[["收入", "", "", "", "支出", "", "", ""],
+                                  ["项目", "年初预算数", "全年预算数", "决算数", "项目", "年初预算数", "全年预算数", "决算数"]],
+                     body_rows=[["一、一般公共预算财政拨款收入", "10.00", "12.00", "11.00", "一、一般公共服务支出", "10.00", "12.00", "11.00"]])
+    assert [m.id for m in map_columns(table)] == ["income_item", "income_budget_initial", "income_budget_adjusted", "income_amount",
+                                                 "expense_item", "expense_budget_initial", "expense_budget_adjusted", "expense_amount"]
+
+
+# --------------------------------------------------------------------------- planted errors
+
+
+def _planted(name: str, table_id: str = "", old: str = "", new: str = "", narrative: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Findings of an excerpt with one printed number changed (in a table, or in the narrative)."""
+    from budgetkit.checks import run_checks
+    from budgetkit.sources.pdf import read_pdf_document
+    from budgetkit.tidy import tidy_document
+
+    doc = read_pdf_document([FIXTURES / name], name.removesuffix(".pdf"), {})
+    if table_id:
+        table = doc.tables[table_id]
+        hits = [(r, c) for r, row in enumerate(table.body_rows) for c, cell in enumerate(row) if cell.strip() == old]
+        assert len(hits) == 1, hits
+        r, c = hits[0]
+        table.body_rows[r][c] = new
+    if narrative:
+        line = next(line for line in doc.narrative if narrative[0] in line.text)
+        line.text = line.text.replace(narrative[0], narrative[1])
+    return run_checks(doc, tidy_document(doc))
+
+
+def test_planted_table_errors_are_found():
+    # 人员经费合计 7,967.72 printed as 7,976.72: the group sum and basic = 人员 + 公用 both fail by 9.00
+    findings = _planted("final-petition-2024.pdf", "final_general_basic", "7,967.72", "7,976.72")
+    errors = findings[findings["status"] == "error"]
+    # … and the narrative (人员经费 7967.72) no longer restates the table
+    assert set(errors["rule_id"]) == {"within.final_basic_groups", "across.final_general_vs_basic", "narrative.final_amount"}
+    assert {d.lstrip("-") for d in errors["difference"]} == {"9"}  # 万元
+    # 三公 决算 公务接待费 0.90 printed as 0.09: the 决算 合计 no longer adds up
+    findings = _planted("final-petition-2024.pdf", "final_three_public", "0.90", "0.09")
+    errors = findings[(findings["status"] == "error") & (findings["rule_id"] == "within.final_three_public")]
+    assert len(errors) == 1 and "决算数" in errors.iloc[0]["message"]
+
+
+def test_planted_narrative_errors_are_found():
+    # a completion rate with two digits swapped, and a direction turned round
+    findings = _planted("final-petition-2024.pdf", narrative=("完成年初预算的 100.71%", "完成年初预算的 100.17%"))
+    errors = findings[findings["status"] == "error"]
+    assert list(errors["actual"]) == ["100.17"]
+    findings = _planted("final-petition-2024.pdf", narrative=("0.8%。决算数小于预算数", "0.8%。决算数大于预算数"))
+    errors = findings[findings["status"] == "error"]
+    assert len(errors) == 1 and "与所印两数相反" in errors.iloc[0]["message"]  # 4.7 against 590.53
