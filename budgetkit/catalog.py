@@ -97,6 +97,8 @@ class TableSpec:
     two_sided: bool = False
     kind: str = "budget"
     measures: tuple[MeasureSpec, ...] = ()
+    codes: str | None = None  # "function" (2xx 类) or "economic" (3xx 类): what its 科目编码 are
+    twin: str | None = None  # the same table by the other classification (a title may not say which)
 
     def column(self, column_id: str) -> ColumnSpec:
         for col in self.columns:
@@ -269,6 +271,8 @@ def load_catalog() -> Catalog:
             two_sided=entry.get("two_sided", False),
             kind=entry.get("kind", "budget"),
             measures=tuple(MeasureSpec(m["id"], m["label"], tuple(m["aliases"])) for m in entry.get("measures", [])),
+            codes=entry.get("codes"),
+            twin=entry.get("twin"),
         )
     templates = {
         tid: Template(tid, t.get("description", ""), tuple(t.get("expected", [])), tuple(t.get("required", [])), t.get("kind", "budget"))

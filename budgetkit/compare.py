@@ -128,7 +128,8 @@ def same_department(source: Path | str, doc_id: str) -> list[str]:
     department or unit), in year order."""
     docs = list_docs(source)
     row = docs[docs["doc_id"] == doc_id]
-    if row.empty or not row.iloc[0]["publisher"]:
+    # A document from no manifest has no publisher (None, or NaN once pandas has seen it).
+    if row.empty or pd.isna(row.iloc[0]["publisher"]) or not row.iloc[0]["publisher"]:
         return [doc_id]
     def scope(kind: Any) -> tuple[str, str]:  # a 单位预算 is not the same series as the 部门预算, a 决算 not as a 预算
         return (declared_kind(kind) or "budget", "unit" if "(unit)" in str(kind or "") else "department")

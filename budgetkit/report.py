@@ -5,12 +5,13 @@ helpers here, and tell the story. :func:`build_reports` executes every notebook 
 document with papermill (parameter ``doc_id``) and exports HTML with nbconvert using the
 bundled ``budgetkit`` template (no CDN scripts: a report opens offline), code hidden unless
 asked for. Text from a document reaches the page only escaped (DataFrame HTML escapes its
-cells, :func:`escape_md` escapes Markdown), so a crafted PDF cannot inject markup or script.
+cells, :func:`budgetkit.escaping.escape_md` escapes Markdown, :func:`~budgetkit.escaping.escape_html`
+the index), and a page with any script, event handler or ``javascript:`` link is refused
+(:func:`budgetkit.escaping.find_active_content`), so a crafted PDF cannot inject markup or script.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import multiprocessing
 import os
@@ -24,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from budgetkit.catalog import load_catalog
+from budgetkit.escaping import escape_html, escape_md, find_active_content  # noqa: F401 (escape_md: for the notebooks)
 
 NOTEBOOK_DIR = Path("notebooks")
 NOTEBOOKS = ["01-tables", "02-figures", "03-reconcile", "04-compare"]
@@ -73,18 +75,6 @@ def load_processed(doc_id: str, processed_dir: str | Path = "data/processed") ->
         for t in summary["tables"]
     }
     return ProcessedDocument(doc_id, path, summary, extraction, tidy, narrative, findings, tables)
-
-
-def escape_md(text: Any) -> str:
-    """Escape text taken from a document before it goes into Markdown output.
-
-    HTML special characters are escaped and Markdown punctuation is backslashed, so a title in a
-    crafted PDF cannot inject markup or script into a report.
-    """
-    escaped = html.escape(str(text), quote=True)
-    for char in "\\`*_{}[]<>#|!~":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped
 
 
 def tables_overview(doc: ProcessedDocument) -> pd.DataFrame:
@@ -237,7 +227,10 @@ def execute_notebook(name: str, doc_id: str, processed_dir: Path, out_html: Path
     except Exception as exc:  # the notebook's own error is kept in the executed notebook
         error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     if executed.exists():
-        export_html(executed, out_html, keep_code=keep_code, title=f"{doc_id} · {name}")
+        try:
+            export_html(executed, out_html, keep_code=keep_code, title=f"{doc_id} · {name}")
+        except ValueError as exc:  # live content from the document: the page is not written
+            error = str(exc)
     return {"notebook": name, "doc_id": doc_id, "ok": error is None, "seconds": round(time.perf_counter() - started, 1), "error": error}
 
 
@@ -262,6 +255,9 @@ def export_html(ipynb: Path, out_html: Path, *, keep_code: bool = False, title: 
     exporter.sanitize_html = False
     exporter.embed_images = True
     body, _ = exporter.from_notebook_node(notebook)
+    active = find_active_content(body)
+    if active:  # document text escaped the escaping: publish nothing rather than a live script
+        raise ValueError(f"{out_html}: not written — the page would carry {active[0]} from the document")
     body = embed_cjk_font(body)
     out_html.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_html.with_suffix(".html.tmp")
@@ -412,13 +408,13 @@ def write_index(specs, processed: Path, reports: Path, names: list[str], results
             result = by_key.get((spec.doc_id, name))
             if result is None:
                 continue
-            href = html.escape(f"{spec.doc_id}/{name}.html", quote=True)
+            href = escape_html(f"{spec.doc_id}/{name}.html")
             note = "" if result["ok"] else " ⚠"
-            links.append(f'<a href="{href}">{html.escape(name)}</a>{note}')
+            links.append(f'<a href="{href}">{escape_html(name)}</a>{note}')
         rows.append(
             "<tr><td>{title}<br><code>{doc}</code></td><td>{year}</td><td>{status}</td><td>{links}</td></tr>".format(
-                title=html.escape(str(spec.metadata.get("title", ""))), doc=html.escape(spec.doc_id),
-                year=html.escape(str(spec.metadata.get("fiscal_year", ""))), status=html.escape(status["line"]),
+                title=escape_html(spec.metadata.get("title", "")), doc=escape_html(spec.doc_id),
+                year=escape_html(spec.metadata.get("fiscal_year", "")), status=escape_html(status["line"]),
                 links=" · ".join(links),
             )
         )
@@ -430,7 +426,7 @@ table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; 
 code {{ color: #555; }}
 </style></head><body>
 <h1>部门预算公开 · budgetkit reports</h1>
-<p>{len(specs)} document(s). Built {html.escape(time.strftime('%Y-%m-%d %H:%M'))} with budgetkit.</p>
+<p>{len(specs)} document(s). Built {escape_html(time.strftime('%Y-%m-%d %H:%M'))} with budgetkit.</p>
 <table><thead><tr><th>文件</th><th>年度</th><th>状态</th><th>报告</th></tr></thead><tbody>
 {''.join(rows)}
 </tbody></table></body></html>

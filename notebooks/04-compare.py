@@ -29,7 +29,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from budgetkit import compare
-from budgetkit.report import show_figure
+from budgetkit.report import escape_md, show_figure
 
 pd.set_option("display.max_rows", 200)
 pd.set_option("display.max_columns", 30)
@@ -37,7 +37,7 @@ pd.set_option("display.width", 200)
 doc = compare.load_doc(processed_dir, doc_id)
 series = compare.load_docs(processed_dir, compare.same_department(processed_dir, doc_id))
 years = [d.year for d in series]
-display(Markdown(f"## {doc.label}\n\n同一部门的公开：{', '.join(f'{d.doc_id} ({d.year})' for d in series)}"))
+display(Markdown(f"## {escape_md(doc.label)}\n\n同一部门的公开：{escape_md(', '.join(f'{d.doc_id} ({d.year})' for d in series))}"))
 
 # %% [markdown]
 # ## 1 · 上年比较 — by function class (类/款) and economic class
@@ -61,7 +61,7 @@ else:
 position = [d.doc_id for d in series].index(doc_id)
 prior = series[position - 1] if position > 0 else None
 changes = compare.stated_changes(doc, prior)
-display(Markdown(f"Prior-year disclosure: **{prior.doc_id if prior else 'none — values implied only'}**"))
+display(Markdown(f"Prior-year disclosure: **{escape_md(prior.doc_id) if prior else 'none — values implied only'}**"))
 display(changes.drop(columns=["sentence"]))
 if not changes.empty:
     display(changes["status"].value_counts().to_frame("changes"))
@@ -76,7 +76,7 @@ unit_docs = [d for d in compare.list_docs(processed_dir).itertuples()
              if d.publisher == doc.metadata.get("publisher") and d.fiscal_year == doc.year and d.doc_id != doc_id]
 for other in unit_docs:
     pair = sorted([doc, compare.load_doc(processed_dir, other.doc_id)], key=lambda d: "(unit)" in str(d.metadata.get("kind")))
-    display(Markdown(f"### 部门预算 {pair[0].doc_id} vs 单位预算 {pair[1].doc_id}"))
+    display(Markdown(f"### 部门预算 {escape_md(pair[0].doc_id)} vs 单位预算 {escape_md(pair[1].doc_id)}"))
     display(compare.dept_vs_unit(*pair))
 
 # %% [markdown]

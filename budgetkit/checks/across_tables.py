@@ -277,8 +277,11 @@ def fiscal_vs_tables(ctx: Context, rule: Rule):
     f_fund = _income_line(ctx, "fiscal_summary", "^政府性基金")
     if f_fund is not None and ctx.present("fund_expenditure"):
         fund_total = ctx.total_row("fund_expenditure", "total") if ctx.printed("fund_expenditure") else None
-        fund_total = fund_total or exact(Decimal(0), f_fund.unit, "政府性基金预算支出表（无数据）")
-        if _printed_any(f_fund, fund_total):
+        if fund_total is None and ctx.printed("fund_expenditure"):
+            fund_total = None  # the table prints amounts but no 合计 column we can name: nothing to compare
+        elif fund_total is None:
+            fund_total = exact(Decimal(0), f_fund.unit, "政府性基金预算支出表（无数据）")
+        if fund_total is not None and _printed_any(f_fund, fund_total):
             yield from_outcome(rule, compare_same(f_fund, fund_total), "财政拨款收支总表 本年收入「政府性基金预算」= 政府性基金预算支出表 合计")
     carry_general = _fiscal_carry_general(ctx)
     f_exp = _first(ctx, "fiscal_summary", "expense_general_public_budget", side="expense", key="本年支出合计")

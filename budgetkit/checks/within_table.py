@@ -416,9 +416,15 @@ def economic_structure(ctx: Context) -> tuple[list, list[tuple[object, list]]] |
     coded = [r for r in rows if _notna(r["code"])]
     groups: list[tuple[int, list[int]]] = []
     if coded and any(len(r["code"]) == 3 for r in coded):
-        for g in [r for r in coded if len(r["code"]) == 3]:
-            members = [r["row_number"] for r in coded if r["parent_code"] == g["code"]]
-            groups.append((g["row_number"], members))
+        # By position: a 类 row opens a group, its 款 follow it (a table cross-classified by the
+        # government economic classes prints 302 商品和服务支出 once per 502/505 group).
+        current = None
+        for r in coded:
+            if len(r["code"]) == 3:
+                current = (r["row_number"], [])
+                groups.append(current)
+            elif current is not None and r["parent_code"] == next(x["code"] for x in coded if x["row_number"] == current[0]):
+                current[1].append(r["row_number"])
         return cells, groups
     current = None
     for r in rows:
@@ -597,3 +603,18 @@ def three_public(ctx: Context, rule: Rule):
             label = total[0]["column_label"]
             if _any_printed(parts + [t]):
                 yield from_outcome(rule, compare_sum(parts, t), f"{title} 合计「{label}」= 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")
+
+
+@implements("within.repeated_content")
+def repeated_content(ctx: Context, rule: Rule):
+    """One finding per repeat the reader's clean-up dropped (:mod:`budgetkit.repeats`), or one that all is single."""
+    from budgetkit.checks.arithmetic import WARNING
+    from budgetkit.checks.engine import Finding
+
+    repeats = getattr(ctx.document, "repeats", [])
+    if not repeats:
+        yield Finding(rule.id, rule.family, OK, "无重复内容：没有重复印刷的页、表行或段落")
+        return
+    for note in repeats:
+        yield Finding(rule.id, rule.family, WARNING, f"文件中有重复内容（已去重，只保留一份）：{note}",
+                      location=note.split(": ", 1)[0])
