@@ -26,7 +26,7 @@ import pandas as pd
 
 from budgetkit.catalog import fold
 from budgetkit.classification import class_of_name
-from budgetkit.compare import Doc, list_docs, load_doc
+from budgetkit.compare import Doc, list_docs
 from budgetkit.final import (
     THREE_PUBLIC_ITEMS,
     basic_groups,
@@ -481,6 +481,6 @@ def plot_structure(frame: pd.DataFrame, *, title: str = ""):
 
 __all__ = [
     "MATCHED_TABLES", "basic_by_economic_class", "basic_vs_project", "budget_vs_final", "economic_vs_budget", "expense_structure",
-    "income_structure", "load_doc", "matched_tables", "plot_budget_vs_final", "plot_structure", "rate_pct", "same_year_budget",
+    "income_structure", "matched_tables", "plot_budget_vs_final", "plot_structure", "rate_pct", "same_year_budget",
     "stated_by_class", "stated_execution", "table_execution", "three_public_execution",
 ]
