@@ -22,6 +22,7 @@ from budgetkit.checks.arithmetic import (
     NOT_LINKED,
     OK,
     ROUNDING,
+    UNREADABLE,
     WARNING,
     Outcome,
     Quantity,
@@ -31,7 +32,18 @@ from budgetkit.checks.arithmetic import (
     compare_sum,
     display_unit,
 )
-from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, from_ratio, implements, not_applicable, where_of
+from budgetkit.checks.engine import (
+    SYSTEMATIC_MIN,
+    SYSTEMATIC_SHARE,
+    Context,
+    Finding,
+    Rule,
+    from_outcome,
+    from_ratio,
+    implements,
+    not_applicable,
+    where_of,
+)
 from budgetkit.checks.within_table import _emit
 from budgetkit.kinds import FINAL, kind_of
 from budgetkit.final import (
@@ -449,6 +461,8 @@ def final_execution(ctx: Context, rule: Rule):
     if not statements:
         yield not_applicable(rule, "情况说明没有“预算…决算…”句")
         return
+    links: list[Finding] = []  # the sentences' figures against table cells
+    others: list[Finding] = []  # the sentences' own arithmetic
     for s in statements:
         actual_cell, budget_cell, table_label = _statement_cells(ctx, s)
         actual = _stated(s.actual, s.subject)
@@ -460,26 +474,41 @@ def final_execution(ctx: Context, rule: Rule):
             note = ""
             if outcome.status == ERROR and (not cell.text or cell.value == 0):
                 note = f"表中此项{'为空' if not cell.text else '为 0'}，情况说明却称决算 {s.actual.text}{s.actual.unit}"
-            yield from_outcome(rule, outcome, f"{what}决算 {s.actual.text}{s.actual.unit} = {table_label} {_cell_name(actual_cell)}",
-                               note_fail=note, extra_tables=["narrative"])
+            links.append(from_outcome(rule, outcome, f"{what}决算 {s.actual.text}{s.actual.unit} = {table_label} {_cell_name(actual_cell)}",
+                                      note_fail=note, extra_tables=["narrative"]))
         if budget_cell is not None and budget is not None:
             cell = ctx.quantity(budget_cell)
-            yield from_outcome(rule, compare_same(cell, budget), f"{what}预算 {s.budget.text}{s.budget.unit} = {table_label} {_cell_name(budget_cell)}",
-                               extra_tables=["narrative"])
+            links.append(from_outcome(rule, compare_same(cell, budget), f"{what}预算 {s.budget.text}{s.budget.unit} = {table_label} {_cell_name(budget_cell)}",
+                                      extra_tables=["narrative"]))
         if budget is None and budget_cell is not None and s.rate_pct is not None:
             budget = ctx.quantity(budget_cell)
         if s.rate_pct is not None and budget is not None:
             outcome = compare_ratio(s.rate_pct.value, s.rate_pct.text, actual, budget)
             if outcome is not None:
                 note = _truncated(outcome)
-                yield from_ratio(rule, outcome, f"{what}完成预算的 {s.rate_pct.text}% = 决算 {actual.text} / 预算 {budget.text}", [actual, budget],
-                                 note=note)
+                others.append(from_ratio(rule, outcome, f"{what}完成预算的 {s.rate_pct.text}% = 决算 {actual.text} / 预算 {budget.text}",
+                                         [actual, budget], note=note))
         if s.direction is not None and budget is not None and s.budget is not None:
-            yield _direction_finding(rule, s, actual, budget, what)
+            others.append(_direction_finding(rule, s, actual, budget, what))
         if s.difference is not None and budget is not None and s.budget is not None:
             stated = Quantity(s.difference.value, s.difference.unit, s.difference.text, f"{what}增减额", actual.where)
             outcome = compare_sum([actual, budget], stated, signs=[1, -1])
-            yield from_outcome(rule, outcome, f"{what}决算数较预算数{'减少' if s.difference.value < 0 else '增加'} {s.difference.text}{s.difference.unit} = 决算 − 预算")
+            others.append(from_outcome(rule, outcome, f"{what}决算数较预算数{'减少' if s.difference.value < 0 else '增加'} "
+                                                      f"{s.difference.text}{s.difference.unit} = 决算 − 预算"))
+    yield from _links_checked(links)
+    yield from others
+
+
+def _links_checked(links: list[Finding]) -> list[Finding]:
+    """Narrative figures against the cells they were linked to: when most links fail (two or more),
+    the linking read the narrative under a wrong model (another table, another 口径), not the
+    publisher's numbers — ``unreadable``, as for a systematic failure across tables."""
+    failed = [f for f in links if f.status == ERROR]
+    if len(failed) >= SYSTEMATIC_MIN and len(failed) > SYSTEMATIC_SHARE * len(links):
+        for f in failed:
+            f.status = UNREADABLE
+            f.message += f"（未可靠对应，不作错误报告：叙述与表在 {len(failed)}/{len(links)} 处不符，多半是对应的表或口径不同）"
+    return links
 
 
 def _truncated(outcome) -> str:
@@ -645,6 +674,7 @@ def final_amount(ctx: Context, rule: Rule):
     from budgetkit.checks.narrative_rules import claim_quantity, claims_of
 
     found_any = False
+    links: list[Finding] = []
     for claim in claims_of(ctx):
         if claim.kind != "amount" or claim.unit not in MONEY:
             continue
@@ -664,8 +694,9 @@ def final_amount(ctx: Context, rule: Rule):
                 status = WARNING
                 note = (f"叙述所称数等于 {current['item']} {ctx.quantity(current).text}：口径不同（表中{row['item']}含结转和结余），"
                         "称“总计”而实为本年数")
-        yield from_outcome(rule, outcome, f"情况说明「{printed_phrase(ctx, claim)}」{claim.text} = {ctx.title(table_id)} {_cell_name(row)}",
-                           fail_status=status, note_fail=note, extra_tables=["narrative"])
+        links.append(from_outcome(rule, outcome, f"情况说明「{printed_phrase(ctx, claim)}」{claim.text} = {ctx.title(table_id)} {_cell_name(row)}",
+                                  fail_status=status, note_fail=note, extra_tables=["narrative"]))
+    yield from _links_checked(links)
     if not found_any:
         yield not_applicable(rule, "情况说明没有可与决算表对应的金额")
 
