@@ -1,13 +1,9 @@
-"""Which kind of disclosure a document is: a budget (预算, what is planned) or final accounts
-(决算, what was spent).
+"""Budget (预算) or final accounts (决算): what follows from a document's kind.
 
-The manifest may say so (``kind`` = ``budget`` / ``final``, possibly followed by a note such as
-``budget (unit)``); otherwise the standard tables found decide: each catalog table has a kind,
-and a document whose standard tables are mostly ``final_*`` tables is a 决算. A document with no
-standard table falls back on its title (部门决算 / 决算公开) and then on ``budget``.
-
-This is the one place kind is decided; the extraction report, ``document.json``, the reports
-and the corpus take it from here.
+A document's kind is decided when it is read (:func:`budgetkit.sources.document_kind`, on
+``Document.kind``). Here: the kind a manifest declares (:func:`declared_kind`, ``budget (unit)``
+→ ``budget``), the catalog template a 决算 is held to (:func:`template_for`), and what one amount
+measures — budget, actual or a carried balance (:func:`amount_measure`, for the corpus).
 """
 
 from __future__ import annotations
@@ -25,7 +21,6 @@ _DECLARED_RE = {
     FINAL: re.compile(r"^\s*(?:final|决算)", re.IGNORECASE),
     BUDGET: re.compile(r"^\s*(?:budget|预算)", re.IGNORECASE),
 }
-_FINAL_TITLE_RE = re.compile(r"决算")
 
 
 def declared_kind(text: object) -> str | None:
@@ -36,53 +31,6 @@ def declared_kind(text: object) -> str | None:
         if pattern.match(text):
             return kind
     return None
-
-
-def kind_from_tables(table_ids: Iterable[str]) -> str | None:
-    """``final`` when most standard tables found are 决算 tables, ``budget`` when most are budget
-    tables, ``None`` when no standard table decides (none found, or as many of each)."""
-    catalog = load_catalog()
-    counts = {BUDGET: 0, FINAL: 0}
-    for table_id in table_ids:
-        base = base_table_id(table_id)
-        if base not in catalog.tables or base == "performance_targets":
-            continue  # 绩效目标表 / 绩效自评表 come with both kinds
-        counts[catalog.tables[base].kind] += 1
-    if counts[FINAL] == counts[BUDGET]:
-        return None
-    return FINAL if counts[FINAL] > counts[BUDGET] else BUDGET
-
-
-def document_kind(metadata: dict, table_ids: Iterable[str], title: str | None = None) -> str:
-    """The kind of a document: as the manifest declares it, else from its tables, else its title.
-
-    Args:
-        metadata: The manifest fields (``kind`` may be absent).
-        table_ids: The ids of the tables found.
-        title: The document's title, if known (file title or first narrative line).
-
-    Examples:
-        >>> document_kind({}, ["final_summary", "final_income", "other-1"])
-        'final'
-        >>> document_kind({"kind": "budget (unit)"}, [])
-        'budget'
-    """
-    declared = declared_kind(metadata.get("kind"))
-    if declared:
-        return declared
-    from_tables = kind_from_tables(table_ids)
-    if from_tables:
-        return from_tables
-    title = title or metadata.get("title") or ""
-    return FINAL if _FINAL_TITLE_RE.search(str(title)) else BUDGET
-
-
-def kind_of(document) -> str:
-    """:func:`document_kind` of a read :class:`~budgetkit.model.Document`."""
-    title = document.metadata.get("title")
-    if not title and document.narrative:
-        title = " ".join(line.text for line in document.narrative[:5])
-    return document_kind(document.metadata, document.tables, title)
 
 
 def template_for(metadata: dict, kind: str, table_titles: Iterable[str] = ()):

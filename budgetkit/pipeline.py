@@ -7,6 +7,8 @@ Output of one document (``data/processed/<doc_id>/``):
 * ``narrative.csv`` — the 情况说明 lines with their location;
 * ``claims.csv`` / ``prior_year.csv`` — every number the narrative states, and the prior-year
   values its stated changes imply (:mod:`budgetkit.narrative`);
+* ``narrative_coverage.csv`` / ``.json`` — each stated amount and rate, checked or not and why,
+  and the counts (:mod:`budgetkit.checks.coverage`);
 * ``performance_lines.csv`` — the rows of the 绩效目标表 blocks with their location;
 * ``document.json`` — metadata, tables found, rows per table;
 * ``extraction.json`` — the extraction report (tables expected/found, cells parsed).
@@ -39,7 +41,7 @@ from budgetkit.amounts import is_blank
 from budgetkit.catalog import load_catalog
 from budgetkit.errors import BudgetkitError, OutputError
 from budgetkit.ids import check_doc_id, is_safe_doc_id
-from budgetkit.kinds import kind_of, template_for
+from budgetkit.kinds import template_for
 from budgetkit.manifest import DocumentSpec
 from budgetkit.model import Document
 from budgetkit.reading import reading_measure
@@ -70,8 +72,7 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
             checks) are counted, and a table whose identities fail systematically is
             ``unreadable`` like one whose printed amounts did not all arrive.
     """
-    kind = kind_of(document)
-    template = template_for(document.metadata, kind, [t.title for t in document.tables.values()])
+    template = template_for(document.metadata, document.kind, [t.title for t in document.tables.values()])
     # One pass over the tidy columns (no per-table DataFrame filtering): cells, printed, unparsed.
     counts: dict[Any, list] = {}
     for table_id, text, amount in zip(tidy["table_id"].tolist(), tidy["value_text"].tolist(), tidy["amount"].tolist()):
@@ -123,18 +124,29 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
         )
     return {
         "doc_id": document.doc_id,
-        "kind": kind,
+        "kind": document.kind,
+        "content": _content(document),
         "reading": {k: v for k, v in measure.items() if k != "tables"},
         "template": template.id,
         "tables_expected": list(template.expected),
         "tables_found": list(document.tables),
-        "tables_missing": [t for t in template.expected if t not in document.tables],
+        "tables_missing": [] if _content(document) == "narrative only" else [t for t in template.expected if t not in document.tables],
         "tables_empty": [t.table_id for t in document.tables.values() if t.empty],
         "tables": tables,
         "narrative_lines": len(document.narrative),
         "performance_blocks": len(document.performance_blocks),
         "warnings": document.warnings,
     }
+
+
+def _content(document: Document) -> str:
+    """``tables and narrative``, ``narrative only`` (its tables published in another file?) or ``tables only``."""
+    has_tables = any(not t.empty for t in document.tables.values())
+    if has_tables and document.narrative:
+        return "tables and narrative"
+    if has_tables:
+        return "tables only"
+    return "narrative only" if document.narrative else "empty"
 
 
 def _identities_by_table(findings: pd.DataFrame | None) -> dict[str, tuple[int, int, int]]:
@@ -186,8 +198,7 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
         ]
         pd.DataFrame(perf, columns=["block", "kind", "file", "page", "line", "text"]).to_csv(tmp / "performance_lines.csv", index=False)
         _write_claims(document, tmp)
-        summary = {**document.summary(), "kind": kind_of(document)}
-        (tmp / "document.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        (tmp / "document.json").write_text(json.dumps(document.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         document.reading = reading_measure(document, tidy)
         findings = extra(document, tidy, tmp) if extra is not None else None
         report = extraction_report(document, tidy, findings)
@@ -201,10 +212,9 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
 
 def _write_claims(document: Document, out_dir: Path) -> None:
     """The numbers the narrative states (claims.csv) and the prior-year values they imply."""
-    from budgetkit.narrative import claims_frame, extract_claims, implied_prior_year, prior_year_frame
+    from budgetkit.narrative import claims_frame, document_claims, implied_prior_year, prior_year_frame
 
-    department = document.metadata.get("publisher") or None
-    claims = extract_claims(document.narrative, department=department)
+    claims = document_claims(document)
     claims_frame(claims).to_csv(out_dir / "claims.csv", index=False)
     prior_year_frame(implied_prior_year(claims)).to_csv(out_dir / "prior_year.csv", index=False)
 
@@ -413,4 +423,8 @@ def _write_findings(document: Document, tidy: pd.DataFrame, out_dir: Path) -> pd
 
     findings = run_checks(document, tidy)
     write_findings(findings, out_dir)
+    from budgetkit.checks.coverage import write_coverage
+
+    claims = pd.read_csv(out_dir / "claims.csv", keep_default_na=False)
+    write_coverage(claims, findings, out_dir, document.doc_id)
     return findings

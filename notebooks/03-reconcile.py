@@ -70,6 +70,19 @@ for family, title, frame in by_family(findings):
     display(frame)
 
 # %% [markdown]
+# ## Narrative coverage
+#
+# Every amount and rate the 情况说明 states: how many a rule held against a table cell or against
+# other printed numbers, and why the others are not checked.
+
+# %%
+from budgetkit.checks.coverage import coverage_tables
+
+coverage_counts, unchecked_claims = coverage_tables(doc.path)
+display(coverage_counts)
+display(unchecked_claims)
+
+# %% [markdown]
 # ## The rules
 #
 # The catalog the checks above come from: id, family, what it checks, the tables it needs and its

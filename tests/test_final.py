@@ -18,7 +18,7 @@ import pytest
 
 from budgetkit.catalog import load_catalog
 from budgetkit.final import class_name, code_path, execution_statements, three_public_cells, three_public_item
-from budgetkit.kinds import amount_measure, document_kind, template_for
+from budgetkit.kinds import amount_measure, declared_kind, template_for
 from budgetkit.model import Location, RawTable, TextLine
 from budgetkit.tidy import map_columns, tidy_table, unfold_panels
 
@@ -51,13 +51,9 @@ def test_final_titles(title, table_id):
     assert load_catalog().match_title(title) == table_id
 
 
-def test_kind_from_manifest_then_tables_then_title():
-    assert document_kind({"kind": "final"}, []) == "final"
-    assert document_kind({"kind": "budget (unit)"}, ["final_summary"]) == "budget"  # the manifest says so
-    assert document_kind({}, ["final_summary", "final_income", "performance_targets", "other-1"]) == "final"
-    assert document_kind({}, ["summary", "income", "performance_targets"]) == "budget"
-    assert document_kind({}, ["other-1"], "国家信访局2024年度部门决算") == "final"
-    assert document_kind({}, []) == "budget"
+def test_declared_kind():
+    assert declared_kind("final") == "final" and declared_kind("决算") == "final"
+    assert declared_kind("budget (unit)") == "budget" and declared_kind("") is None and declared_kind(None) is None
 
 
 def test_template_of_a_final():

@@ -50,6 +50,8 @@ FINDING_COLUMNS = [
     "tables",
     "location",
     "evidence",
+    "claims",
+    "reason",
 ]
 FAMILIES = ("within_table", "across_tables", "narrative", "performance")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "unreadable": 2, "rounding": 3, "info": 4}
@@ -84,7 +86,12 @@ class Rule:
 
 @dataclass
 class Finding:
-    """One comparison a rule ran."""
+    """One comparison a rule ran.
+
+    ``claims`` lists the narrative claims (their ``index`` in ``claims.csv``, comma-separated) a
+    narrative rule held against something; ``reason`` says, for a claim it could not check, why
+    (a code of :data:`budgetkit.vocabulary.NarrativeVocabulary.unchecked_reasons`).
+    """
 
     rule_id: str
     family: str
@@ -98,6 +105,8 @@ class Finding:
     tables: str = ""
     location: str = ""
     evidence: str = ""
+    claims: str = ""
+    reason: str = ""
 
     def record(self, doc_id: str) -> dict:
         return {
@@ -116,6 +125,8 @@ class Finding:
             "tables": self.tables,
             "location": self.location,
             "evidence": self.evidence,
+            "claims": self.claims,
+            "reason": self.reason,
         }
 
 
@@ -443,7 +454,7 @@ def from_ratio(rule: Rule, outcome: RatioOutcome, what: str, quantities: list[Qu
     if status == "ok":
         verdict = "相符"
     elif status == "rounding":
-        verdict = f"差 {outcome.difference} 个百分点，在舍入容差 ±{outcome.tolerance} 内"
+        verdict = f"差 {outcome.difference} 个百分点，" + (getattr(outcome, "why", "") or f"在舍入容差 ±{outcome.tolerance} 内")
     else:
         verdict = f"不符：重算为 {outcome.expected}%，印 {outcome.actual}%（容差 ±{outcome.tolerance}）"
     return Finding(
@@ -584,10 +595,15 @@ def read_findings(out_dir: Path) -> pd.DataFrame:
     """Read a document's findings (parquet, else CSV)."""
     out_dir = Path(out_dir)
     if (out_dir / "findings.parquet").exists():
-        return pd.read_parquet(out_dir / "findings.parquet")
-    return pd.read_csv(out_dir / "findings.csv", dtype=str, keep_default_na=False).assign(
-        passed=lambda f: f["passed"].str.lower() == "true"
-    )
+        frame = pd.read_parquet(out_dir / "findings.parquet")
+    else:
+        frame = pd.read_csv(out_dir / "findings.csv", dtype=str, keep_default_na=False).assign(
+            passed=lambda f: f["passed"].str.lower() == "true"
+        )
+    for column in FINDING_COLUMNS:  # findings written before a column existed
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame
 
 
 def summary_counts(findings: pd.DataFrame) -> pd.DataFrame:
@@ -616,6 +632,11 @@ def print_check_summary(out_dir: Path, stream=None) -> int:
     counts = findings["severity"].value_counts()
     print(f"{out_dir.name}: {len(findings)} checks — " + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in SEVERITY_ORDER), file=stream)
     print(summary_counts(findings).to_string(), file=stream)
+    from budgetkit.checks.coverage import format_coverage, read_coverage
+
+    coverage, _ = read_coverage(out_dir)
+    if coverage is not None:
+        print(format_coverage(coverage), file=stream)
     for severity in ("error", "warning"):
         rows = findings[findings["severity"] == severity]
         if rows.empty:

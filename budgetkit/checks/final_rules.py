@@ -45,7 +45,7 @@ from budgetkit.checks.engine import (
     where_of,
 )
 from budgetkit.checks.within_table import _emit
-from budgetkit.kinds import FINAL, kind_of
+from budgetkit.kinds import FINAL
 from budgetkit.final import (
     OF_WHICH_RE,
     basic_groups,
@@ -712,7 +712,7 @@ _COMPARISON_BEFORE_RE = re.compile(r"(?:比|较|与|同|和|对比|上年|上一
 @implements("narrative.final_wrong_year")
 def final_wrong_year(ctx: Context, rule: Rule):
     """一份 YYYY 年度决算称自己是另一年度的决算（标题、表名、情况说明中的“YYYY 年度部门决算”）."""
-    if kind_of(ctx.document) != FINAL:
+    if ctx.document.kind != FINAL:
         yield not_applicable(rule, "不是决算")
         return
     titles = [t.title for t in ctx.document.tables.values()]
@@ -757,7 +757,7 @@ UNFILLED_PATTERNS: tuple[tuple[str, str, str], ...] = (
 @implements("narrative.final_unfilled")
 def final_unfilled(ctx: Context, rule: Rule):
     """模板未填：情况说明或表名中留有 XX局、××万元 之类占位符，或“下降（增长）”未选定."""
-    if kind_of(ctx.document) != FINAL:
+    if ctx.document.kind != FINAL:
         yield not_applicable(rule, "不是决算")
         return
     sources = [(line.text, str(line.location), "narrative") for line in ctx.document.narrative]

@@ -221,7 +221,7 @@ def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
     if unmapped:  # a column the catalog does not know (单位预留机动经费 …) may be a part too
         alternatives = alternatives + [(t, parts + unmapped) for t, parts in alternatives]
     results = []
-    for (row_number, side), row in _by_row_and_side(cells):
+    for (row_number, _side), row in _by_row_and_side(cells):
         by_col = {r["column_id"]: r for r in row}
         outcomes = []
         total_ids = list(dict.fromkeys(t for t, _ in alternatives))

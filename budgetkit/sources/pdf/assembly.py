@@ -303,7 +303,7 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
         if pending is None:
             return
         raw = pending.raw
-        raw.empty = not any(any(c for i, c in enumerate(r) if raw.columns is None or not raw.columns[i] in ("code", "name")) for r in raw.body_rows) or not raw.body_rows
+        raw.empty = not any(any(c for i, c in enumerate(r) if raw.columns is None or raw.columns[i] not in ("code", "name")) for r in raw.body_rows) or not raw.body_rows
         twin = _twin_by_codes(catalog, raw)
         if twin is not None:
             raw.table_id = _new_key(doc, twin, counters)
@@ -541,7 +541,7 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
                 prev[i] = prev[i] + first[i]
             out_rows = out_rows[1:]
             body_rows = body_rows[1:]
-    for row, cells in zip(out_rows, body_rows):
+    for row, _cells in zip(out_rows, body_rows):
         raw.body_rows.append([_fold_spaces(t) if not looks_like_amount(t) else t.strip() for t in row])
         raw.body_locations.append(Location(file, page=page))
 
