@@ -13,7 +13,7 @@ comparison on a table not read in full is never an ``error``.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from budgetkit.amounts import UNIT_TO_YUAN
 from budgetkit.catalog import base_table_id, fold
@@ -482,12 +482,13 @@ def final_execution(ctx: Context, rule: Rule):
                                       extra_tables=["narrative"]))
         if budget is None and budget_cell is not None and s.rate_pct is not None:
             budget = ctx.quantity(budget_cell)
-        if s.rate_pct is not None and budget is not None:
+        if s.rate_pct is not None and budget is not None and not (s.budget is not None and _rate_checked_by_claims(ctx, s)):
+            # a rate whose two amounts the sentence prints is narrative.stated_rate's; here the rates
+            # whose budget only the table prints (其中：因公出国（境）费决算为 4.69 万元，完成预算的 15.63%)
             outcome = compare_ratio(s.rate_pct.value, s.rate_pct.text, actual, budget)
             if outcome is not None:
-                note = _truncated(outcome)
                 others.append(from_ratio(rule, outcome, f"{what}完成预算的 {s.rate_pct.text}% = 决算 {actual.text} / 预算 {budget.text}",
-                                         [actual, budget], note=note))
+                                         [actual, budget]))
         if s.direction is not None and budget is not None and s.budget is not None:
             others.append(_direction_finding(rule, s, actual, budget, what))
         if s.difference is not None and budget is not None and s.budget is not None:
@@ -511,16 +512,16 @@ def _links_checked(links: list[Finding]) -> list[Finding]:
     return links
 
 
-def _truncated(outcome) -> str:
-    """A rate printed cut off instead of rounded (95.4572 % printed 95.45 %) is a ``warning``, not an
-    ``error``: the publisher's figure is the true one to the digits printed, only not rounded."""
-    if outcome.status != ERROR:
-        return ""
-    cut = outcome.recomputed_pct.quantize(Decimal(1).scaleb(-outcome.decimals), rounding=ROUND_DOWN)
-    if cut == outcome.stated_pct:
-        outcome.status = WARNING
-        return f"所印为截尾（{outcome.expected}% 截为 {outcome.actual}%），非四舍五入"
-    return ""
+def _rate_checked_by_claims(ctx: Context, statement) -> bool:
+    """Whether the narrative's claims hold this completion rate with both its amounts (then
+    ``narrative.stated_rate`` checks it and this rule does not say it twice)."""
+    from budgetkit.checks.narrative_rules import claims_of
+
+    for claim in claims_of(ctx):
+        if (claim.kind == "completion_rate" and claim.value == statement.rate_pct.value and claim.location == statement.rate_pct.location
+                and getattr(claim, "current_index", None) is not None and getattr(claim, "base_index", None) is not None):
+            return True
+    return False
 
 
 def _cell_name(row: dict) -> str:
