@@ -346,7 +346,7 @@ def final_fiscal_vs_fund(ctx: Context, rule: Rule):
     line = [r for r in income_lines if re.search(r"^政府性基金预算财政拨款(?:收入)?$", item_key(r["item"]))]
     if len(line) == 1:
         pairs.append((ctx.quantity(line[0]), "income", "财政拨款收入支出决算总表 政府性基金预算财政拨款（收入）"))
-    for top, subs in layout.between:
+    for _top, subs in layout.between:
         for n in subs:
             if n in income_col and re.search(r"^政府性基金", item_key(income_col[n]["item"])):
                 pairs.append((ctx.quantity(income_col[n]), "carryover_start", "财政拨款收入支出决算总表 年初结转和结余：政府性基金预算财政拨款"))
