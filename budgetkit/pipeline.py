@@ -164,7 +164,12 @@ def _identities_by_table(findings: pd.DataFrame | None) -> dict[str, tuple[int, 
     return {k: tuple(v) for k, v in out.items()}
 
 
-def write_document(document: Document, out_root: Path, extra: Callable[[Document, pd.DataFrame, Path], pd.DataFrame | None] | None = None) -> Path:
+def write_document(
+    document: Document,
+    out_root: Path,
+    extra: Callable[[Document, pd.DataFrame, Path], pd.DataFrame | None] | None = None,
+    reread: Callable[[Document, list[str]], dict] | None = None,
+) -> Path:
     """Write one document's outputs under ``out_root/<doc_id>/``, atomically.
 
     Args:
@@ -172,6 +177,9 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
         out_root: The processed-data folder.
         extra: Called with ``(document, tidy, tmp_dir)`` to add more outputs (checks) before
             the folder is moved into place; what it returns (the findings) feeds the extraction report.
+        reread: Called with ``(document, table keys)`` for the tables not read reliably: reads
+            them again by other methods and keeps the better reading in ``document``
+            (:func:`budgetkit.arbitration.arbitrate`); returns its log for the report.
 
     Returns:
         The document's output folder.
@@ -183,8 +191,14 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
     os.chmod(tmp, 0o777 & ~_UMASK)  # mkdtemp makes 0700; the output is as readable as any folder
     try:
         catalog = load_catalog()
-        columns = {t.table_id: map_columns(t, catalog.table(t.table_id)) for t in document.tables.values()}
-        tidy = tidy_document(document, catalog, columns)
+        _write_claims(document, tmp)  # the narrative checks read them
+        columns, tidy, findings, report = _tidy_and_check(document, catalog, extra, tmp)
+        doubtful = [t["table_id"] for t in report["tables"] if t["reading_status"] == "unreadable"]
+        if reread is not None and doubtful:
+            log = reread(document, doubtful)
+            if any(entry.get("kept") not in (None, "grid") for entry in log.values()):
+                columns, tidy, findings, report = _tidy_and_check(document, catalog, extra, tmp)
+            report["arbitration"] = log
         tidy.to_parquet(tmp / "tidy.parquet", index=False)
         tidy.to_csv(tmp / "tidy.csv", index=False)
         (tmp / "tables").mkdir()
@@ -197,17 +211,22 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
             for row in _lines_frame(b.lines).to_dict("records")
         ]
         pd.DataFrame(perf, columns=["block", "kind", "file", "page", "line", "text"]).to_csv(tmp / "performance_lines.csv", index=False)
-        _write_claims(document, tmp)
         (tmp / "document.json").write_text(json.dumps(document.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        document.reading = reading_measure(document, tidy)
-        findings = extra(document, tidy, tmp) if extra is not None else None
-        report = extraction_report(document, tidy, findings)
         (tmp / "extraction.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         _replace_dir(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def _tidy_and_check(document: Document, catalog, extra, tmp: Path):
+    """Tidy the document, measure its reading, run the checks: (columns, tidy, findings, report)."""
+    columns = {t.table_id: map_columns(t, catalog.table(t.table_id)) for t in document.tables.values()}
+    tidy = tidy_document(document, catalog, columns)
+    document.reading = reading_measure(document, tidy)
+    findings = extra(document, tidy, tmp) if extra is not None else None
+    return columns, tidy, findings, extraction_report(document, tidy, findings)
 
 
 def _write_claims(document: Document, out_dir: Path) -> None:
@@ -403,8 +422,14 @@ def _process(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **
     try:
         document = read_spec(spec, **options)
         extra = _write_findings if with_checks else None
+        reread = None
+        if all(Path(p).suffix.lower() == ".pdf" for p in spec.files) and options.get("backend") in (None, "grid") and options.get("arbitrate", True):
+            from budgetkit.arbitration import arbitrate
+
+            def reread(doc: Document, keys: list[str]) -> dict:
+                return arbitrate(doc, [Path(p) for p in spec.files], keys)
         try:
-            out_dir = write_document(document, out_root, extra)
+            out_dir = write_document(document, out_root, extra, reread)
         except OSError as exc:
             raise output_error(exc, out_root) from None
         summary = json.loads((out_dir / "extraction.json").read_text(encoding="utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pandas as pd
 
@@ -339,7 +340,10 @@ def summary_balance(ctx: Context, rule: Rule):
                 if _any_printed(parts + [ctx.quantity(current[0])]):
                     outcomes.append((compare_sum(parts, ctx.quantity(current[0])), len(items)))
             if outcomes:
-                outcome, n = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), outcomes[0])
+                # The reading that holds, else the one closest to holding (the smaller difference
+                # is the publisher's; the other is the wrong reading of the lines).
+                outcome, n = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), None) or min(
+                    outcomes, key=lambda o: abs(Decimal(str(o[0].difference or 0))))
                 yield from_outcome(rule, outcome, f"{title} 本年支出合计「{label}」= Σ支出功能类（{n} 行）")
             if tot_e:
                 after = max([cur_e[0]] + [r["row_number"] for r in lines])  # classes printed below the total come first
