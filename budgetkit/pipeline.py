@@ -41,6 +41,7 @@ from budgetkit.amounts import is_blank
 from budgetkit.catalog import load_catalog
 from budgetkit.errors import BudgetkitError, OutputError
 from budgetkit.ids import check_doc_id, is_safe_doc_id
+from budgetkit.kinds import template_for
 from budgetkit.manifest import DocumentSpec
 from budgetkit.model import Document
 from budgetkit.reading import reading_measure
@@ -71,8 +72,7 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
             checks) are counted, and a table whose identities fail systematically is
             ``unreadable`` like one whose printed amounts did not all arrive.
     """
-    catalog = load_catalog()
-    template = catalog.template(document.metadata.get("template"))
+    template = template_for(document.metadata, document.kind, [t.title for t in document.tables.values()])
     # One pass over the tidy columns (no per-table DataFrame filtering): cells, printed, unparsed.
     counts: dict[Any, list] = {}
     for table_id, text, amount in zip(tidy["table_id"].tolist(), tidy["value_text"].tolist(), tidy["amount"].tolist()):
