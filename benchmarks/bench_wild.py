@@ -41,11 +41,11 @@ def _one(args: tuple[list[str], str, dict, str]) -> dict:
     from budgetkit.manifest import DocumentSpec
     from budgetkit.pipeline import process_document
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     spec = DocumentSpec(doc_id=doc_id, files=[Path(p) for p in paths], metadata=metadata)
     result = process_document(spec, Path(out))
     seconds = time.perf_counter() - start
-    row = {"doc_id": doc_id, "ok": result.ok, "seconds": round(seconds, 2), "error": result.error}
+    row = {"doc_id": doc_id, "ok": result.ok, "seconds": round(seconds, 2), "cpu": round(time.process_time() - cpu, 2), "error": result.error}
     if not result.ok:
         return row
     report = result.summary
@@ -121,7 +121,8 @@ def main() -> int:
         f"identities {sum(r['identities_held'] for r in ok)}/{sum(r['identities_run'] for r in ok)} held; "
         f"{sum(r['errors'] for r in ok)} errors ({sum(r['table_errors'] for r in ok)} table arithmetic), "
         f"{sum(r['unreadable'] for r in ok)} unreadable tables; {wall:.1f} s wall, {sum(r['seconds'] for r in rows):.1f} s in workers "
-        f"({len(rows) / wall:.2f} documents/s with {args.workers} workers)"
+        f"({len(rows) / wall:.2f} documents/s with {args.workers} workers; "
+        f"{len(rows) / max(sum(r['cpu'] for r in rows), 1e-9):.2f} documents per CPU-second, the rate one busy core gives)"
     )
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -112,16 +112,17 @@ def page_glyphs(textpage, transform) -> list[Glyph]:
     space = False
     for i in range(n):
         code = raw.FPDFText_GetUnicode(textpage, i)
-        if code in _SKIP:
+        if code in _SKIP:  # (the characters pdfium generates are spaces and line breaks)
             space = True
-            continue
-        if raw.FPDFText_IsGenerated(textpage, i) == 1:
             continue
         if not raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top):
             continue
         x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
         if raw.FPDFText_GetLooseCharBox(textpage, i, loose):
-            size = max(raw.FPDFText_GetFontSize(textpage, i), y1 - y0, 1.0)
+            ink = y1 - y0
+            # The font size is asked only when the loose box is much larger than the ink (a
+            # comma, a dot): asking it for every glyph costs a fifth of the page's time.
+            size = max(ink, 1.0) if loose.top - loose.bottom <= 2 * ink else max(raw.FPDFText_GetFontSize(textpage, i), ink, 1.0)
             # Loose boxes are the font's advance and its ascent–descent: the same height for
             # every glyph of a line, so a comma below the baseline or a quote above the
             # x-height stays on its line. Taken only when sane (holding the ink box, not
