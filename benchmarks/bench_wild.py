@@ -90,6 +90,7 @@ def main() -> int:
     parser.add_argument("--only", help="only documents whose id contains this text")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    parser.add_argument("--markdown", type=Path, help="also write the table as Markdown (for the README)")
     args = parser.parse_args()
     docs = documents(args.folders, args.only)
     start = time.perf_counter()
@@ -126,6 +127,15 @@ def main() -> int:
     )
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.markdown:
+        lines = ["| document | kind | printed amounts read | core tables | tables | identities held | errors (table arithmetic) | unreadable tables | s |",
+                 "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in ok:
+            lines.append(f"| {r['doc_id']} | {r['kind']} | {r['read']}/{r['printed']} | {r['core']} | {r['tables']} | "
+                         f"{r['identities_held']}/{r['identities_run']} | {r['errors']} ({r['table_errors']}) | {r['unreadable']} | {r['seconds']:.1f} |")
+        lines.append(f"| **{len(ok)} documents** | | **{read}/{printed}** | | | **{sum(r['identities_held'] for r in ok)}/{sum(r['identities_run'] for r in ok)}** | "
+                     f"**{sum(r['errors'] for r in ok)} ({sum(r['table_errors'] for r in ok)})** | **{sum(r['unreadable'] for r in ok)}** | {wall:.0f} wall |")
+        args.markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 
