@@ -293,8 +293,24 @@ def read_page_geometry(page, textpage, number: int, settings: ReaderSettings = D
     width, height = page.get_size()  # as displayed (rotation applied)
     # Only what the page shows: content placed outside the page box is not printed.
     glyphs = [g for g in page_glyphs(textpage, transform) if 0 <= g.cx <= width and 0 <= g.cy <= height]
+    glyphs = _without_overprints(glyphs)
     rules = page_rules(page, transform, width * height, settings)
     return PageGeometry(number, width, height, glyphs, rules)
+
+
+def _without_overprints(glyphs: list[Glyph], tolerance: float = 1.0) -> list[Glyph]:
+    """Drop a glyph printed again on itself, a hair to the side (titles made bold by printing
+    each character twice: 预预算算 → 预算)."""
+    seen: dict[tuple[str, int, int], list[Glyph]] = {}
+    out: list[Glyph] = []
+    for g in glyphs:
+        key = (g.text, int(g.x0 // 4), int(g.top // 4))
+        near = [h for dx in (-1, 0, 1) for dy in (-1, 0, 1) for h in seen.get((g.text, key[1] + dx, key[2] + dy), ())]
+        if any(abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance for h in near):
+            continue
+        seen.setdefault(key, []).append(g)
+        out.append(g)
+    return out
 
 
 def text_lines(glyphs: list[Glyph], settings: ReaderSettings = DEFAULT_SETTINGS) -> list[list[Glyph]]:
