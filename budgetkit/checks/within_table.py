@@ -9,6 +9,7 @@ import pandas as pd
 
 from budgetkit.catalog import fold
 from budgetkit.classification import class_of_name
+from budgetkit.vocabulary import numbered_re, sub_numbered_re
 from budgetkit.checks.arithmetic import OK, ROUNDING, UNREADABLE, Quantity, compare_sum
 from budgetkit.checks.engine import SYSTEMATIC_MIN, SYSTEMATIC_SHARE, Context, Rule, from_outcome, implements, not_applicable
 from budgetkit.identities import ColumnIdentity, column_identities
@@ -265,7 +266,7 @@ _CURRENT_INCOME = {"本年收入合计", "本年收入小计", "当年收入小�
 _CURRENT_EXPENSE = {"本年支出合计", "本年支出小计", "当年支出小计", "支出合计"}
 _GRAND_INCOME = {"收入总计"}
 _GRAND_EXPENSE = {"支出总计"}
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
+_NUMBERED = numbered_re()  # 一、 / 1、 (budgetkit/data/vocabulary.toml)
 
 
 def _side_rows(ctx: Context, table_id: str, side: str) -> list:
@@ -361,7 +362,7 @@ def summary_balance(ctx: Context, rule: Rule):
             yield from_outcome(rule, compare_sum([grand["income"]], grand["expense"]), f"{title} 收入总计 = 支出总计")
 
 
-_SUB_NUMBERED = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[)）])")
+_SUB_NUMBERED = sub_numbered_re()  # 1. / （一）
 
 
 def _top_level(rows: list) -> list:

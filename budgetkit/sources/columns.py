@@ -14,6 +14,7 @@ import re
 from budgetkit.amounts import looks_like_amount
 from budgetkit.catalog import TableSpec, fold
 from budgetkit.codes import join_split_code, normalise_code
+from budgetkit.vocabulary import year_re
 
 _SPLIT_CODE = {"类": 0, "款": 1, "项": 2}
 
@@ -109,7 +110,6 @@ def _map_columns(spec: TableSpec, header: tuple[list[list[str]], list[list[int]]
     return _one_column_per_amount(spec, paths, result)
 
 
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 
 
 def _one_column_per_amount(spec: TableSpec, paths: list[list[str]], ids: list[str | None]) -> list[str | None]:
@@ -121,7 +121,7 @@ def _one_column_per_amount(spec: TableSpec, paths: list[list[str]], ids: list[st
     Name and code columns may repeat: their pieces are joined (a name split over two cells).
     """
     roles = {c.id: c.role for c in spec.columns}
-    years = [max((int(y) for text in path for y in _YEAR_RE.findall(text)), default=None) for path in paths]
+    years = [max((int(y) for text in path for y in year_re().findall(text)), default=None) for path in paths]
     latest = max((y for y in years if y is not None), default=None)
     several_years = len({y for y in years if y is not None}) > 1
     seen: set[str] = set()

@@ -24,15 +24,15 @@ from budgetkit.errors import (
 from budgetkit.limits import check_text
 from budgetkit.model import Document, Location, RawTable, SourceFile, TextBlock, TextLine
 from budgetkit.sources.columns import name_columns
+from budgetkit.vocabulary import chinese_number, label_re, part_re
 from budgetkit.sources.layout import split_header_body
 
-_PART_RE = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
+_PART_RE = part_re()  # 第N部分 (budgetkit/data/vocabulary.toml)
 _TOC_RE = re.compile(r"(\.{3,}|…{2,}|\t\s*\d+\s*$)")
 _DOT_LEADER_RE = re.compile(r"(\.{4,}|…{2,})")
-_LABEL_RE = re.compile(r"^(?:(?:部门|预算|单位)?公开表\s*\d+(?:-\d+)?|表\s*[一二三四五六七八九十\d]+)$")
+_LABEL_RE = label_re("only")
 _BLOCK_TITLE_RE = re.compile(r"绩效目标(申报)?表$")
 _YEAR_LINE_RE = re.compile(r"^[(（]?\d{4}[)）]?年度?[)）]?$")
-_CHINESE_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
 def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
@@ -77,11 +77,7 @@ def _guess_hint(data: bytes) -> str:
 
 
 def _numeral(text: str) -> int:
-    if text in _CHINESE_NUMERALS:
-        return _CHINESE_NUMERALS[text]
-    if text.startswith("十"):
-        return 10 + _CHINESE_NUMERALS.get(text[1:], 0)
-    return 0
+    return chinese_number(text) or 0
 
 
 def _is_toc(text: str) -> bool:

@@ -20,6 +20,7 @@ from budgetkit.sources.columns import (  # noqa: F401  (the PDF reader's names f
 )
 from budgetkit.sources.pdf.page import Cell, PageTable, _fold_spaces
 from budgetkit.sources.pdf.settings import DEFAULT_SETTINGS
+from budgetkit.vocabulary import strip_label
 
 
 
@@ -113,9 +114,8 @@ def _is_pre_row(row: list[Cell]) -> bool:
     if len(texts) != 1 or "表" not in joined:
         return False
     # 公开 06 表财政拨款基本支出预算表（经济科目）: a label and a title in one cell.
-    title = _INNER_LABEL_RE.sub("", fold(texts[0]))
+    title = strip_label(fold(texts[0]))
     return load_catalog().match_title(title) is not None or load_catalog().match_title(texts[0].split("公开")[0]) is not None
 
 
-_INNER_LABEL_RE = re.compile(r"^(?:(?:部门|预算|单位)?公开\s*(?:表\s*)?[\d一二三四五六七八九十]{1,3}\s*表?|表\s*[\d一二三四五六七八九十]{1,3})[:：、.．]?")
 
