@@ -151,7 +151,7 @@ def _compile(key: str) -> re.Pattern[str]:
     data = _forms()
     label, separator = data["label"]["pattern"], data["label"]["separator"]
     patterns = {
-        "label_anywhere": label,
+        "label_anywhere": label + separator,
         "label_at_start": "^" + label + separator,
         "label_only": "^" + label + separator + "$",
         "part": data["part"]["pattern"],
@@ -163,7 +163,8 @@ def _compile(key: str) -> re.Pattern[str]:
 
 
 def label_re(where: str = "anywhere") -> re.Pattern[str]:
-    """The table-label pattern: ``anywhere`` in a text, ``at_start`` of a title, or the ``only`` text."""
+    """The table-label pattern (with the separator after it): ``anywhere`` in a text, ``at_start``
+    of a title, or the ``only`` text."""
     return _compile(f"label_{where}")
 
 
@@ -175,7 +176,7 @@ def strip_label(text: str) -> str:
 def find_label(text: str) -> str | None:
     """The label printed in a text (spaces removed), or ``None``."""
     match = label_re("anywhere").search(text)
-    return re.sub(r"\s+", "", match.group(0)) if match else None
+    return re.sub(r"[\s:：、.．]+", "", match.group(0)) if match else None
 
 
 def part_re() -> re.Pattern[str]:
