@@ -56,6 +56,8 @@ TIDY_SCHEMA = pa.schema(
         ("row_number", pa.int64()),
         ("side", pa.string()),
         ("row_kind", pa.string()),
+        ("row_role", pa.string()),
+        ("parent_row", pa.int64()),
         ("code", pa.string()),
         ("code_level", pa.string()),
         ("parent_code", pa.string()),
@@ -308,7 +310,7 @@ def load_corpus(
             expression = condition if expression is None else expression & condition
         table = dataset.to_table(columns=wanted, filter=expression)
         frame = table.to_pandas()
-        frame = frame.astype({c: "Int64" for c in ("page", "line") if c in frame.columns})
+        frame = frame.astype({c: "Int64" for c in ("page", "line", "parent_row") if c in frame.columns})
     if with_documents:
         documents = load_documents(corpus_dir).drop(columns=["processed_at"], errors="ignore")
         frame = frame.merge(documents, on="doc_id", how="left")

@@ -52,3 +52,27 @@ def small_document(*tables, narrative=(), file="t.txt"):
     doc.narrative = [TextLine(text, Location(file, line=500 + i)) for i, text in enumerate(narrative)]
     return doc
 
+
+
+@pytest.fixture(scope="session")
+def bundled_documents():
+    """Every document of the manifest, read once per session: ``{doc_id: Document}``."""
+    from budgetkit.manifest import read_manifest
+    from budgetkit.pipeline import read_spec
+
+    return {spec.doc_id: read_spec(spec) for spec in read_manifest(RAW / "manifest.csv")}
+
+
+@pytest.fixture(scope="session")
+def bundled_tidy(bundled_documents):
+    """The tidy frame of every bundled document: ``{doc_id: DataFrame}``."""
+    from budgetkit.tidy import tidy_document
+
+    return {doc_id: tidy_document(document) for doc_id, document in bundled_documents.items()}
+
+
+BUNDLED_IDS = [
+    "qinshui-police-2025", "js-npc-office-2017", "js-npc-office-2018", "js-npc-office-2019",
+    "sh-putuo-gov-office-2025-dept", "sh-putuo-gov-office-2025-unit", "sh-putuo-wanli-street-2024",
+    "sh-putuo-wanli-street-2025",
+]
