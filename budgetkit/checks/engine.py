@@ -10,7 +10,6 @@ one ``warning`` row (a check that could not run never hides the others).
 
 from __future__ import annotations
 
-import re
 import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +21,7 @@ import pandas as pd
 from budgetkit.amounts import is_blank, try_parse_amount
 from budgetkit.catalog import fold
 from budgetkit.model import Document, RawTable
+from budgetkit.semantics import strip_numbering, with_row_structure
 
 from budgetkit.checks.arithmetic import (
     ERROR,
@@ -138,16 +138,6 @@ def implementation(rule_id: str):
 
 # --------------------------------------------------------------------------- context
 
-_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
-
-
-def strip_numbering(item: str | None) -> str:
-    """``四、公共安全支出`` → ``公共安全支出``; ``①公务用车购置费``/``1公务用车购置费`` → ``公务用车购置费``."""
-    text = fold(item or "")
-    text = _NUMBERING_RE.sub("", text)
-    return re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d]+(?=[\u4e00-\u9fff])", "", text)
-
-
 class Context:
     """A document with its tidy frame, and the lookups rules share.
 
@@ -158,7 +148,8 @@ class Context:
 
     def __init__(self, document: Document, tidy: pd.DataFrame):
         self.document = document
-        self.tidy = tidy
+        # Rules read what rows mean (row_role, parent_row) from the tidy table, never guess it.
+        self.tidy = tidy if "row_role" in tidy.columns else with_row_structure(tidy)
         self.doc_id = document.doc_id
         self._cache: dict = {}
         self._tables: dict[str, _TableIndex] = {}
@@ -218,6 +209,13 @@ class Context:
         if column_id is None:
             return index.rows
         return [index.rows[p] for p in index.by_column.get(column_id, ())]
+
+    def cell(self, table_id: str, row_number: int, column_id: str) -> "Row":
+        """The tidy row of one printed cell (``KeyError`` when the table has no such cell)."""
+        for row in self.rows(table_id, column_id):
+            if row["row_number"] == row_number:
+                return row
+        raise KeyError(f"{table_id} has no cell at row {row_number}, column {column_id}")
 
     def matches(self, table_id: str, rows: list["Row"], pattern: str) -> list[bool]:
         """Whether each row's ``key`` contains ``pattern`` (a regex, as ``frame["key"].str.contains``)."""
@@ -348,6 +346,8 @@ def _records_by_table(tidy: pd.DataFrame) -> dict[str, tuple[list, list[dict]]]:
         record["printed"] = not is_blank(text) and try_parse_amount(text) is not None
         item = record["item"]
         record["key"] = strip_numbering("" if pd.isna(item) else item)
+        parent = record.get("parent_row")
+        record["parent_row"] = None if parent is None or pd.isna(parent) else int(parent)
         labels, rows = by_table.setdefault(record["table_id"], ([], []))
         labels.append(label)
         rows.append(record)

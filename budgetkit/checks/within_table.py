@@ -10,32 +10,10 @@ from budgetkit.catalog import fold
 from budgetkit.checks.arithmetic import OK, ROUNDING, Quantity, compare_sum
 from budgetkit.checks.catalog import HIERARCHY_TABLES
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements, not_applicable
+from budgetkit.semantics import COLUMN_SUMS, GROUP, OF_WHICH, TOTAL, three_public_items
 
-#: Total column = parts, per table; several alternatives are tried in order (the first that
-#: holds is reported; if none holds, the first is reported as failing).
-TOTAL_COLUMNS: dict[str, list[tuple[str, list[str]]]] = {
-    "summary": [("expense_total", ["expense_current_year", "expense_carryover"])],
-    "income": [
-        ("total", ["general_public_budget", "government_fund", "state_capital", "special_account", "unit_funds"]),
-        ("total", ["general_public_budget", "government_fund", "state_capital", "special_account", "unit_funds", "carryover"]),
-    ],
-    "expenditure": [("total", ["basic", "project"])],
-    "general_expenditure": [("total", ["basic", "project"])],
-    "fund_expenditure": [("total", ["basic", "project"])],
-    "fiscal_summary": [("expense_total", ["expense_general_public_budget", "expense_government_fund", "expense_state_capital"])],
-    "general_basic_economic": [("total", ["personnel", "public"])],
-    "three_public": [("total", ["general_public_budget", "government_fund", "state_capital"])],
-    "admin_operation": [("total", ["general_public_budget", "government_fund", "state_capital"])],
-    "project_current": [("total", ["general_public_budget", "government_fund", "state_capital", "special_account", "unit_funds"])],
-    "project_carryover": [("total", ["general_public_budget", "government_fund", "state_capital"])],
-}
-
-#: The 类 of the 部门预算支出经济分类 (used when the table prints names without codes).
-ECONOMIC_GROUPS = {
-    "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "对个人和家庭补助", "资本性支出", "对企业补助",
-    "对事业单位经常性补助", "对事业单位资本性补助", "对社会保障基金补助", "债务利息及费用支出", "其他支出",
-    "资本性支出（基本建设）", "资本性支出（一）", "资本性支出（二）",
-}
+#: Total column = parts, per table (the table semantics decide; see :data:`budgetkit.semantics.COLUMN_SUMS`).
+TOTAL_COLUMNS = COLUMN_SUMS
 
 
 def amount_columns(ctx: Context, table_id: str, side: str | None = None) -> list[str]:
@@ -167,111 +145,47 @@ def _by_row_and_side(rows: list) -> list[tuple[tuple, list]]:
     return sorted(groups.items(), key=lambda item: (item[0][0], item[0][1] is None, item[0][1] or ""))
 
 
-_CURRENT_INCOME = {"本年收入合计", "本年收入小计", "当年收入小计", "收入合计"}
-_CURRENT_EXPENSE = {"本年支出合计", "本年支出小计", "当年支出小计", "支出合计"}
-_GRAND_INCOME = {"收入总计"}
-_GRAND_EXPENSE = {"支出总计"}
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
+def _children(rows: list, parent: dict) -> list:
+    """The rows that add into ``parent`` (its ``parent_row``), in printed order, without 其中 rows."""
+    return [r for r in rows if r["parent_row"] == parent["row_number"] and r["row_role"] != OF_WHICH]
 
 
-def _side_rows(ctx: Context, table_id: str, side: str) -> list:
-    return [r for r in ctx.rows(table_id) if r["side"] == side]
-
-
-def _row_numbers(rows: list, keys: set[str]) -> list[int]:
-    return sorted({r["row_number"] for r in rows if r["key"] in keys or r["item"] in keys})
-
-
-def _first_row(rows: list):
-    """``rows[0]``, failing as ``frame.iloc[0]`` does on an empty frame."""
-    if not rows:
-        raise IndexError("single positional indexer is out-of-bounds")
-    return rows[0]
+def _names(rows: list) -> str:
+    return "、".join(str(r["item"]) for r in rows if r["item"]) or "（无）"
 
 
 @implements("within.summary_balance")
 def summary_balance(ctx: Context, rule: Rule):
+    """Each total and subtotal of the 收支总表 sides = the rows that add into it (row roles), 收入总计 = 支出总计."""
     for table_id in ("summary", "fiscal_summary"):
         if not ctx.printed(table_id):
             continue
         title = ctx.title(table_id)
-        income = _side_rows(ctx, table_id, "income")
-        expense = _side_rows(ctx, table_id, "expense")
         grand = {}
-        # income side
-        inc_col = "income_amount"
-        cur = _row_numbers(income, _CURRENT_INCOME)
-        tot = _row_numbers(income, _GRAND_INCOME)
-        col = [r for r in income if r["column_id"] == inc_col]
-        if cur:
-            items = _top_level([r for r in col if r["row_number"] < cur[0] and r["row_kind"] != "total"])
-            current = [r for r in col if r["row_number"] == cur[0]]
-            yield from_outcome(rule, compare_sum(quantities(ctx, items), ctx.quantity(_first_row(current))),
-                               f"{title} 本年收入合计 = Σ收入各项（{len(items)} 行）")
-            if tot:
-                between = [r for r in col if cur[0] < r["row_number"] < tot[0]]
-                tops, subs = _split_numbered(between)
-                total_row = _first_row([r for r in col if r["row_number"] == tot[0]])
-                grand["income"] = ctx.quantity(total_row)
-                parts = [ctx.quantity(current[0])] + [ctx.quantity(r) for r in tops]
-                names = "、".join(str(r["item"]) for r in tops) or "（无）"
-                yield from_outcome(rule, compare_sum(parts, grand["income"]), f"{title} 收入总计 = 本年收入合计 + {names}")
-                for top, members in subs:
-                    if members:
-                        yield from_outcome(rule, compare_sum([ctx.quantity(m) for m in members], ctx.quantity(top)),
-                                           f"{title} {top['item']} = Σ其下各项（{len(members)} 行）")
-        # expense side
-        cur_e = _row_numbers(expense, _CURRENT_EXPENSE)
-        tot_e = _row_numbers(expense, _GRAND_EXPENSE)
-        for column_id in amount_columns(ctx, table_id, "expense"):
-            col = [r for r in expense if r["column_id"] == column_id]
-            if not cur_e:
-                break
-            items = _top_level([r for r in col if r["row_number"] < cur_e[0] and r["row_kind"] != "total"])
-            current = [r for r in col if r["row_number"] == cur_e[0]]
-            if not current or not ctx.quantity(current[0]).text:
-                continue  # 本年支出合计 not printed in this column
-            label = current[0]["column_label"]
-            parts = quantities(ctx, items)
-            if _any_printed(parts + [ctx.quantity(current[0])]):
-                yield from_outcome(rule, compare_sum(parts, ctx.quantity(current[0])),
-                                   f"{title} 本年支出合计「{label}」= Σ支出功能类（{len(items)} 行）")
-            if tot_e:
-                between = [r for r in col if cur_e[0] < r["row_number"] < tot_e[0]]
-                total_row = [r for r in col if r["row_number"] == tot_e[0]]
-                if not total_row:
-                    continue
-                total_q = ctx.quantity(total_row[0])
-                if column_id == "expense_total":
-                    grand["expense"] = total_q
-                parts = [ctx.quantity(current[0])] + quantities(ctx, between)
-                if _any_printed(parts + [total_q]):
-                    yield from_outcome(rule, compare_sum(parts, total_q), f"{title} 支出总计「{label}」= 本年支出合计 + 年终结转等")
+        for side, label in (("income", "收入"), ("expense", "支出")):
+            columns = amount_columns(ctx, table_id, side)
+            for column_id in columns:
+                col = [r for r in ctx.rows(table_id, column_id) if r["side"] == side]
+                for head in [r for r in col if r["row_role"] in (TOTAL, GROUP)]:
+                    members = _children(col, head)
+                    head_q = ctx.quantity(head)
+                    if head["row_role"] == TOTAL and head_q.text and column_id in ("income_amount", "expense_total", "expense_use_amount"):
+                        grand.setdefault(side, head_q)
+                    parts = quantities(ctx, members)
+                    if not members or not head_q.text:
+                        continue  # a total not printed in this column (当年支出小计 of the 功能分类 list …)
+                    name = f"{head['item']}「{head['column_label']}」" if len(columns) > 1 else f"{head['item']} "
+                    subtotals = [m for m in members if m["row_kind"] == "total"]
+                    others = [m for m in members if m not in subtotals and m["item"]]
+                    if subtotals:
+                        what = f"{name}= {subtotals[0]['item']}" + (f" + {_names(others)}" if others else "")
+                    elif head["row_kind"] == "total":
+                        what = f"{name}= Σ{label}各项（{len(members)} 行）"
+                    else:
+                        what = f"{name}= Σ其下各项（{len(members)} 行）"
+                    yield from_outcome(rule, compare_sum(parts, head_q), f"{title} {what}")
         if "income" in grand and "expense" in grand:
             yield from_outcome(rule, compare_sum([grand["income"]], grand["expense"]), f"{title} 收入总计 = 支出总计")
-
-
-_SUB_NUMBERED = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[)）])")
-
-
-def _top_level(rows: list) -> list:
-    """Drop sub-items (``1.一般公共预算`` under ``一、财政拨款``) when top-level items are numbered 一、二、."""
-    raw = [fold("" if pd.isna(r["item"]) else r["item"]) for r in rows]
-    if any(bool(_NUMBERED.match(t)) and not _SUB_NUMBERED.match(t) for t in raw):
-        return [r for r, t in zip(rows, raw) if not _SUB_NUMBERED.match(t)]
-    return rows
-
-
-def _split_numbered(rows: list):
-    """Rows between 本年收入合计 and 收入总计: top rows (上年结转 …) and the numbered rows under each."""
-    tops, subs = [], []
-    for row in sorted(rows, key=lambda r: r["row_number"]):
-        if _NUMBERED.match(fold(row["item"] or "")) and subs:
-            subs[-1][1].append(row)
-        else:
-            tops.append(row)
-            subs.append((row, []))
-    return tops, subs
 
 
 def _by_row_number(rows: list) -> list:
@@ -280,25 +194,11 @@ def _by_row_number(rows: list) -> list:
 
 
 def economic_structure(ctx: Context) -> tuple[list, list[tuple[object, list]]] | None:
-    """Groups of the economic-classification table: [(group row number, [line row numbers])]."""
+    """Groups of the economic-classification table (its ``group`` rows): [(group row number, [line row numbers])]."""
     cells = ctx.rows("general_basic_economic")
     rows = _by_row_number(cells)
-    coded = [r for r in rows if _notna(r["code"])]
-    groups: list[tuple[int, list[int]]] = []
-    if coded and any(len(r["code"]) == 3 for r in coded):
-        for g in [r for r in coded if len(r["code"]) == 3]:
-            members = [r["row_number"] for r in coded if r["parent_code"] == g["code"]]
-            groups.append((g["row_number"], members))
-        return cells, groups
-    current = None
-    for r in rows:
-        if r["row_kind"] == "total":
-            continue
-        if r["key"] in ECONOMIC_GROUPS:
-            current = (r["row_number"], [])
-            groups.append(current)
-        elif current is not None:
-            current[1].append(r["row_number"])
+    groups = [(g["row_number"], [r["row_number"] for r in rows if r["parent_row"] == g["row_number"] and r["row_role"] != OF_WHICH])
+              for g in rows if g["row_role"] == GROUP and g["row_kind"] != "total"]
     return (cells, groups) if groups else None
 
 
@@ -340,64 +240,45 @@ def admin_by_codes(ctx: Context) -> bool:
 
 
 def unit_names(ctx: Context) -> list[str]:
-    """Unit names printed in the 机关运行经费 table (not the total row; none when its rows are codes)."""
+    """Unit names printed in the 机关运行经费 table (not its total; none when its rows are codes)."""
     if not ctx.printed("admin_operation") or admin_by_codes(ctx):
         return []
-    return list(dict.fromkeys(r["key"] for r in ctx.rows("admin_operation") if r["row_kind"] != "total"))
+    return list(dict.fromkeys(r["key"] for r in ctx.rows("admin_operation") if r["row_role"] != TOTAL))
 
 
 def project_structure(ctx: Context, table_id: str = "project_current"):
-    """Split a project table into department/total row, unit rows and project lines.
+    """A project table as department (``total``), units (``group``) and projects (``line``), from the row roles.
 
     Returns:
-        ``(head_row_number | None, [(unit_row_number | None, [line row numbers])])`` or ``None``
-        when no unit names are known.
+        ``(department row number | None, [(unit row number | None, [project row numbers])])``, or
+        ``None`` when the table has no rows.
     """
-    units = set(unit_names(ctx))
     rows = _by_row_number(ctx.rows(table_id))
     if not rows:
         return None
-    head = None
+    head = next((r["row_number"] for r in rows if r["row_role"] == TOTAL), None)
     groups: list[tuple[int | None, list[int]]] = []
-    seen_unit = False
+    loose: list[int] = []
     for r in rows:
-        key = r["key"]
-        if r["row_kind"] == "total" or (not seen_unit and head is None and not groups and units and key not in units
-                                           and _looks_like_department(ctx, key, units)):
-            head = r["row_number"]
-            continue
-        if key in units:
-            seen_unit = True
-            groups.append((r["row_number"], []))
-        else:
-            if not groups:
-                groups.append((None, []))
-            groups[-1][1].append(r["row_number"])
+        if r["row_role"] == GROUP:
+            groups.append((r["row_number"], [m["row_number"] for m in rows if m["parent_row"] == r["row_number"]]))
+        elif r["row_role"] != TOTAL and (r["parent_row"] is None or r["parent_row"] == head):
+            loose.append(r["row_number"])
+    if loose:
+        groups.insert(0, (None, loose))
     return head, groups
-
-
-def _looks_like_department(ctx: Context, key: str, units: set[str]) -> bool:
-    dept = fold(ctx.document.tables.get("project_current").department or "") if ctx.table("project_current") else ""
-    return bool(key) and (key == dept or any(u.startswith(key) for u in units))
 
 
 def project_lines(ctx: Context, table_id: str = "project_current") -> list:
     """The project lines (not unit, department or total rows) of a project table, ``total`` column (rows)."""
-    structure = project_structure(ctx, table_id)
-    total = ctx.rows(table_id, "total")
-    if structure is None:
-        return [r for r in total if r["row_kind"] != "total"]
-    _, groups = structure
-    members = {m for _, ms in groups for m in ms}
-    return sorted((r for r in total if r["row_number"] in members), key=lambda r: r["row_number"])
+    return [r for r in ctx.rows(table_id, "total") if r["row_role"] not in (TOTAL, GROUP)]
 
 
 @implements("within.project_units")
 def project_units(ctx: Context, rule: Rule):
-    units = unit_names(ctx)
     structure = project_structure(ctx)
-    if not units or structure is None:
-        yield not_applicable(rule, "单位名称未知（机关运行经费表缺失或为空）", ["project_current", "admin_operation"])
+    if structure is None or not any(unit is not None for unit, _ in structure[1]):
+        yield not_applicable(rule, "项目支出表不分单位列示", ["project_current"])
         return
     head, groups = structure
     title = ctx.title("project_current")
@@ -445,25 +326,28 @@ def admin_units(ctx: Context, rule: Rule):
 
 @implements("within.three_public")
 def three_public(ctx: Context, rule: Rule):
+    """“三公”经费 = 因公出国 + 公务接待 + 公务用车购置及运行; 购置及运行 = 购置 + 运行; 合计 incl. 会议费、培训费."""
     title = ctx.title("three_public")
-    for column_id in amount_columns(ctx, "three_public"):
-        abroad = ctx.find_rows("three_public", column_id, contains="因公出国")
-        reception = ctx.find_rows("three_public", column_id, contains="公务接待")
-        vehicles = ctx.find_rows("three_public", column_id, contains="购置及运行")
-        purchase = ctx.find_rows("three_public", column_id, contains="^公务用车购置费|^购置费")
-        operation = ctx.find_rows("three_public", column_id, contains="运行(?:维护)?费$")
-        operation = [r for r, hit in zip(operation, ctx.matches("three_public", operation, "购置及运行")) if not hit]
-        total = ctx.find_rows("three_public", column_id, kind="total")
-        label = None
-        if len(vehicles) == 1 and len(purchase) == 1 and len(operation) == 1:
-            parts = quantities(ctx, purchase + operation)
-            v = ctx.quantity(vehicles[0])
-            label = vehicles[0]["column_label"]
-            if _any_printed(parts + [v]):
-                yield from_outcome(rule, compare_sum(parts, v), f"{title} 公务用车购置及运行费「{label}」= 购置费 + 运行维护费")
-        if len(total) >= 1 and len(abroad) == 1 and len(reception) == 1 and len(vehicles) == 1:
-            parts = quantities(ctx, abroad + reception + vehicles)
-            t = ctx.quantity(total[0])
-            label = total[0]["column_label"]
-            if _any_printed(parts + [t]):
-                yield from_outcome(rule, compare_sum(parts, t), f"{title} 合计「{label}」= 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")
+    columns = amount_columns(ctx, "three_public")
+    one_row = len({r["row_number"] for r in ctx.rows("three_public")}) == 1
+    layouts = [three_public_items(ctx.tidy)] if one_row else [three_public_items(ctx.tidy, c) for c in columns]
+
+    def q(item):
+        return ctx.quantity(ctx.cell(*item.cell))
+
+    for items in layouts:
+        for total_key, part_keys, what in (
+            ("vehicle_total", ("vehicle_purchase", "vehicle_operation"), "公务用车购置及运行费「{label}」= 购置费 + 运行维护费"),
+            ("three_public_total", ("outbound", "reception", "vehicle_total"), "{name}「{label}」= 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费"),
+            ("table_total", ("three_public_total", "meeting", "training"), "合计「{label}」= “三公”经费 + 会议费 + 培训费"),
+        ):
+            if total_key not in items or not all(k in items for k in part_keys[:2]):
+                continue
+            parts = [q(items[k]) for k in part_keys if k in items]
+            total = q(items[total_key])
+            if not _any_printed(parts + [total]):
+                continue
+            cell = ctx.cell(*items[total_key].cell)
+            name = "合计" if cell["row_kind"] == "total" or cell["column_id"] == "total" else "“三公”经费"
+            label = cell["column_label"]
+            yield from_outcome(rule, compare_sum(parts, total), f"{title} " + what.format(label=label, name=name))
