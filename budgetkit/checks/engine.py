@@ -10,6 +10,7 @@ one ``warning`` row (a check that could not run never hides the others).
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +34,7 @@ from budgetkit.checks.arithmetic import (
     Quantity,
     RatioOutcome,
 )
+from budgetkit.status import SEVERITY_ORDER, normalise
 
 FINDING_COLUMNS = [
     "doc_id",
@@ -50,9 +52,9 @@ FINDING_COLUMNS = [
     "tables",
     "location",
     "evidence",
+    "refs",
 ]
 FAMILIES = ("within_table", "across_tables", "narrative", "performance")
-SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class Finding:
     tables: str = ""
     location: str = ""
     evidence: str = ""
+    refs: str = ""
 
     def record(self, doc_id: str) -> dict:
         return {
@@ -116,6 +119,7 @@ class Finding:
             "tables": self.tables,
             "location": self.location,
             "evidence": self.evidence,
+            "refs": self.refs,
         }
 
 
@@ -248,7 +252,9 @@ class Context:
         value = try_parse_amount(text)
         if value is None:
             text, value = "", Decimal(0)
-        return Quantity(value, row["unit"] if isinstance(row["unit"], str) else None, text, self.row_label(row), self.where(row), row["table_id"])
+        cell = (row["table_id"], int(row["row_number"]), row["column_id"])
+        return Quantity(value, row["unit"] if isinstance(row["unit"], str) else None, text, self.row_label(row), self.where(row),
+                        row["table_id"], cell)
 
     def row_label(self, row) -> str:
         code = row["code"] if isinstance(row["code"], str) else ""
@@ -407,6 +413,38 @@ def where_of(quantities: list[Quantity], limit: int = 8) -> str:
     return " | ".join(parts)
 
 
+_PLACE_RE = re.compile(r"^(?P<file>\S+)(?: p\.(?P<page>\d+))?(?: line (?P<line>\d+))?")
+
+
+def refs_of(quantities: Iterable[Quantity]) -> str:
+    """The numbers a finding rests on, as JSON: label, text as printed, file, page, line and table cell.
+
+    A report puts the verdict beside each of these numbers and cuts the page around them.
+    """
+    import json
+
+    refs = []
+    for q in quantities:
+        if q is None:
+            continue
+        head = q.where.partition("; ")[0]
+        match = _PLACE_RE.match(head) if head else None
+        ref = {"label": q.label, "text": q.text, "unit": q.unit or ""}
+        if match:
+            ref["file"] = match.group("file")
+            ref["page"] = int(match.group("page")) if match.group("page") else None
+            ref["line"] = int(match.group("line")) if match.group("line") else None
+        if q.cell is not None:
+            ref["table_id"], ref["row_number"], ref["column_id"] = q.cell
+        refs.append(ref)
+    return json.dumps(refs, ensure_ascii=False) if refs else ""
+
+
+def place(location) -> str:
+    """Where a line of the document stands, as findings write it: ``file p.28 line 13`` (page when known)."""
+    return str(location)
+
+
 def evidence_of(quantities: list[Quantity], limit: int = 12) -> str:
     items = [q.short() for q in quantities[:limit]]
     return "; ".join(items) + (f"; … (+{len(quantities) - limit})" if len(quantities) > limit else "")
@@ -445,6 +483,7 @@ def from_outcome(rule: Rule, outcome: Outcome, what: str, *, fail_status: str | 
     return Finding(
         rule.id, rule.family, status, message, outcome.expected, outcome.actual, outcome.difference, outcome.tolerance,
         outcome.unit, tables_of(outcome.quantities, extra_tables), where_of(outcome.quantities), evidence_of(outcome.quantities),
+        refs_of(outcome.quantities),
     )
 
 
@@ -459,6 +498,7 @@ def from_ratio(rule: Rule, outcome: RatioOutcome, what: str, quantities: list[Qu
     return Finding(
         rule.id, rule.family, status, f"{what}：{verdict}" + (f"。{note}" if note else ""), outcome.expected, outcome.actual,
         outcome.difference, outcome.tolerance, "%", tables_of(quantities), where_of(quantities), evidence_of(quantities),
+        refs_of(quantities),
     )
 
 
@@ -539,13 +579,19 @@ def write_findings(findings: pd.DataFrame, out_dir: Path) -> None:
 
 
 def read_findings(out_dir: Path) -> pd.DataFrame:
-    """Read a document's findings (parquet, else CSV)."""
+    """Read a document's findings (parquet, else CSV), statuses in today's vocabulary."""
     out_dir = Path(out_dir)
     if (out_dir / "findings.parquet").exists():
-        return pd.read_parquet(out_dir / "findings.parquet")
-    return pd.read_csv(out_dir / "findings.csv", dtype=str, keep_default_na=False).assign(
-        passed=lambda f: f["passed"].str.lower() == "true"
-    )
+        frame = pd.read_parquet(out_dir / "findings.parquet")
+    else:
+        frame = pd.read_csv(out_dir / "findings.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig").assign(
+            passed=lambda f: f["passed"].str.lower() == "true"
+        )
+    for column in FINDING_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame["status"] = frame["status"].map(normalise)
+    return frame
 
 
 def summary_counts(findings: pd.DataFrame) -> pd.DataFrame:

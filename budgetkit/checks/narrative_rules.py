@@ -185,7 +185,7 @@ def _number_text(text: str, unit: str) -> str:
 def claim_quantity(claim, value=None, text=None, unit=None, label=None) -> Quantity:
     unit = unit or claim.unit
     number = _number_text(text if text is not None else claim.text, unit)
-    where = f"{claim.location.file} line {claim.location.line}; 情况说明 row {(claim.section or '')[:12]}"
+    where = f"{claim.location}; 情况说明 row {(claim.section or '')[:12]}"
     return Quantity(value if value is not None else claim.value, unit, number or str(value if value is not None else claim.value),
                     label or f"情况说明「{claim.phrase or claim.subject}」", where, None)
 
