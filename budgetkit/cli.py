@@ -103,10 +103,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from budgetkit.checks import print_check_summary
+    from budgetkit.processed import DocumentFolder, check_folder
 
-    documents = collect_documents(args.paths, join=args.join, doc_id=args.doc_id)
-    results = [process_document(d, args.out, with_checks=True, encoding=args.encoding, backend=args.backend) for d in documents]
+    # A processed folder (data/processed/<doc_id>) is checked from its files, without reading the PDF.
+    folders = [DocumentFolder(p) for p in args.paths if Path(p).is_dir() and DocumentFolder(p).exists()]
     code = 0
+    for where in folders:
+        check_folder(where)
+        code = max(code, print_check_summary(where.root))
+    sources = [p for p in args.paths if not (Path(p).is_dir() and DocumentFolder(p).exists())]
+    if not sources:
+        return code
+    documents = collect_documents(sources, join=args.join, doc_id=args.doc_id)
+    results = [process_document(d, args.out, with_checks=True, encoding=args.encoding, backend=args.backend) for d in documents]
     for result in results:
         if result.ok:
             code = max(code, print_check_summary(result.out_dir))
@@ -141,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def reader_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="+", type=Path, help="PDF or text files, folders, or manifest CSV files")
+        p.add_argument("paths", nargs="+", type=Path, help="PDF or text files, folders, or manifest CSV files (check: also processed folders)")
         p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder; writes OUT/<doc_id>/ (default: %(default)s)")
         p.add_argument("--join", action="store_true", help="treat all given files as the parts of one document")
         p.add_argument("--doc-id", help="document id for files in no manifest (default: the file name)")
@@ -153,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-checks", action="store_true", help="skip the reconciliation rules")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("check", help="extract and reconcile; print a summary and the errors", description="Run every reconciliation rule on documents; print a summary and each error with where to look. Exit 1 if any error was found.")
+    p = sub.add_parser("check", help="extract and reconcile; print a summary and the errors", description="Run every reconciliation rule on documents; print a summary and each error with where to look. Exit 1 if any error was found. A processed folder (data/processed/<doc_id>) is checked again from its files, without reading the PDF.")
     reader_options(p)
     p.set_defaults(func=cmd_check)
 

@@ -29,6 +29,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from budgetkit import processed
 from budgetkit.amounts import UNIT_TO_YUAN, as_decimal
 from budgetkit.catalog import fold
 from budgetkit.corpus import ECONOMIC_CLASS_NAMES, economic_class, load_corpus, partition_path
@@ -69,9 +70,9 @@ class Doc:
 
 
 def _doc_folder(source: Path, doc_id: str) -> Path:
-    for folder in (source / doc_id, source / "processed" / doc_id):
-        if (folder / "document.json").exists():
-            return folder
+    for root in (source, source / "processed"):
+        if processed.folder(root, doc_id).exists():
+            return processed.folder(root, doc_id).root
     raise FileNotFoundError(f"{doc_id}: no processed output under {source} (run `budgetkit extract` or `budgetkit batch` first)")
 
 
@@ -87,14 +88,15 @@ def load_doc(source: Path | str, doc_id: str) -> Doc:
     """
     source = Path(source)
     folder = _doc_folder(source, doc_id)
+    where = processed.DocumentFolder(folder, doc_id)
     if partition_path(source, doc_id).exists():
         tidy = load_corpus(source, doc_ids=[doc_id])
     else:
-        tidy = pd.read_parquet(folder / "tidy.parquet")
-    summary = json.loads((folder / "document.json").read_text(encoding="utf-8"))
+        tidy = processed.load_tidy(where)
+    summary = processed.load_summary(where)
     narrative: list[TextLine] = []
-    if (folder / "narrative.csv").exists():
-        lines = pd.read_csv(folder / "narrative.csv", dtype=str, keep_default_na=False)
+    if where.narrative_csv.exists():
+        lines = processed.load_lines(where)
         narrative = [
             TextLine(r.text, Location(r.file, int(r.page) if r.page else None, int(r.line) if r.line else None))
             for r in lines.itertuples()
@@ -108,11 +110,11 @@ def list_docs(source: Path | str) -> pd.DataFrame:
     roots = [source / "processed"] if (source / "processed").is_dir() else [source]
     records = []
     for root in roots:
-        for path in sorted(root.glob("*/document.json")):
-            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        for doc_id in processed.processed_ids(root):
+            meta = processed.load_summary(processed.folder(root, doc_id)).get("metadata", {})
             year = meta.get("fiscal_year")
             records.append({
-                "doc_id": path.parent.name,
+                "doc_id": doc_id,
                 "publisher": meta.get("publisher") or None,
                 "fiscal_year": int(year) if str(year or "").isdigit() else None,
                 "kind": meta.get("kind") or None,

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from budgetkit import processed
 from budgetkit.tidy import TIDY_COLUMNS
 
 #: Parquet type of ``amount`` and ``amount_yuan``: exact, 22 integer digits, 6 decimals.
@@ -175,10 +176,9 @@ def document_record(processed_doc_dir: Path, sha256: Iterable[str] | None = None
         processed_doc_dir: ``processed/<doc_id>/`` (``document.json``, ``extraction.json``, findings).
         sha256: The sha256 of the document's files, in reading order.
     """
-    processed_doc_dir = Path(processed_doc_dir)
-    summary = json.loads((processed_doc_dir / "document.json").read_text(encoding="utf-8"))
-    extraction_path = processed_doc_dir / "extraction.json"
-    extraction = json.loads(extraction_path.read_text(encoding="utf-8")) if extraction_path.exists() else {}
+    where = processed.DocumentFolder(processed_doc_dir)
+    summary = processed.load_summary(where)
+    extraction = processed.load_extraction(where) if where.extraction_json.exists() else {}
     meta = summary.get("metadata", {})
     units = sorted({t.get("unit") for t in summary.get("tables", []) if t.get("unit")})
     year = meta.get("fiscal_year")
@@ -199,7 +199,7 @@ def document_record(processed_doc_dir: Path, sha256: Iterable[str] | None = None
         "sha256": ";".join(sha256 or []),
         "n_tables": len(summary.get("tables", [])),
         "n_amount_cells": sum(int(t.get("numeric_cells_parsed", 0)) for t in extraction.get("tables", [])),
-        "n_errors": count_errors(processed_doc_dir),
+        "n_errors": count_errors(where.root),
         "n_warnings": len(summary.get("warnings", [])),
         "processed_at": None,
     }
@@ -211,16 +211,12 @@ def count_errors(processed_doc_dir: Path) -> int | None:
     Reads ``findings.parquet`` / ``findings.csv`` (written by :mod:`budgetkit.checks`) and counts
     rows whose outcome ``status`` is ``error`` (``severity``/``level`` when there is no status).
     """
-    processed_doc_dir = Path(processed_doc_dir)
-    for name in ("findings.parquet", "findings.csv"):
-        path = processed_doc_dir / name
-        if not path.exists():
-            continue
-        frame = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path, dtype=str)
-        for column in ("status", "severity", "level"):
-            if column in frame.columns:
-                return int((frame[column].astype(str).str.lower() == "error").sum())
+    frame = processed.load_findings(processed.DocumentFolder(processed_doc_dir))
+    if frame is None:
         return None
+    for column in ("status", "severity", "level"):
+        if column in frame.columns:
+            return int((frame[column].astype(str).str.lower() == "error").sum())
     return None
 
 
@@ -242,12 +238,13 @@ def corpus_from_processed(processed_dir: Path, corpus_dir: Path) -> pd.DataFrame
         The documents table written.
     """
     records = []
-    for doc_dir in sorted(p for p in Path(processed_dir).iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if not (doc_dir / "tidy.parquet").exists():
+    for doc_id in processed.processed_ids(processed_dir):
+        where = processed.folder(processed_dir, doc_id)
+        if not where.tidy_parquet.exists():
             continue
-        write_partition(pd.read_parquet(doc_dir / "tidy.parquet"), corpus_dir, doc_dir.name)
-        summary = json.loads((doc_dir / "document.json").read_text(encoding="utf-8"))
-        records.append(document_record(doc_dir, [f.get("sha256") or "" for f in summary.get("files", [])]))
+        write_partition(processed.load_tidy(where), corpus_dir, doc_id)
+        summary = processed.load_summary(where)
+        records.append(document_record(where.root, [f.get("sha256") or "" for f in summary.get("files", [])]))
     documents = pd.DataFrame(records, columns=DOCUMENT_COLUMNS)
     write_table(documents, corpus_dir, "documents")
     return documents

@@ -1,23 +1,12 @@
-"""Run documents end to end: read → tidy → write ``<out>/<doc_id>/`` atomically.
+"""Run documents end to end: read → tidy → check → write ``<out>/<doc_id>/`` atomically.
 
-Output of one document (``data/processed/<doc_id>/``):
-
-* ``tidy.parquet`` / ``tidy.csv`` — every amount cell, long and exact (:mod:`budgetkit.tidy`);
-* ``tables/<table_id>.csv`` — each table as printed (wide);
-* ``narrative.csv`` — the 情况说明 lines with their location;
-* ``claims.csv`` / ``prior_year.csv`` — every number the narrative states, and the prior-year
-  values its stated changes imply (:mod:`budgetkit.narrative`);
-* ``performance_lines.csv`` — the rows of the 绩效目标表 blocks with their location;
-* ``document.json`` — metadata, tables found, rows per table;
-* ``extraction.json`` — the extraction report (tables expected/found, cells parsed).
-
-Everything is written to a temporary folder first and moved into place only when complete, so
+What one document's folder holds, and how each file is written and read, is decided in
+:mod:`budgetkit.processed`. Everything is written to a temporary folder first and moved into place only when complete, so
 a failed document leaves nothing half-written and an earlier good output is kept.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -30,7 +19,9 @@ from budgetkit.amounts import is_blank
 from budgetkit.catalog import load_catalog
 from budgetkit.errors import BudgetkitError
 from budgetkit.manifest import DocumentSpec
+from budgetkit import processed
 from budgetkit.model import Document
+from budgetkit.processed import DocumentFolder
 from budgetkit.sources import read_document
 from budgetkit.tidy import map_columns, tidy_document, wide_table
 
@@ -117,27 +108,23 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
     final = out_root / document.doc_id
     tmp = Path(tempfile.mkdtemp(prefix=f".{document.doc_id}.", dir=out_root))
     try:
+        where = DocumentFolder(tmp, document.doc_id)
         catalog = load_catalog()
         columns = {t.table_id: map_columns(t, catalog.table(t.table_id)) for t in document.tables.values()}
         tidy = tidy_document(document, catalog, columns)
-        tidy.to_parquet(tmp / "tidy.parquet", index=False)
-        tidy.to_csv(tmp / "tidy.csv", index=False)
-        (tmp / "tables").mkdir()
+        processed.write_tidy(tidy, where)
+        where.tables_dir.mkdir()
         for table in document.tables.values():
-            wide_table(table, columns[table.table_id]).to_csv(tmp / "tables" / f"{table.table_id}.csv", index=False)
-        _lines_frame(document.narrative).to_csv(tmp / "narrative.csv", index=False)
-        perf = [
-            {"block": i, "kind": b.kind, **row}
-            for i, b in enumerate(document.performance_blocks, start=1)
-            for row in _lines_frame(b.lines).to_dict("records")
-        ]
-        pd.DataFrame(perf, columns=["block", "kind", "file", "page", "line", "text"]).to_csv(tmp / "performance_lines.csv", index=False)
-        _write_claims(document, tmp)
-        (tmp / "document.json").write_text(json.dumps(document.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        report = extraction_report(document, tidy)
-        (tmp / "extraction.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+            processed.write_csv(wide_table(table, columns[table.table_id]), where.table_csv(table.table_id))
+        processed.write_lines(document, where)
+        _write_claims(document, where)
+        processed.write_json(document.summary(), where.document_json)
+        processed.write_json(extraction_report(document, tidy), where.extraction_json)
         if extra is not None:
             extra(document, tidy, tmp)
+        from budgetkit.workbook import write_workbook
+
+        write_workbook(where)
         _replace_dir(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -145,21 +132,14 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
     return final
 
 
-def _write_claims(document: Document, out_dir: Path) -> None:
+def _write_claims(document: Document, where: DocumentFolder) -> None:
     """The numbers the narrative states (claims.csv) and the prior-year values they imply."""
     from budgetkit.narrative import claims_frame, extract_claims, implied_prior_year, prior_year_frame
 
     department = document.metadata.get("publisher") or None
     claims = extract_claims(document.narrative, department=department)
-    claims_frame(claims).to_csv(out_dir / "claims.csv", index=False)
-    prior_year_frame(implied_prior_year(claims)).to_csv(out_dir / "prior_year.csv", index=False)
-
-
-def _lines_frame(lines) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"file": l.location.file, "page": l.location.page, "line": l.location.line, "text": l.text} for l in lines],
-        columns=["file", "page", "line", "text"],
-    )
+    processed.write_csv(claims_frame(claims), where.claims_csv)
+    processed.write_csv(prior_year_frame(implied_prior_year(claims)), where.prior_year_csv)
 
 
 def _replace_dir(tmp: Path, final: Path) -> None:
@@ -196,10 +176,10 @@ def process_document(spec: DocumentSpec, out_root: Path, *, with_checks: bool = 
     a batch.
     """
     result = _process(spec, out_root, with_checks=with_checks, **options)
-    status_dir = Path(out_root) / "_status"
-    status_dir.mkdir(parents=True, exist_ok=True)
+    status_file = processed.status_path(out_root, result.doc_id)
+    status_file.parent.mkdir(parents=True, exist_ok=True)
     status = {"doc_id": result.doc_id, "ok": result.ok, "error": result.error, "error_kind": result.error_kind, "files": result.files}
-    (status_dir / f"{result.doc_id}.json").write_text(json.dumps(status, ensure_ascii=False, indent=2), encoding="utf-8")
+    processed.write_json(status, status_file)
     return result
 
 
@@ -216,7 +196,7 @@ def _process(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **
         document = read_spec(spec, **options)
         extra = _write_findings if with_checks else None
         out_dir = write_document(document, out_root, extra)
-        summary = json.loads((out_dir / "extraction.json").read_text(encoding="utf-8"))
+        summary = processed.load_extraction(DocumentFolder(out_dir))
         return DocumentResult(spec.doc_id, True, out_dir, files=[str(p) for p in spec.files], summary=summary)
     except BudgetkitError as exc:
         return DocumentResult(spec.doc_id, False, error=str(exc), error_kind=exc.kind, files=[str(p) for p in spec.files])

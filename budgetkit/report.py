@@ -24,52 +24,11 @@ from typing import Any
 import pandas as pd
 
 from budgetkit.catalog import load_catalog
+from budgetkit.processed import ProcessedDocument, load_processed  # noqa: F401  (notebooks import them from here)
 
 NOTEBOOK_DIR = Path("notebooks")
 NOTEBOOKS = ["01-tables", "02-figures", "03-reconcile", "04-compare"]
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-
-
-@dataclass
-class ProcessedDocument:
-    """Everything written for one document under ``data/processed/<doc_id>/``."""
-
-    doc_id: str
-    path: Path
-    summary: dict[str, Any]
-    extraction: dict[str, Any]
-    tidy: pd.DataFrame
-    narrative: pd.DataFrame
-    findings: pd.DataFrame | None = None
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        return self.summary.get("metadata", {}).get("title") or self.doc_id
-
-    def table_meta(self, table_id: str) -> dict[str, Any]:
-        return next(t for t in self.summary["tables"] if t["table_id"] == table_id)
-
-
-def load_processed(doc_id: str, processed_dir: str | Path = "data/processed") -> ProcessedDocument:
-    """Load a processed document (tidy data, tables as printed, reports, findings).
-
-    Raises:
-        FileNotFoundError: The document was not extracted (run ``budgetkit extract`` first).
-    """
-    path = Path(processed_dir) / doc_id
-    if not (path / "document.json").exists():
-        raise FileNotFoundError(f"{path}: not extracted yet — run `budgetkit extract` (or `make data`) first")
-    summary = json.loads((path / "document.json").read_text(encoding="utf-8"))
-    extraction = json.loads((path / "extraction.json").read_text(encoding="utf-8"))
-    tidy = pd.read_parquet(path / "tidy.parquet")
-    narrative = pd.read_csv(path / "narrative.csv", dtype=str, keep_default_na=False)
-    findings = pd.read_parquet(path / "findings.parquet") if (path / "findings.parquet").exists() else None
-    tables = {
-        t["table_id"]: pd.read_csv(path / "tables" / f"{t['table_id']}.csv", dtype=str, keep_default_na=False)
-        for t in summary["tables"]
-    }
-    return ProcessedDocument(doc_id, path, summary, extraction, tidy, narrative, findings, tables)
 
 
 def escape_md(text: Any) -> str:
@@ -150,10 +109,9 @@ def show_figure(figure) -> None:
 
 def load_claims(doc: ProcessedDocument) -> pd.DataFrame:
     """The narrative's stated numbers (``claims.csv``), text as written, or an empty frame."""
-    path = doc.path / "claims.csv"
-    if not path.exists():
-        return pd.DataFrame(columns=["kind", "subject", "value", "unit", "section", "sentence", "line"])
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    from budgetkit.processed import load_claims as load
+
+    return load(doc.folder)
 
 
 SEVERITY_LABELS = {"error": "不一致", "warning": "存疑", "rounding": "舍入差", "info": "一致", "ok": "一致",

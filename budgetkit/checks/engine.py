@@ -574,19 +574,22 @@ def write_findings(findings: pd.DataFrame, out_dir: Path) -> None:
     out_dir = Path(out_dir)
     frame = findings.astype({c: "string" for c in FINDING_COLUMNS if c != "passed"})
     frame["passed"] = findings["passed"].astype(bool)
-    frame.to_csv(out_dir / "findings.csv", index=False)
-    frame.to_parquet(out_dir / "findings.parquet", index=False)
+    from budgetkit.processed import DocumentFolder, write_csv
+
+    where = DocumentFolder(out_dir)
+    write_csv(frame, where.findings_csv)
+    frame.to_parquet(where.findings_parquet, index=False)
 
 
 def read_findings(out_dir: Path) -> pd.DataFrame:
     """Read a document's findings (parquet, else CSV), statuses in today's vocabulary."""
-    out_dir = Path(out_dir)
-    if (out_dir / "findings.parquet").exists():
-        frame = pd.read_parquet(out_dir / "findings.parquet")
+    from budgetkit.processed import DocumentFolder, read_csv
+
+    where = DocumentFolder(out_dir)
+    if where.findings_parquet.exists():
+        frame = pd.read_parquet(where.findings_parquet)
     else:
-        frame = pd.read_csv(out_dir / "findings.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig").assign(
-            passed=lambda f: f["passed"].str.lower() == "true"
-        )
+        frame = read_csv(where.findings_csv).assign(passed=lambda f: f["passed"].str.lower() == "true")
     for column in FINDING_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
@@ -613,7 +616,9 @@ def print_check_summary(out_dir: Path, stream=None) -> int:
 
     stream = stream or sys.stdout
     out_dir = Path(out_dir)
-    if not (out_dir / "findings.parquet").exists() and not (out_dir / "findings.csv").exists():
+    from budgetkit.processed import DocumentFolder
+
+    if not DocumentFolder(out_dir).has_findings():
         print(f"{out_dir.name}: no findings written (checks did not run)", file=stream)
         return 0
     findings = read_findings(out_dir)
