@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from budgetkit import processed
+from budgetkit import processed, semantics
 from budgetkit.tidy import TIDY_COLUMNS
 
 #: Parquet type of ``amount`` and ``amount_yuan``: exact, 22 integer digits, 6 decimals.
@@ -328,46 +328,9 @@ FUNCTION_TABLES = {"income", "expenditure", "general_expenditure", "fund_income"
 ECONOMIC_TABLES = {"general_basic_economic", "economic", "project_economic"}
 
 
-#: 部门预算支出经济分类 类 by name, for tables that print names without codes (the seed).
-ECONOMIC_CLASS_NAMES = {
-    "工资福利支出": "301",
-    "商品和服务支出": "302",
-    "对个人和家庭的补助": "303",
-    "债务利息及费用支出": "307",
-    "资本性支出（基本建设）": "309",
-    "资本性支出": "310",
-    "对企业补助（基本建设）": "311",
-    "对企业补助": "312",
-    "对社会保障基金补助": "313",
-    "其他支出": "399",
-}
-
-
-def economic_class(tidy: pd.DataFrame) -> pd.Series:
-    """The 经济分类 类 (``"301"`` …) of each row of economic tables, ``None`` elsewhere.
-
-    From the row's code where printed (``30101`` → ``301``); else from the name of the class row
-    it stands under (工资福利支出 → 301), carried down the table in printed order. Totals get none.
-
-    Args:
-        tidy: Tidy rows (one or more documents), with ``doc_id``, ``table_id``, ``row_number``,
-            ``code``, ``item`` and ``row_kind``.
-    """
-    result = pd.Series([None] * len(tidy), index=tidy.index, dtype=object)
-    economic = tidy[tidy["table_id"].isin(ECONOMIC_TABLES)]
-    for _, rows in economic.groupby(["doc_id", "table_id"], sort=False):
-        current = None
-        for index, row in rows.sort_values("row_number", kind="stable").iterrows():
-            code = row["code"] if isinstance(row["code"], str) else ""
-            name = str(row["item"] or "").strip()
-            if re.fullmatch(r"[35]\d{2}(\d{2})?", code):
-                current = code[:3]
-            elif name in ECONOMIC_CLASS_NAMES:
-                current = ECONOMIC_CLASS_NAMES[name]
-            elif row["row_kind"] == "total" or name in ("合计", "总计"):
-                current = None
-            result[index] = current
-    return result
+# The economic classes are table semantics: decided in budgetkit.semantics.
+ECONOMIC_CLASS_NAMES = semantics.ECONOMIC_CLASS_NAMES
+economic_class = semantics.economic_class
 
 
 def fiscal_rows(corpus_dir: Path) -> pd.DataFrame:

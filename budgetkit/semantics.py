@@ -184,8 +184,9 @@ def row_structure(tidy: pd.DataFrame) -> pd.DataFrame:
     if tidy.empty:
         return pd.DataFrame({"row_role": roles, "parent_row": parents})
     units = _admin_unit_names(tidy)
-    sides = tidy["side"].astype(object).where(tidy["side"].notna(), None)
-    frame = tidy.assign(_side=sides)
+    sides = tidy["side"].astype(object).where(tidy["side"].notna() & (tidy["side"] != ""), None)
+    # A tidy table read back from CSV holds text: row numbers are numbers again here.
+    frame = tidy.assign(_side=sides, row_number=pd.to_numeric(tidy["row_number"]))
     for (table_id, _), block in frame.groupby(["table_id", "_side"], sort=False, dropna=False):
         # Columns printed with the same row labels share one structure (the 支出用途 columns of a
         # 收支总表 have their own).
@@ -527,7 +528,13 @@ def project_rows(tidy: pd.DataFrame, table_id: str = "project_current", column_i
 
 
 def _structured(tidy: pd.DataFrame) -> pd.DataFrame:
-    return tidy if "row_role" in tidy.columns else with_row_structure(tidy)
+    """``tidy`` with its row roles (computed when absent) and numeric row numbers (a CSV holds text)."""
+    if "row_role" not in tidy.columns or tidy["row_role"].isin(["", None]).any():
+        tidy = with_row_structure(tidy)
+    if tidy["row_number"].dtype == object or tidy["parent_row"].dtype == object:
+        tidy = tidy.assign(row_number=pd.to_numeric(tidy["row_number"]),
+                           parent_row=pd.to_numeric(tidy["parent_row"].replace("", None)).astype("Int64"))
+    return tidy
 
 
 def lines(tidy: pd.DataFrame, table_id: str, column_id: str, side: str | None = None) -> pd.DataFrame:
@@ -540,12 +547,20 @@ def lines(tidy: pd.DataFrame, table_id: str, column_id: str, side: str | None = 
 
 
 def total_cell(tidy: pd.DataFrame, table_id: str, column_id: str, side: str | None = None) -> pd.Series | None:
-    """The ``total`` cell of one table column (``None`` when the table prints no total row)."""
+    """The ``total`` cell of one table column; a table of one row is its own total (江苏 支出总表).
+
+    Returns ``None`` when the table prints no total row (and more than one row).
+    """
     rows = _structured(tidy)
-    rows = rows[(rows["table_id"] == table_id) & (rows["column_id"] == column_id) & (rows["row_role"] == TOTAL)]
+    rows = rows[(rows["table_id"] == table_id) & (rows["column_id"] == column_id)]
     if side is not None:
         rows = rows[rows["side"] == side]
-    return None if rows.empty else rows.sort_values("row_number").iloc[0]
+    totals = rows[rows["row_role"] == TOTAL]
+    if not totals.empty:
+        return totals.sort_values("row_number").iloc[0]
+    if rows["row_number"].nunique() == 1:
+        return rows.iloc[0]
+    return None
 
 
 def children(tidy: pd.DataFrame, table_id: str, column_id: str, row_number: int, side: str | None = None) -> pd.DataFrame:
@@ -658,8 +673,9 @@ def _item(row: pd.Series, key: str, label: str, part_of: str | None) -> PrintedI
     text = row["value_text"] if isinstance(row["value_text"], str) else ""
     page = None if pd.isna(row["page"]) else int(row["page"])
     line = None if pd.isna(row["line"]) else int(row["line"])
+    amount = as_decimal(row["amount"]) if "amount" in row.index else try_parse_amount(text)
     return PrintedItem(key, label, row["table_id"], int(row["row_number"]), row["column_id"], text,
-                       try_parse_amount(text), row["unit"] if isinstance(row["unit"], str) else None, part_of, page, line)
+                       amount, row["unit"] if isinstance(row["unit"], str) else None, part_of, page, line)
 
 
 def three_public_parts(items: dict[str, PrintedItem]) -> list[PrintedItem]:

@@ -27,7 +27,7 @@ processed_dir = "../data/processed"
 import pandas as pd
 from IPython.display import Markdown, display
 
-from budgetkit.figures import FIGURES, figure_data, stated_numbers
+from budgetkit.figures import FIGURES, figure_data
 from budgetkit.report import escape_md, load_claims, load_processed, printed_vs_recomputed, show_figure
 
 pd.set_option("display.max_colwidth", 120)
@@ -46,18 +46,15 @@ display(Markdown(f"## {escape_md(doc.title)}"))
 
 # %%
 for figure_id, spec in FIGURES.items():
-    stated = stated_numbers(figure_id, claims)
     display(Markdown(f"### {escape_md(spec.title)}"))
-    if not (stated["stated_amounts"] or stated["stated_shares_pct"]):
-        stated = {}
-    figure = spec.draw(doc.tidy, subject=subject, **stated)
+    figure = spec.draw(doc.tidy, subject=subject)
     if figure is None:
         display(Markdown(f"*Not printed in this disclosure* (needs {escape_md(', '.join(spec.source_table_ids))})."))
         continue
     show_figure(figure)
-    data = figure_data(doc.tidy, figure_id, **stated)
+    data = figure_data(doc.tidy, figure_id, findings=doc.findings)
     if data is not None:
-        shown = data.drop(columns=[c for c in ("amount", "share_pct") if c in data.columns])
+        shown = data.drop(columns=[c for c in ("amount", "share_pct", "cells") if c in data.columns])
         display(shown)
         attrs = data.attrs
         display(Markdown(
