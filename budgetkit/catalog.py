@@ -70,6 +70,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     headers: tuple[str, ...] = ()
     two_sided: bool = False
+    kind: str = "budget"
 
     def column(self, column_id: str) -> ColumnSpec:
         for col in self.columns:
@@ -101,6 +102,7 @@ class Catalog:
     templates: dict[str, Template]
     common_headers: tuple[str, ...] = ()
     total_items: tuple[str, ...] = ()
+    header_roles: dict[str, "re.Pattern[str]"] = field(default_factory=dict)
     _alias_index: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -109,7 +111,16 @@ class Catalog:
         self._alias_index = sorted(pairs, key=lambda p: -len(p[0]))
 
     def table(self, table_id: str) -> TableSpec:
-        return self.tables[table_id]
+        """The spec of a table id; a repeated table (``summary~2``) takes its base table's spec,
+        a table the catalog does not know (``other-3``) a spec with no known columns."""
+        spec = self.tables.get(table_id) or self.tables.get(base_table_id(table_id))
+        if spec is not None:
+            return spec
+        return TableSpec(id=table_id, title=table_id, aliases=(), columns=())
+
+    def knows(self, table_id: str) -> bool:
+        """Whether ``table_id`` (or the table it repeats) is a standard table of the catalog."""
+        return base_table_id(table_id) in self.tables
 
     def template(self, template_id: str | None) -> Template:
         return self.templates.get(template_id or "generic", self.templates["generic"])
@@ -133,6 +144,16 @@ class Catalog:
                 if len(core) - len(alias) > 24:
                     continue
                 return table_id
+        return None
+
+    def header_role(self, text: str) -> str | None:
+        """What a header text says its column is: ``total`` (of its siblings), ``subset`` (其中),
+        ``code`` (codes or numbering, never an amount), ``non_additive`` (counts, rates) or ``None``."""
+        folded = fold(text)
+        for role in ("code", "subset", "non_additive", "total"):
+            pattern = self.header_roles.get(role)
+            if pattern is not None and pattern.search(folded):
+                return role
         return None
 
     def is_total_item(self, text: str) -> bool:
@@ -160,6 +181,11 @@ class Catalog:
         if not folded:
             return True
         return any(_alias_matches(a, folded) for a in spec.header_vocabulary() + self.common_headers)
+
+
+def base_table_id(table_id: str) -> str:
+    """The catalog id of a table key: ``summary~2`` (a second 收支总表 in one document) → ``summary``."""
+    return table_id.split("~", 1)[0]
 
 
 def strip_title(title: str) -> str:
@@ -202,10 +228,12 @@ def load_catalog() -> Catalog:
             columns=columns,
             headers=tuple(entry.get("headers", [])),
             two_sided=entry.get("two_sided", False),
+            kind=entry.get("kind", "budget"),
         )
     templates = {
         tid: Template(tid, t.get("description", ""), tuple(t.get("expected", [])), tuple(t.get("required", [])))
         for tid, t in raw.get("templates", {}).items()
     }
     common = raw.get("common", {})
-    return Catalog(tables, templates, tuple(common.get("headers", [])), tuple(common.get("total_items", [])))
+    roles = {key: re.compile(common[f"{key}_headers"]) for key in ("total", "subset", "code", "non_additive") if f"{key}_headers" in common}
+    return Catalog(tables, templates, tuple(common.get("headers", [])), tuple(common.get("total_items", [])), roles)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from budgetkit.manifest import DocumentSpec, read_manifest, spec_for_paths
 from budgetkit.pipeline import DocumentResult, process_document
+from budgetkit.reading import reading_line
 
 DEFAULT_MANIFEST = Path("data/raw/manifest.csv")
 DEFAULT_OUT = Path("data/processed")
@@ -79,8 +80,7 @@ def print_results(results: list[DocumentResult], stream=None) -> int:
     stream = stream or sys.stdout
     for result in results:
         if result.ok:
-            tables = result.summary.get("tables_found", [])
-            print(f"ok      {result.doc_id}: {len(tables)} tables → {result.out_dir}", file=stream)
+            print(f"{reading_line(result.doc_id, result.summary)} → {result.out_dir}", file=stream)
         else:
             print(f"FAILED  {result.doc_id}: {result.error}", file=stream)
     failures = [r for r in results if not r.ok]
@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--join", action="store_true", help="treat all given files as the parts of one document")
         p.add_argument("--doc-id", help="document id for files in no manifest (default: the file name)")
         p.add_argument("--encoding", help="text encoding of .txt dumps (default: detect UTF-8, then GB18030/GBK)")
-        p.add_argument("--backend", default="tabula", choices=["tabula", "pdfplumber"], help="PDF table backend (default: %(default)s)")
+        p.add_argument("--backend", default="grid", choices=["grid", "tabula", "pdfplumber"], help="PDF table reader (default: %(default)s, budgetkit's own from rules and glyph boxes)")
 
     p = sub.add_parser("extract", help="extract and tidy documents into OUT/<doc_id>/", description="Extract the tables of budget disclosures, tidy them and write OUT/<doc_id>/ (tidy.parquet, tidy.csv, tables/*.csv, document.json, extraction.json, findings).")
     reader_options(p)

@@ -66,6 +66,7 @@ TIDY_SCHEMA = pa.schema(
         ("detail", pa.string()),
         ("column_id", pa.string()),
         ("column_label", pa.string()),
+        ("column_header", pa.string()),
         ("value_text", pa.string()),
         ("amount", AMOUNT_TYPE),
         ("unit", pa.string()),
@@ -319,7 +320,7 @@ def load_corpus(
 
 FDP_COLUMNS = [
     "doc_id", "publisher", "region", "level", "fiscal_year", "table_id", "table_title", "column_id", "column_label",
-    "side", "row_kind", "code", "code_level", "function_class", "function_section", "function_item",
+    "column_header", "side", "row_kind", "code", "code_level", "function_class", "function_section", "function_item",
     "economic_class", "economic_section", "item", "unit", "amount", "amount_yuan",
 ]
 
@@ -398,6 +399,7 @@ def export_fiscal_data_package(corpus_dir: Path | str, out_dir: Path | str) -> P
         field("table_title", "string", "Table title as printed"),
         field("column_id", "string", "Column id (budgetkit catalog)"),
         field("column_label", "string", "Column label"),
+        field("column_header", "string", "Column header as printed (levels joined by ' / ')"),
         field("side", "string", "Income or expense side of two-sided tables"),
         field("row_kind", "string", "Row kind (code/item/total)"),
         field("code", "string", "科目编码 as printed"),
@@ -486,6 +488,7 @@ def export_fiscal_data_package(corpus_dir: Path | str, out_dir: Path | str) -> P
                         "table_title": {"source": "table_title"},
                         "column_id": {"source": "column_id"},
                         "column_label": {"source": "column_label"},
+                        "column_header": {"source": "column_header"},
                         "side": {"source": "side"},
                     },
                 },

@@ -40,6 +40,49 @@ class TextLine:
         return self.text.split("\t")
 
 
+@dataclass(frozen=True)
+class PrintedAmount:
+    """An amount printed on a table page, read straight off the PDF's text layer.
+
+    The reference of the reading measure: every one of them should reach the tidy table.
+
+    Attributes:
+        file: The file name.
+        page: 1-based page number.
+        text: The word as printed (``2,776.75``).
+        x0, top, x1, bottom: Its box on the displayed page (points, y from the top).
+        in_ruled_table: Whether it stands inside a ruled table area.
+    """
+
+    file: str
+    page: int
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    in_ruled_table: bool = False
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where a table (or one page of it) stands: page and box (points, y from the top)."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def holds(self, amount: PrintedAmount, tolerance: float = 1.0) -> bool:
+        cx, cy = (amount.x0 + amount.x1) / 2, (amount.top + amount.bottom) / 2
+        return (
+            amount.page == self.page
+            and self.x0 - tolerance <= cx <= self.x1 + tolerance
+            and self.top - tolerance <= cy <= self.bottom + tolerance
+        )
+
+
 @dataclass
 class RawTable:
     """A standard table as printed, before tidying.
@@ -59,6 +102,9 @@ class RawTable:
         columns: Canonical column ids for the body columns when the reader already knows them
             (PDF readers mapping by geometry); ``None`` lets :mod:`budgetkit.tidy` map them from
             the header rows through the catalog.
+        regions: Where the table stands on each page it covers (PDF readers).
+        file: The file the table was read from.
+        reading: The method whose reading was kept (``grid``, ``tabula`` …), PDF readers only.
     """
 
     table_id: str
@@ -73,6 +119,9 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     department: str | None = None
     columns: list[str] | None = None
+    regions: list[Region] = field(default_factory=list)
+    file: str | None = None
+    reading: str | None = None
 
     @property
     def n_columns(self) -> int:
@@ -117,6 +166,10 @@ class Document:
         other_blocks: Other tabular blocks (appendices) kept for completeness.
         parts: Title of each 第N部分 found, keyed by its number.
         warnings: Things the reader noticed but could work around.
+        printed_amounts: Every amount printed on the table pages of the PDF files, as the text
+            layer has it (the reference of the reading measure; empty for text dumps).
+        reading: The reading measure once computed (:func:`budgetkit.reading.reading_measure`):
+            the checks report nothing as an error on a table that was not read in full.
     """
 
     doc_id: str
@@ -128,6 +181,8 @@ class Document:
     other_blocks: list[TextBlock] = field(default_factory=list)
     parts: dict[int, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    printed_amounts: list[PrintedAmount] = field(default_factory=list)
+    reading: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready description (the ``document.json`` written beside the tidy data)."""

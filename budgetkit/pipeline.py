@@ -22,6 +22,7 @@ from budgetkit.manifest import DocumentSpec
 from budgetkit import processed
 from budgetkit.model import Document
 from budgetkit.processed import DocumentFolder
+from budgetkit.reading import reading_measure
 from budgetkit.sources import read_document
 from budgetkit.tidy import map_columns, tidy_document, wide_table
 
@@ -39,12 +40,15 @@ class DocumentResult:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
+def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataFrame | None = None) -> dict[str, Any]:
     """Tables expected and found, rows and numeric cells per table.
 
     Args:
         document: The document as read.
         tidy: Its tidy frame.
+        findings: Its findings, when the checks ran: each table's identities (within-table
+            checks) are counted, and a table whose identities fail systematically is
+            ``unreadable`` like one whose printed amounts did not all arrive.
     """
     catalog = load_catalog()
     template = catalog.template(document.metadata.get("template"))
@@ -60,13 +64,24 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
             entry[3].append(text)
         else:
             entry[2] += 1
+    measure = document.reading or reading_measure(document, tidy)
+    identities = _identities_by_table(findings)
     tables = []
     for table in document.tables.values():
         n_cells, n_printed, n_parsed, unparsed = counts.get(table.table_id, (0, 0, 0, []))
+        read = measure["tables"].get(table.table_id, {})
+        complete = read.get("complete", True) and not (measure["applicable"] and n_printed > n_parsed)
+        held, run, systematic = identities.get(table.table_id, (0, 0, 0))
+        reasons = []
+        if not complete:
+            reasons.append(f"{read.get('read', 0)}/{read.get('printed', 0)} printed amounts read" if read else "unparsed cells")
+        if systematic:
+            reasons.append(f"{systematic} identities fail on most rows")
         tables.append(
             {
                 "table_id": table.table_id,
                 "title": table.title,
+                "label": table.label,
                 "unit": table.unit,
                 "empty": table.empty,
                 "body_rows": len(table.body_rows),
@@ -75,10 +90,21 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
                 "numeric_cells_parsed": n_parsed,
                 "unparsed_values": sorted(set(unparsed))[:10],
                 "location": str(table.location),
+                "pages": read.get("pages", []),
+                "printed": read.get("printed"),
+                "read": read.get("read"),
+                "missing": read.get("missing", []),
+                "reading": table.reading,
+                "identities_held": held,
+                "identities_run": run,
+                "reading_status": "unreadable" if reasons else "read",
+                "reading_problem": "; ".join(reasons) or None,
             }
         )
     return {
         "doc_id": document.doc_id,
+        "kind": document.metadata.get("kind") or "budget",
+        "reading": {k: v for k, v in measure.items() if k != "tables"},
         "template": template.id,
         "tables_expected": list(template.expected),
         "tables_found": list(document.tables),
@@ -91,14 +117,29 @@ def extraction_report(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def write_document(document: Document, out_root: Path, extra: Callable[[Document, pd.DataFrame, Path], None] | None = None) -> Path:
+def _identities_by_table(findings: pd.DataFrame | None) -> dict[str, tuple[int, int, int]]:
+    """(held, run, failed systematically) within-table identities per table."""
+    out: dict[str, list[int]] = {}
+    if findings is None or findings.empty:
+        return {}
+    within = findings[(findings["family"] == "within_table") & (findings["status"] != "not_applicable")]
+    for tables, passed, status in zip(within["tables"], within["passed"], within["status"]):
+        for table_id in str(tables).split(","):
+            entry = out.setdefault(table_id, [0, 0, 0])
+            entry[1] += 1
+            entry[0] += bool(passed)
+            entry[2] += status == "unreadable"
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def write_document(document: Document, out_root: Path, extra: Callable[[Document, pd.DataFrame, Path], pd.DataFrame | None] | None = None) -> Path:
     """Write one document's outputs under ``out_root/<doc_id>/``, atomically.
 
     Args:
         document: The document as read.
         out_root: The processed-data folder.
         extra: Called with ``(document, tidy, tmp_dir)`` to add more outputs (checks) before
-            the folder is moved into place.
+            the folder is moved into place; what it returns (the findings) feeds the extraction report.
 
     Returns:
         The document's output folder.
@@ -119,9 +160,9 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
         processed.write_lines(document, where)
         _write_claims(document, where)
         processed.write_json(document.summary(), where.document_json)
-        processed.write_json(extraction_report(document, tidy), where.extraction_json)
-        if extra is not None:
-            extra(document, tidy, tmp)
+        document.reading = reading_measure(document, tidy)
+        findings = extra(document, tidy, tmp) if extra is not None else None
+        processed.write_json(extraction_report(document, tidy, findings), where.extraction_json)
         from budgetkit.workbook import write_workbook
 
         write_workbook(where)
@@ -207,10 +248,9 @@ def _process(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **
         )
 
 
-def _write_findings(document: Document, tidy: pd.DataFrame, out_dir: Path) -> None:
-    try:
-        from budgetkit.checks import run_checks, write_findings
-    except ImportError:  # the checks module is optional while it is being built
-        return
+def _write_findings(document: Document, tidy: pd.DataFrame, out_dir: Path) -> pd.DataFrame:
+    from budgetkit.checks import run_checks, write_findings
+
     findings = run_checks(document, tidy)
     write_findings(findings, out_dir)
+    return findings

@@ -351,6 +351,13 @@ def load_document(source: str | Path | DocumentFolder, doc_id: str | None = None
                 [TextLine(r.text, Location(r.file, _int(r.page), _int(r.line))) for r in rows.itertuples()]))
     document.parts = {int(k): v for k, v in (summary.get("parts") or {}).items()}
     document.warnings = list(summary.get("warnings") or [])
+    if where.extraction_json.exists():
+        # The reading measure, so a table not read in full is again never reported as in error.
+        extraction = load_extraction(where)
+        document.reading = {**(extraction.get("reading") or {}), "tables": {
+            t["table_id"]: {"printed": t.get("printed"), "read": t.get("read"), "pages": t.get("pages", []),
+                            "complete": t.get("printed") is None or (t.get("read") or 0) >= (t.get("printed") or 0)}
+            for t in extraction.get("tables", [])}}
     return document
 
 

@@ -48,6 +48,9 @@ TOTAL, GROUP, LINE, OF_WHICH = ROW_ROLES
 
 #: Tables that list a department, its units and their projects (no codes, no numbering).
 PROJECT_TABLES = ("project_current", "project_carryover")
+#: Lists whose nesting only the amounts tell (a project over its purchases, a category over its
+#: projects): their rows are nested where the amounts add up (:func:`_by_outline`).
+LIST_TABLES = PROJECT_TABLES + ("government_procurement",)
 
 #: Which columns add up to which, per table: ``(total column, [part columns])``; where a
 #: template prints more parts, the alternatives are tried in order (the first that holds wins).
@@ -278,21 +281,83 @@ def _infer(rows: list[_Row], table_id: str, units: set[str]) -> None:
         if row in totals:  # a subtotal: the rows since the last boundary add into it
             row.total = "sub"
             row.parent = grand.position if grand is not None else None
-            _segment(segment, row.position, table_id, units)
+            _segment(segment, row.position, table_id, units, row.amount)
             segment = []
             continue
         segment.append(row)
-    _segment(segment, grand.position if grand is not None else None, table_id, units)
+    _segment(segment, grand.position if grand is not None else None, table_id, units, grand.amount if grand is not None else None)
 
 
 def _amount_structured(table_id: str, rows: list[_Row]) -> bool:
     """Whether a flat table's structure may be read from its amounts: project tables, and tables the
     catalog does not know that print no structure of their own."""
-    from budgetkit.catalog import load_catalog
+    from budgetkit.catalog import base_table_id, load_catalog
 
-    if table_id in PROJECT_TABLES:
+    if base_table_id(table_id) in PROJECT_TABLES:
         return True
-    return table_id not in load_catalog().tables and not _is_structured(rows)
+    return not load_catalog().knows(table_id) and not _is_structured(rows)
+
+
+def _is_list(table_id: str) -> bool:
+    """A list whose nesting only the amounts tell: project and procurement tables, unknown tables."""
+    from budgetkit.catalog import base_table_id, load_catalog
+
+    return base_table_id(table_id) in LIST_TABLES or not load_catalog().knows(table_id)
+
+
+def _by_outline(rows: list[_Row], parent: int | None, target: Decimal) -> bool:
+    """Nest a list by its amounts so that it adds up to ``target``: each row is a line, or the
+    head of the rows right below it when they add up to its amount (a category over its
+    projects, a project over its purchases, a unit over its projects).
+
+    The nesting is the one whose top rows add up to ``target`` exactly; since nesting a row's
+    children removes them from the sum, a flat reading and a nested one never both fit. Returns
+    False (rows left as they are) when no nesting adds up.
+    """
+    amounts = [r.amount if r.amount is not None else Decimal(0) for r in rows]
+    if any(a < 0 for a in amounts) or not any(amounts):
+        return False
+    memo: dict[tuple[int, Decimal], tuple | None] = {}
+    budget = [20000]  # a bound on the search: a long list that does not add up is left flat
+
+    def seq(i: int, remaining: Decimal):
+        """Items from row i adding up to ``remaining``: (end, [(row, children end)]) or None."""
+        key = (i, remaining)
+        if key in memo:
+            return memo[key]
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        result = None
+        if remaining == 0 and (i >= len(rows) or amounts[i] != 0):
+            result = (i, [])
+        elif i < len(rows) and amounts[i] <= remaining:
+            a = amounts[i]
+            if a > 0:  # the row as the head of the rows below it
+                inner = seq(i + 1, a)
+                if inner is not None and inner[0] > i + 1:
+                    rest = seq(inner[0], remaining - a)
+                    if rest is not None:
+                        result = (rest[0], [(i, inner)] + rest[1])
+            if result is None:  # the row as a line
+                rest = seq(i + 1, remaining - a)
+                if rest is not None:
+                    result = (rest[0], [(i, None)] + rest[1])
+        memo[key] = result
+        return result
+
+    found = seq(0, target)
+    if found is None or found[0] != len(rows):
+        return False
+
+    def place(items, up: int | None) -> None:
+        for i, inner in items:
+            rows[i].parent = up
+            if inner is not None:
+                place(inner[1], rows[i].position)
+
+    place(found[1], parent)
+    return True
 
 
 def _is_structured(rows: list[_Row]) -> bool:
@@ -303,8 +368,8 @@ def _is_structured(rows: list[_Row]) -> bool:
     return False
 
 
-def _segment(rows: list[_Row], parent: int | None, table_id: str, units: set[str]) -> None:
-    """Structure the rows between two totals; their top rows add into ``parent``."""
+def _segment(rows: list[_Row], parent: int | None, table_id: str, units: set[str], target: Decimal | None = None) -> None:
+    """Structure the rows between two totals; their top rows add into ``parent`` (whose amount is ``target``)."""
     rows = [r for r in rows]
     for r in rows:
         r.parent = parent
@@ -321,6 +386,8 @@ def _segment(rows: list[_Row], parent: int | None, table_id: str, units: set[str
             r.parent = addends[-1].position
         else:
             addends.append(r)
+    if target is not None and _is_list(table_id) and _by_outline(addends, parent, target):
+        return
     heads = [r for r in addends if _is_head(r)]
     if heads:
         runs: list[tuple[int | None, list[_Row]]] = [(parent, [])]

@@ -18,7 +18,8 @@ n/a        不适用    the check needs a table this document does not print (or
 ========== ========= ============================================================================
 
 ``severity`` groups statuses for counting (``error``, ``warning``, ``unreadable``, ``rounding``,
-``info``); ``passed`` says whether a status leaves the document's numbers standing.
+``info``); ``passed`` says whether a comparison held (an ``unreadable`` one neither held nor
+failed: it counts as not passed, and is never shown as an error).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ STATUSES: dict[str, Status] = {
     for s in (
         Status(ERROR, "错误", "error", "error", False, "#b2182b", "所印数字互相矛盾，超出舍入容差"),
         Status(WARNING, "存疑", "doubt", "warning", False, "#d6604d", "数字不一致，但口径或读法可能解释（见说明）"),
-        Status(UNREADABLE, "无法读取", "unreadable", "unreadable", True, "#8c6bb1", "表格或数字未能可靠读取：不是文件本身的问题"),
+        Status(UNREADABLE, "无法读取", "unreadable", "unreadable", False, "#8c6bb1", "表格或数字未能可靠读取：不作为文件的错误报告"),
         Status(ROUNDING, "舍入差", "rounding", "rounding", True, "#4393c3", "差额在所印数字的舍入范围内，不是错误"),
         Status(OK, "相符", "holds", "info", True, "#1a9850", "恒等式完全成立"),
         Status(INFO, "说明", "note", "info", True, "#737373", "仅供参考的对照（两种分类不必相等）"),

@@ -9,6 +9,7 @@ and the file/page/line the value stands on. :func:`wide_table` gives the table a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,6 +38,7 @@ TIDY_COLUMNS = [
     "detail",
     "column_id",
     "column_label",
+    "column_header",
     "value_text",
     "amount",
     "unit",
@@ -45,6 +47,10 @@ TIDY_COLUMNS = [
     "page",
     "line",
 ]
+
+
+# A number printed the way amounts are (decimals or thousands separators), not a count or number.
+_AMOUNT_SHAPE_RE = re.compile(r"\d[.,]\d")
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ def map_columns(table: RawTable, spec: TableSpec | None = None) -> list[MappedCo
             if chosen is not None:
                 used.add(chosen.id)
             mapped.append(_mapped(j, chosen, None, path, table))
-    return _infer_headerless(mapped, table)
+    return _sides_by_position(_infer_headerless(mapped, table))
 
 
 def _infer_headerless(mapped: list[MappedColumn], table: RawTable) -> list[MappedColumn]:
@@ -141,9 +147,38 @@ def _mapped(j: int, col: ColumnSpec | None, fallback_id: str | None, path: list[
         return MappedColumn(j, col.id, col.label, col.role, col.side, tuple(path))
     values = [r[j] for r in table.body_rows if j < len(r) and not is_blank(r[j])]
     numeric = values and sum(try_parse_amount(v) is not None for v in values) >= max(1, len(values) // 2)
+    if any(load_catalog().header_role(p) == "code" for p in path):
+        numeric = False  # 部门代码 309001, 行次 12: digits, not amounts
     return MappedColumn(
-        j, fallback_id or f"col{j + 1}", "/".join(path) or f"第{j + 1}列", "amount" if numeric else "text", None, tuple(path)
+        j, fallback_id or f"col{j + 1}", "/".join(path) or f"第{j + 1}列", "amount" if numeric else "text", _side_of_path(path), tuple(path)
     )
+
+
+def _side_of_path(path: list[str]) -> str | None:
+    """收入 / 支出 named by a header group above a column of a two-sided table."""
+    for text in path:
+        folded = fold(text)
+        if folded.startswith("收入") and "支出" not in folded:
+            return "income"
+        if folded.startswith("支出") and "收入" not in folded:
+            return "expense"
+    return None
+
+
+def _sides_by_position(mapped: list[MappedColumn]) -> list[MappedColumn]:
+    """In a table with sides, a column no header places takes the side of the nearest sided
+    column on its left (or, before the first, of the first): no amount is left without a side."""
+    sides = [m.side for m in mapped if m.side]
+    if not sides:
+        return mapped
+    out, side = [], sides[0]
+    for m in mapped:
+        if m.side:
+            side = m.side
+            out.append(m)
+        else:
+            out.append(MappedColumn(m.index, m.id, m.label, m.role, side, m.header_path))
+    return out
 
 
 def _choose(spec: TableSpec, path: list[str], used: set[str]) -> ColumnSpec | None:
@@ -180,8 +215,10 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
         in the printed unit, ``amount_yuan`` the same value in 元.
     """
     catalog = catalog or load_catalog()
+    spec = catalog.table(table.table_id)
     if columns is None:
-        columns = map_columns(table, catalog.table(table.table_id))
+        columns = map_columns(table, spec)
+    generic = not spec.columns
     sides = sorted({c.side for c in columns if c.side}, key=lambda s: ["income", "expense"].index(s) if s in ("income", "expense") else 9)
     groups = [(side, [c for c in columns if c.side in (side, None)]) for side in sides] or [(None, columns)]
     records = []
@@ -191,6 +228,17 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
         for side, group in groups:
             code, item, detail = _row_identity(cells, group)
             amount_columns = [c for c in group if c.role == "amount" and (c.side == side or side is None)]
+            if generic:
+                # A table the catalog does not know: every cell printed as an amount is one,
+                # and the row is named by its first text cell.
+                amount_columns = [
+                    c for c in group
+                    if not is_blank(cells[c.index]) and try_parse_amount(cells[c.index]) is not None
+                    and not any(catalog.header_role(p) == "code" for p in c.header_path)
+                    and (c.role == "amount" or _AMOUNT_SHAPE_RE.search(cells[c.index]))
+                ]
+                if not item and code is None:
+                    item = next((clean_text(cells[c.index]) for c in group if cells[c.index].strip() and try_parse_amount(cells[c.index]) is None), "")
             if side is not None and not item and code is None and all(is_blank(cells[c.index]) for c in amount_columns):
                 continue  # this side of a two-sided table is blank on this row
             names = [c for c in group if c.role == "name"]
@@ -228,6 +276,7 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
                         "detail": cell_detail,
                         "column_id": col.id,
                         "column_label": col.label,
+                        "column_header": " / ".join(col.header_path),
                         "value_text": text,
                         "amount": amount,
                         "unit": table.unit,

@@ -71,6 +71,26 @@ def bundled_tidy(bundled_documents):
     return {doc_id: tidy_document(document) for doc_id, document in bundled_documents.items()}
 
 
+@pytest.fixture(scope="session")
+def bundled_findings(bundled_documents, bundled_tidy):
+    """The findings of every bundled document: ``{doc_id: DataFrame}``."""
+    from budgetkit.checks import run_checks
+
+    return {doc_id: run_checks(document, bundled_tidy[doc_id]) for doc_id, document in bundled_documents.items()}
+
+
+@pytest.fixture(scope="session")
+def bundled_reading(bundled_documents, bundled_tidy, bundled_findings):
+    """Per bundled document, how each table was read: ``{doc_id: {table_id: "read" | "unreadable"}}``."""
+    from budgetkit.pipeline import extraction_report
+
+    out = {}
+    for doc_id, document in bundled_documents.items():
+        report = extraction_report(document, bundled_tidy[doc_id], bundled_findings[doc_id])
+        out[doc_id] = {t["table_id"]: t.get("reading_status", "read") for t in report["tables"]}
+    return out
+
+
 BUNDLED_IDS = [
     "qinshui-police-2025", "js-npc-office-2017", "js-npc-office-2018", "js-npc-office-2019",
     "sh-putuo-gov-office-2025-dept", "sh-putuo-gov-office-2025-unit", "sh-putuo-wanli-street-2024",

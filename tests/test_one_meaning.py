@@ -8,7 +8,6 @@ import pytest
 
 from budgetkit import compare, figures, semantics
 from budgetkit.amounts import UNIT_TO_YUAN
-from budgetkit.checks import run_checks
 from budgetkit.checks.engine import Context
 from budgetkit.checks.narrative_rules import three_public_whole
 from budgetkit.checks.within_table import project_structure
@@ -19,8 +18,8 @@ from conftest import BUNDLED_IDS, SEED_ID
 
 
 @pytest.fixture(scope="module")
-def checked(bundled_documents, bundled_tidy):
-    return {doc_id: run_checks(bundled_documents[doc_id], bundled_tidy[doc_id]) for doc_id in BUNDLED_IDS}
+def checked(bundled_findings):
+    return bundled_findings
 
 
 @pytest.mark.parametrize("doc_id", BUNDLED_IDS)

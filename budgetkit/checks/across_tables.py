@@ -154,6 +154,12 @@ def summary_vs_expenditure(ctx: Context, rule: Rule):
 def income_vs_expenditure(ctx: Context, rule: Rule):
     inc = _distinct_codes(ctx.find_rows("income", "total"))
     exp = _distinct_codes(ctx.find_rows("expenditure", "total"))
+    shared = {r["code"] for r in inc} & {r["code"] for r in exp}
+    if not shared or len(shared) < 0.5 * len({r["code"] for r in exp}):
+        # Templates that print the income table by unit (部门代码 135 苏州市应急管理局) have no
+        # function codes to compare with.
+        yield not_applicable(rule, "收入总表未按功能科目列示", rule.tables)
+        return
     codes = list(dict.fromkeys([r["code"] for r in exp] + [r["code"] for r in inc]))
     has_carry = _has_column(ctx, "income", "carryover")
     for code in codes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
@@ -29,6 +29,7 @@ from budgetkit.checks.arithmetic import (
     NOT_APPLICABLE,
     PASSED,
     SEVERITY,
+    UNREADABLE,
     WARNING,
     Outcome,
     Quantity,
@@ -556,9 +557,61 @@ def run_checks(document: Document, tidy: pd.DataFrame, rules=None) -> pd.DataFra
                              evidence=traceback.format_exc(limit=2)[-300:])]
         if not found:
             found = [not_applicable(rule, "没有可比的数据", rule.tables)]
+        if rule.family == "across_tables":
+            _systematic_to_unreadable(found)
         rows.extend(f.record(ctx.doc_id) for f in found)
+    _not_on_unread_tables(document, rows)
     frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     return sort_findings(frame)
+
+
+#: A rule comparing two tables line by line that fails on more than this share of its lines
+#: (and on at least ``SYSTEMATIC_MIN`` of them) reads the two tables under a model that does not
+#: fit this template (columns or rows meaning something else): its failures are ``unreadable``.
+SYSTEMATIC_SHARE = 0.5
+SYSTEMATIC_MIN = 2
+
+
+def _systematic_to_unreadable(found: list[Finding]) -> None:
+    compared = [f for f in found if f.status not in (NOT_APPLICABLE,)]
+    failed = [f for f in compared if f.status == ERROR]
+    if len(failed) >= SYSTEMATIC_MIN and len(failed) > SYSTEMATIC_SHARE * len(compared):
+        for f in failed:
+            f.status = UNREADABLE
+            f.message += f"（未可靠读取，不作错误报告：两表在 {len(failed)}/{len(compared)} 处不符，多半是表的口径或列的含义与模型不同）"
+
+
+def unreliable_tables(document: Document, rows: list[dict]) -> dict[str, str]:
+    """Tables whose numbers were not read reliably, with the reason.
+
+    A table is unreliable when amounts printed in it did not all arrive (the reading measure),
+    or when one of its own identities fails on most of its rows (a layout misread).
+    """
+    out: dict[str, str] = {}
+    for table_id, entry in (document.reading or {}).get("tables", {}).items():
+        if not entry.get("complete", True):
+            out[table_id] = f"只读到 {entry.get('read', 0)}/{entry.get('printed', 0)} 个所印金额"
+    for row in rows:
+        if row["family"] == "within_table" and row["status"] == UNREADABLE:
+            for table_id in str(row["tables"]).split(","):
+                out.setdefault(table_id, "表内恒等式在多数行不成立")
+    return out
+
+
+def _not_on_unread_tables(document: Document, rows: list[dict]) -> None:
+    """A failed comparison involving a table not read reliably is ``unreadable``, not ``error``:
+    a number we could not read reliably is never reported as the publisher's error."""
+    unreliable = unreliable_tables(document, rows)
+    if not unreliable:
+        return
+    for row in rows:
+        if row["status"] != ERROR:
+            continue
+        bad = [t for t in str(row["tables"]).split(",") if t in unreliable]
+        if bad:
+            reason = "；".join(f"{document.tables[t].title if t in document.tables else t}：{unreliable[t]}" for t in bad)
+            row.update(status=UNREADABLE, severity=SEVERITY[UNREADABLE], passed=PASSED[UNREADABLE],
+                       message=f"{row['message']}（未可靠读取，不作错误报告：{reason}）")
 
 
 def sort_findings(frame: pd.DataFrame) -> pd.DataFrame:

@@ -286,7 +286,7 @@ def _unit_findings(ctx: Context, rule: Rule, claim, spec: UnitCountPattern, phra
         if len(names) == stated:
             status, verdict = OK, "相符"
         elif len(names) > stated:
-            status, verdict = ERROR, f"不符：表中列出的单位多于所述"
+            status, verdict = ERROR, "不符：表中列出的单位多于所述"
         else:
             status, verdict = NOT_LINKED, "表中只列出部分单位（没有机关运行经费或项目的单位不在表中），无法确认"
         yield Finding(rule.id, rule.family, status, f"{head}：{count} vs 表中列出 {len(names)} 个单位 {listed}：{verdict}",

@@ -16,8 +16,8 @@ from rapidfuzz import fuzz
 
 from budgetkit.amounts import UNIT_TO_YUAN
 from budgetkit.catalog import fold
-from budgetkit.checks.arithmetic import ERROR, NOT_APPLICABLE, OK, WARNING, Quantity, compare_same, compare_sum, exact
-from budgetkit.checks.engine import Context, Finding, Rule, evidence_of, from_outcome, implements, not_applicable, where_of
+from budgetkit.checks.arithmetic import ERROR, OK, WARNING, Quantity, compare_same, compare_sum, exact
+from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements, not_applicable, where_of
 from budgetkit.checks.within_table import project_lines
 
 #: Names scoring at least this (rapidfuzz ratio on folded names) may be the same project.

@@ -7,9 +7,10 @@ import re
 import pandas as pd
 
 from budgetkit.catalog import fold
-from budgetkit.checks.arithmetic import OK, ROUNDING, Quantity, compare_sum
+from budgetkit.checks.arithmetic import OK, ROUNDING, UNREADABLE, Quantity, compare_sum
 from budgetkit.checks.catalog import HIERARCHY_TABLES
-from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements, not_applicable
+from budgetkit.checks.engine import SYSTEMATIC_MIN, SYSTEMATIC_SHARE, Context, Rule, from_outcome, implements, not_applicable
+from budgetkit.identities import ColumnIdentity, column_identities
 from budgetkit.semantics import COLUMN_SUMS, GROUP, OF_WHICH, TOTAL, three_public_items
 
 #: Total column = parts, per table (the table semantics decide; see :data:`budgetkit.semantics.COLUMN_SUMS`).
@@ -51,16 +52,36 @@ def _any_printed(qs: list[Quantity]) -> bool:
     return any(q.text for q in qs)
 
 
+#: Tables whose 科目编码 rows are not a classification that adds up (a purchase list repeats
+#: its codes, a project list prints a code per project).
+NOT_HIERARCHICAL = ("government_procurement", "performance_targets", "project_current", "project_carryover")
+
+
+def _coded_tables(ctx: Context) -> list[str]:
+    """Tables printing a code hierarchy: standard code tables, and any other table whose rows
+    carry distinct 科目编码 with at least one parent printed above its children."""
+    out = []
+    for table_id in _tables_with_amounts(ctx):
+        if table_id.split("~")[0] in NOT_HIERARCHICAL:
+            continue
+        if table_id in HIERARCHY_TABLES:
+            out.append(table_id)
+            continue
+        codes = [r["code"] for r in _drop_duplicates(ctx.rows(table_id), "row_number") if _notna(r["code"])]
+        if len(codes) >= 3 and len(set(codes)) == len(codes) and any(c[:-2] in set(codes) for c in codes if len(c) > 3):
+            out.append(table_id)
+    return out
+
+
 @implements("within.code_hierarchy")
 def code_hierarchy(ctx: Context, rule: Rule):
-    for table_id in HIERARCHY_TABLES:
-        if not ctx.printed(table_id):
-            continue
+    for table_id in _coded_tables(ctx):
         for column_id in amount_columns(ctx, table_id):
             col = _drop_duplicates([r for r in ctx.rows(table_id, column_id) if _notna(r["code"])], "code")
             children_of: dict = {}
             for r in col:
                 children_of.setdefault(r["parent_code"], []).append(r)
+            results = []
             for parent in [r for r in col if r["code_level"] in ("类", "款")]:
                 children = children_of.get(parent["code"], [])
                 if not children:
@@ -71,18 +92,18 @@ def code_hierarchy(ctx: Context, rule: Rule):
                     continue
                 level = "款" if parent["code_level"] == "类" else "项"
                 what = f"{ctx.title(table_id)} {parent['code']} {parent['item']}「{parent['column_label']}」= Σ{level}（{len(parts)} 行）"
-                yield from_outcome(rule, compare_sum(parts, total), what)
+                results.append((compare_sum(parts, total), what))
+            yield from _emit(rule, results, "行与科目编码可能错位")
 
 
 @implements("within.total_row")
 def total_row(ctx: Context, rule: Rule):
-    for table_id in HIERARCHY_TABLES:
-        if not ctx.printed(table_id):
-            continue
+    for table_id in _coded_tables(ctx):
         coded = [r for r in ctx.rows(table_id) if _notna(r["code"])]
         if not coded:
             continue
         top = min(len(r["code"]) for r in coded)
+        results = []
         for column_id in amount_columns(ctx, table_id):
             totals = [r for r in ctx.rows(table_id, column_id) if r["row_kind"] == "total"]
             if not totals:
@@ -93,47 +114,117 @@ def total_row(ctx: Context, rule: Rule):
             if not _any_printed(parts + [total]):
                 continue
             what = f"{ctx.title(table_id)} {totals[0]['item']}「{totals[0]['column_label']}」= Σ类（{len(parts)} 行）"
-            yield from_outcome(rule, compare_sum(parts, total), what)
+            results.append((compare_sum(parts, total), what))
+        yield from _emit(rule, results, "合计行或类行可能未读全")
+
+
+
+
+def _header_identities(ctx: Context, table_id: str, side) -> list[ColumnIdentity]:
+    columns: dict[str, tuple[str, ...]] = {}
+    for r in ctx.rows(table_id):
+        if (r["side"] if isinstance(r["side"], str) else None) != side:
+            continue
+        header = r.get("column_header")
+        if r["column_id"] not in columns:
+            columns[r["column_id"]] = tuple(h for h in str(header).split(" / ") if h) if isinstance(header, str) else ()
+    return column_identities(list(columns.items()))
+
+
+def _systematic(outcomes: list) -> bool:
+    """An identity failing on most of its rows: a misread layout, not the publisher's error."""
+    failed = sum(1 for o in outcomes if o.status not in (OK, ROUNDING))
+    return failed >= SYSTEMATIC_MIN and failed > SYSTEMATIC_SHARE * len(outcomes)
+
+
+def _emit(rule: Rule, results: list[tuple], why: str):
+    """Findings of one identity over its rows; a systematic failure becomes ``unreadable``."""
+    systematic = _systematic([o for o, _w in results])
+    failed = sum(1 for o, _w in results if o.status not in (OK, ROUNDING))
+    for outcome, what in results:
+        if systematic and outcome.status not in (OK, ROUNDING):
+            yield from_outcome(
+                rule, outcome, what, fail_status=UNREADABLE,
+                note_fail=f"未可靠读取：此恒等式在 {failed}/{len(results)} 行不成立，{why}",
+            )
+        else:
+            yield from_outcome(rule, outcome, what)
+
+
+def _tables_with_amounts(ctx: Context) -> list[str]:
+    return [t for t in ctx.document.tables if ctx.printed(t)]
 
 
 @implements("within.total_column")
 def total_column(ctx: Context, rule: Rule):
-    for table_id, alternatives in TOTAL_COLUMNS.items():
-        if not ctx.printed(table_id):
-            continue
+    """Total columns against their parts, as the header states them (合计 = Σ siblings under a
+    header group); the catalog's identities for a standard table whose header states none."""
+    for table_id in _tables_with_amounts(ctx):
         cells = ctx.rows(table_id)
-        present = {r["column_id"] for r in cells}
-        unmapped = sorted(c for c in present if re.fullmatch(r"col\d+", str(c)))
-        if unmapped:  # a column the catalog does not know (单位预留机动经费 …) may be a part too
-            alternatives = alternatives + [(t, parts + unmapped) for t, parts in alternatives]
-        for (row_number, side), row in _by_row_and_side(cells):
-            by_col = {r["column_id"]: r for r in row}
-            outcomes = []
-            total_ids = list(dict.fromkeys(t for t, _ in alternatives))
-            every = [(t, [c for c in by_col if c != t]) for t in total_ids]  # columns the catalog does not list (单位预留机动经费 …)
-            every += [(t, [c for c in ps if c not in ("carryover", "carry_forward")]) for t, ps in every]
-            for index, (total_id, part_ids) in enumerate(alternatives + every):
-                if index >= len(alternatives) and not outcomes:
-                    break  # extra columns only as another reading of a catalog identity, never alone
-                parts_present = [p for p in part_ids if p in present]
-                if total_id not in by_col or not parts_present:
-                    continue
-                parts = [ctx.quantity(by_col[p]) for p in parts_present if p in by_col]
-                total = ctx.quantity(by_col[total_id])
-                if not _any_printed(parts + [total]):
-                    continue
-                if not total.text and sum(p.value for p in parts) != 0:
-                    continue  # a total that is not printed is not a zero total
-                outcomes.append((compare_sum(parts, total), total_id, parts_present))
-            if not outcomes:
+        sides = list(dict.fromkeys(r["side"] if isinstance(r["side"], str) else None for r in cells))
+        derived = {side: _header_identities(ctx, table_id, side) for side in sides}
+        if any(derived.values()):
+            for side, identities in derived.items():
+                labels = {r["column_id"]: r["column_label"] for r in cells}
+                for identity in identities:
+                    results = []
+                    for (row_number, row_side), row in _by_row_and_side(cells):
+                        if row_side != side:
+                            continue
+                        by_col = {r["column_id"]: r for r in row}
+                        if identity.total not in by_col or not all(p in by_col for p in identity.parts):
+                            continue
+                        parts = [ctx.quantity(by_col[p]) for p in identity.parts]
+                        total = ctx.quantity(by_col[identity.total])
+                        if not _any_printed(parts + [total]):
+                            continue
+                        if not total.text and sum(p.value for p in parts) != 0:
+                            continue  # a total that is not printed is not a zero total
+                        first = by_col[identity.total]
+                        key = first["code"] if isinstance(first["code"], str) else (first["item"] or f"row {row_number}")
+                        results.append((compare_sum(parts, total), f"{ctx.title(table_id)} {key}：{identity.describe(labels)}"))
+                    yield from _emit(rule, results, "表头所示的列间关系与所读数字不符（列可能错位或表头理解有误）")
+            continue
+        yield from _catalog_total_column(ctx, rule, table_id, cells)
+
+
+def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
+    alternatives = TOTAL_COLUMNS.get(table_id)
+    if not alternatives:
+        return
+    present = {r["column_id"] for r in cells}
+    unmapped = sorted(c for c in present if re.fullmatch(r"col\d+", str(c)))
+    if unmapped:  # a column the catalog does not know (单位预留机动经费 …) may be a part too
+        alternatives = alternatives + [(t, parts + unmapped) for t, parts in alternatives]
+    results = []
+    for (row_number, side), row in _by_row_and_side(cells):
+        by_col = {r["column_id"]: r for r in row}
+        outcomes = []
+        total_ids = list(dict.fromkeys(t for t, _ in alternatives))
+        every = [(t, [c for c in by_col if c != t]) for t in total_ids]  # columns the catalog does not list (单位预留机动经费 …)
+        every += [(t, [c for c in ps if c not in ("carryover", "carry_forward")]) for t, ps in every]
+        for index, (total_id, part_ids) in enumerate(alternatives + every):
+            if index >= len(alternatives) and not outcomes:
+                break  # extra columns only as another reading of a catalog identity, never alone
+            parts_present = [p for p in part_ids if p in present]
+            if total_id not in by_col or not parts_present:
                 continue
-            chosen = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), outcomes[0])
-            outcome, total_id, parts_present = chosen
-            first = by_col[total_id]
-            labels = " + ".join(str(by_col[p]["column_label"]) for p in parts_present if p in by_col)
-            key = first["code"] if isinstance(first["code"], str) else (first["item"] or f"row {row_number}")
-            what = f"{ctx.title(table_id)} {key}：「{first['column_label']}」= {labels}"
-            yield from_outcome(rule, outcome, what)
+            parts = [ctx.quantity(by_col[p]) for p in parts_present if p in by_col]
+            total = ctx.quantity(by_col[total_id])
+            if not _any_printed(parts + [total]):
+                continue
+            if not total.text and sum(p.value for p in parts) != 0:
+                continue  # a total that is not printed is not a zero total
+            outcomes.append((compare_sum(parts, total), total_id, parts_present))
+        if not outcomes:
+            continue
+        chosen = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), outcomes[0])
+        outcome, total_id, parts_present = chosen
+        first = by_col[total_id]
+        labels = " + ".join(str(by_col[p]["column_label"]) for p in parts_present if p in by_col)
+        key = first["code"] if isinstance(first["code"], str) else (first["item"] or f"row {row_number}")
+        results.append((outcome, f"{ctx.title(table_id)} {key}：「{first['column_label']}」= {labels}"))
+    yield from _emit(rule, results, "列的含义可能与目录不符")
 
 
 def _by_row_and_side(rows: list) -> list[tuple[tuple, list]]:

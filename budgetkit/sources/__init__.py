@@ -35,7 +35,7 @@ def read_document(paths: list[Path], doc_id: str, metadata: dict[str, Any] | Non
     if suffixes == {".pdf"}:
         from budgetkit.sources.pdf import read_pdf_document
 
-        return read_pdf_document([Path(p) for p in paths], doc_id, metadata, backend=options.get("backend", "tabula"))
+        return read_pdf_document([Path(p) for p in paths], doc_id, metadata, backend=options.get("backend") or "grid")
     bad = [str(p) for p in paths if Path(p).suffix.lower() not in {".txt", ".text", ".tsv", ".pdf"}]
     raise UnsupportedFormatError(
         bad[0] if bad else paths[0],

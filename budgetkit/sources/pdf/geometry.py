@@ -1,0 +1,332 @@
+"""What a PDF page prints, as geometry: every glyph with its box, every ruling line, text lines and words.
+
+All coordinates are PDF points on the page as displayed (rotation applied), ``x`` from the left
+edge and ``y`` from the top edge, the convention of tabula and pdfplumber. Glyphs come from
+pdfium's text page (one per printed character; spaces and characters pdfium generates are
+dropped); ruling lines from the page's path objects (stroked segments, thin filled rectangles,
+the edges of filled cell rectangles), followed into form XObjects.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass
+
+from budgetkit.sources.pdf.settings import DEFAULT_SETTINGS, ReaderSettings
+
+# An amount as tables print it: 1,234.56 / 1234.56 / -0.50 (not 2026, not 201 or 2010301).
+AMOUNT_TOKEN_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
+_SKIP = {0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFFFE, 0x02, 0x00}
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """One printed character and its box."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    space_before: bool = False  # pdfium saw a space (printed or generated) before this glyph
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A ruling line: horizontal (``y0 == y1``) or vertical (``x0 == x1``)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def horizontal(self) -> bool:
+        return self.y0 == self.y1
+
+
+@dataclass(slots=True)
+class Word:
+    """Glyphs of one line printed without a wide gap between them."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class PageGeometry:
+    """Glyphs and rules of one page."""
+
+    number: int
+    width: float
+    height: float
+    glyphs: list[Glyph]
+    rules: list[Rule]
+
+
+def _display_transform(page, rotation: int):
+    """A function from PDF user space to displayed (x right, y down) coordinates."""
+    left, bottom, right, top = page.get_cropbox()
+    if rotation == 90:
+        return lambda x, y: (y - bottom, x - left)
+    if rotation == 180:
+        return lambda x, y: (right - x, y - bottom)
+    if rotation == 270:
+        return lambda x, y: (top - y, right - x)
+    return lambda x, y: (x - left, top - y)
+
+
+def page_glyphs(textpage, transform) -> list[Glyph]:
+    """Every printed character of a text page with its box, in displayed coordinates.
+
+    The box is the glyph's ink box vertically and its advance horizontally (pdfium's loose
+    box): ink boxes of narrow digits (``1``, ``.``) leave gaps inside a number that look like
+    word breaks. A loose box wider than two ink heights (broken font metrics) falls back to
+    the ink box.
+    """
+    import pypdfium2.raw as raw
+
+    n = raw.FPDFText_CountChars(textpage)
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    loose = raw.FS_RECTF()
+    out: list[Glyph] = []
+    space = False
+    for i in range(n):
+        code = raw.FPDFText_GetUnicode(textpage, i)
+        if code in _SKIP:
+            space = True
+            continue
+        if raw.FPDFText_IsGenerated(textpage, i) == 1:
+            continue
+        if not raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top):
+            continue
+        x0, x1 = left.value, right.value
+        if raw.FPDFText_GetLooseCharBox(textpage, i, loose):
+            ink_height = top.value - bottom.value
+            if loose.right - loose.left <= 2 * max(ink_height, 1.0) and loose.left <= x0 + 0.5 and loose.right >= x1 - 0.5:
+                x0, x1 = loose.left, loose.right
+        xa, ya = transform(x0, bottom.value)
+        xb, yb = transform(x1, top.value)
+        out.append(Glyph(chr(code), min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb), space))
+        space = False
+    return out
+
+
+def _multiply(m1: tuple, m2: tuple) -> tuple:
+    """Compose two PDF matrices (a, b, c, d, e, f): first ``m1``, then ``m2``."""
+    a1, b1, c1, d1, e1, f1 = m1
+    a2, b2, c2, d2, e2, f2 = m2
+    return (
+        a1 * a2 + b1 * c2, a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2,
+    )
+
+
+def _object_matrix(obj) -> tuple:
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _path_segments(obj, matrix: tuple) -> list[list[tuple[float, float]]]:
+    """The straight sub-paths of a path object as point lists in user space (curves dropped)."""
+    import pypdfium2.raw as raw
+
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    start: tuple[float, float] | None = None
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, i)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            if len(current) > 1:
+                subpaths.append(current)
+            current, start = [point], point
+        elif kind == raw.FPDF_SEGMENT_LINETO:
+            current.append(point)
+        else:  # a curve: not a ruling line; end the straight run here
+            if len(current) > 1:
+                subpaths.append(current)
+            current = [point]
+        if raw.FPDFPathSegment_GetClose(segment) and start is not None and current and current[-1] != start:
+            current.append(start)
+    if len(current) > 1:
+        subpaths.append(current)
+    return subpaths
+
+
+def page_rules(page, transform, page_area: float, settings: ReaderSettings = DEFAULT_SETTINGS) -> list[Rule]:
+    """The ruling lines a page draws, in displayed coordinates, snapped and joined.
+
+    Stroked straight segments that are horizontal or vertical count, and so do filled
+    rectangles thin enough to be a line; a filled rectangle larger than that gives its four
+    edges (tables drawn as filled cells) unless it is a page background.
+    """
+    import pypdfium2.raw as raw
+
+    raw_rules: list[Rule] = []
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+
+    def visit(handle, parent: tuple, depth: int) -> None:
+        kind = raw.FPDFPageObj_GetType(handle)
+        matrix = _multiply(_object_matrix(handle), parent)
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
+            for k in range(raw.FPDFFormObj_CountObjects(handle)):
+                visit(raw.FPDFFormObj_GetObject(handle, k), matrix, depth + 1)
+            return
+        if kind != raw.FPDF_PAGEOBJ_PATH:
+            return
+        raw.FPDFPath_GetDrawMode(handle, fill_mode, stroke)
+        filled = fill_mode.value != 0
+        for points in _path_segments(handle, matrix):
+            shown = [transform(px, py) for px, py in points]
+            xs = [p[0] for p in shown]
+            ys = [p[1] for p in shown]
+            w, h = max(xs) - min(xs), max(ys) - min(ys)
+            if filled and not stroke.value:
+                if w <= settings.rule_max_thickness and h >= settings.rule_min_length:
+                    raw_rules.append(Rule((min(xs) + max(xs)) / 2, min(ys), (min(xs) + max(xs)) / 2, max(ys)))
+                    continue
+                if h <= settings.rule_max_thickness and w >= settings.rule_min_length:
+                    raw_rules.append(Rule(min(xs), (min(ys) + max(ys)) / 2, max(xs), (min(ys) + max(ys)) / 2))
+                    continue
+                if w * h > settings.background_max_share * page_area:
+                    continue
+            for (xa, ya), (xb, yb) in zip(shown, shown[1:]):
+                if abs(ya - yb) <= 0.5 and abs(xa - xb) >= settings.rule_min_length:
+                    raw_rules.append(Rule(min(xa, xb), (ya + yb) / 2, max(xa, xb), (ya + yb) / 2))
+                elif abs(xa - xb) <= 0.5 and abs(ya - yb) >= settings.rule_min_length:
+                    raw_rules.append(Rule((xa + xb) / 2, min(ya, yb), (xa + xb) / 2, max(ya, yb)))
+
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    for k in range(raw.FPDFPage_CountObjects(page)):
+        visit(raw.FPDFPage_GetObject(page, k), identity, 0)
+    return merge_rules(raw_rules, settings)
+
+
+def merge_rules(rules: list[Rule], settings: ReaderSettings = DEFAULT_SETTINGS) -> list[Rule]:
+    """Snap parallel rules closer than ``rule_snap`` to one line and join collinear pieces."""
+    out: list[Rule] = []
+    for horizontal in (True, False):
+        # (position, start, end) along the rule's own axis
+        items = sorted(
+            ((r.y0, r.x0, r.x1) if horizontal else (r.x0, r.y0, r.y1)) for r in rules if r.horizontal == horizontal
+        )
+        groups: list[list[tuple[float, float, float]]] = []
+        for item in items:
+            if groups and item[0] - groups[-1][-1][0] <= settings.rule_snap:
+                groups[-1].append(item)
+            else:
+                groups.append([item])
+        for group in groups:
+            position = sum(g[0] for g in group) / len(group)
+            spans = sorted((g[1], g[2]) for g in group)
+            start, end = spans[0]
+            for a, b in spans[1:]:
+                if a <= end + settings.rule_join:
+                    end = max(end, b)
+                else:
+                    out.append(Rule(start, position, end, position) if horizontal else Rule(position, start, position, end))
+                    start, end = a, b
+            out.append(Rule(start, position, end, position) if horizontal else Rule(position, start, position, end))
+    return out
+
+
+def read_page_geometry(page, textpage, number: int, settings: ReaderSettings = DEFAULT_SETTINGS) -> PageGeometry:
+    """Glyphs and rules of one pdfium page, in displayed coordinates."""
+    import pypdfium2.raw as raw
+
+    rotation = raw.FPDFPage_GetRotation(page) * 90
+    transform = _display_transform(page, rotation)
+    width, height = page.get_size()
+    glyphs = page_glyphs(textpage, transform)
+    rules = page_rules(page, transform, width * height, settings)
+    return PageGeometry(number, width, height, glyphs, rules)
+
+
+def text_lines(glyphs: list[Glyph], settings: ReaderSettings = DEFAULT_SETTINGS) -> list[list[Glyph]]:
+    """Glyphs grouped into visual lines (top to bottom), each sorted left to right."""
+    lines: list[list[Glyph]] = []
+    spans: list[tuple[float, float]] = []  # vertical extent of each line so far
+    for glyph in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
+        height = max(glyph.height, 0.1)
+        placed = False
+        # Only the last few lines can still receive a glyph (sorted by centre).
+        for k in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
+            top, bottom = spans[k]
+            overlap = min(bottom, glyph.bottom) - max(top, glyph.top)
+            if overlap >= settings.line_overlap * min(height, bottom - top):
+                lines[k].append(glyph)
+                spans[k] = (min(top, glyph.top), max(bottom, glyph.bottom))
+                placed = True
+                break
+        if not placed:
+            lines.append([glyph])
+            spans.append((glyph.top, glyph.bottom))
+    for line in lines:
+        line.sort(key=lambda g: g.x0)
+    return lines
+
+
+def line_words(line: list[Glyph], settings: ReaderSettings = DEFAULT_SETTINGS, cuts: list[float] = ()) -> list[Word]:
+    """A visual line cut into words at spaces, at gaps wider than ``word_gap_em`` glyph heights
+    and at the ``cuts`` (x positions of vertical rules crossing the line)."""
+    words: list[Word] = []
+    if not line:
+        return words
+    heights = sorted(g.height for g in line)
+    em = max(heights[len(heights) // 2], 1.0)
+    current = [line[0]]
+    for glyph in line[1:]:
+        prev = current[-1]
+        cut = any(prev.cx < x < glyph.cx for x in cuts)
+        if cut or glyph.space_before or glyph.x0 - prev.x1 > settings.word_gap_em * em:
+            words.append(_word(current))
+            current = [glyph]
+        else:
+            current.append(glyph)
+    words.append(_word(current))
+    return words
+
+
+def _word(glyphs: list[Glyph]) -> Word:
+    return Word(
+        "".join(g.text for g in glyphs),
+        glyphs[0].x0,
+        max(g.x1 for g in glyphs),
+        min(g.top for g in glyphs),
+        max(g.bottom for g in glyphs),
+    )
+
+
+def is_amount_token(text: str) -> bool:
+    """A word printed as an amount alone (``1,234.56``, ``0.00``), not a code, count or year."""
+    return bool(AMOUNT_TOKEN_RE.match(text))
