@@ -44,7 +44,7 @@ data: $(STAMP) ## extract, tidy and check every document of the manifest into da
 check: $(STAMP) ## print the reconciliation summary of every document
 	$(BK) check $(MANIFEST) --out $(PROCESSED)
 
-report: data ## the main job: set up, extract everything, build reports/index.html
+report: $(STAMP) ## the main job: set up, extract and report what changed, build reports/index.html
 	$(BK) report --manifest $(MANIFEST) --processed $(PROCESSED) --out $(REPORTS) --jobs $(JOBS)
 	@echo "open $(REPORTS)/index.html"
 

@@ -126,8 +126,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from budgetkit.report import build_reports
 
     return build_reports(
-        manifest=args.manifest, processed=args.processed, reports=args.out, doc_ids=args.doc_id or None,
-        notebooks=args.notebook or None, keep_code=args.keep_code, jobs=args.jobs,
+        args.paths, manifest=args.manifest, processed_dir=args.processed, reports=args.out, doc_ids=args.doc_id or None,
+        notebooks=args.notebook or None, keep_code=args.keep_code, jobs=args.jobs, force=args.force,
     )
 
 
@@ -166,14 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
     reader_options(p)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("report", help="execute the notebooks and export HTML reports", description="Execute the notebook series for every document (papermill, parameter doc_id) and export self-contained HTML to OUT/<doc_id>/, plus OUT/index.html.")
+    p = sub.add_parser("report", help="extract what changed and build the HTML reports (one PDF in, one report out)",
+                       description="Build self-contained HTML reports: OUT/<doc_id>/01-tables … 04-compare.html and OUT/index.html. "
+                                   "Given files or folders, extract and check those documents (no manifest needed) and build their "
+                                   "pages; the index still lists every document. Without paths, every document of the manifest and "
+                                   "every document already processed. Only what changed is rebuilt (sources, notebooks or budgetkit's "
+                                   "code), and it says so.")
+    p.add_argument("paths", nargs="*", type=Path, help="PDF or text files, folders or manifest CSVs to report on (default: the manifest)")
     p.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST, help="manifest of documents (default: %(default)s)")
     p.add_argument("--processed", type=Path, default=DEFAULT_OUT, help="processed data folder (default: %(default)s)")
     p.add_argument("--out", type=Path, default=Path("reports"), help="reports folder (default: %(default)s)")
     p.add_argument("--doc-id", action="append", help="only this document (repeatable)")
     p.add_argument("--notebook", action="append", help="only this notebook, e.g. 01-tables (repeatable)")
     p.add_argument("--keep-code", action="store_true", help="show code cells in the HTML (hidden by default)")
-    p.add_argument("--jobs", type=int, default=2, help="notebooks executed in parallel (default: %(default)s)")
+    p.add_argument("--jobs", type=int, default=2, help="documents extracted and notebooks executed in parallel (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="rebuild everything, changed or not")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("batch", help="extract, tidy and check many documents in parallel (resumable)", description="Process every document in the given folders on all cores; skip documents already processed (same sha256); record failures.")

@@ -326,10 +326,20 @@ def _total_row_amount(rows: pd.DataFrame) -> Decimal | None:
     return None
 
 
+def _printed_text(text: Any) -> str | None:
+    """A printed amount with thousands separators, its decimals as printed (``189767551`` → ``189,767,551``)."""
+    value = as_decimal(text) if isinstance(text, str) and text.strip() else None
+    if value is None:
+        return None
+    places = max(0, -value.as_tuple().exponent)
+    return f"{value:,.{places}f}"
+
+
 def _with_shares(rows: list[dict[str, Any]], whole: Decimal | None = None) -> list[dict[str, Any]]:
     total = whole if whole is not None else sum((r["amount"] for r in rows if r["amount"] is not None), Decimal(0))
     for r in rows:
-        r["amount_text"] = format_amount(r["amount"]) if r["amount"] is not None else ""
+        printed = _printed_text(r.get("printed"))
+        r["amount_text"] = printed or (format_amount(r["amount"]) if r["amount"] is not None else "")
         if r["amount"] is None or total == 0:
             r["share_pct"] = None
             r["share_text"] = ""
@@ -351,7 +361,8 @@ def _data_appropriation_structure_by_class(tidy: pd.DataFrame) -> FigureData | N
     if not classes:
         return None
     drawn = [
-        {"label": _clean_label(r["item"]), "group": r["code"], "code": r["code"], "amount": _amount(r), "cells": [_cell(r)]}
+        {"label": _clean_label(r["item"]), "group": r["code"], "code": r["code"], "amount": _amount(r), "cells": [_cell(r)],
+         "printed": r.get("value_text")}
         for r in classes
     ]
     drawn.sort(key=lambda r: (-r["amount"], r["code"] or ""))
@@ -386,7 +397,7 @@ def _data_three_public_distribution(tidy: pd.DataFrame) -> FigureData | None:
     notes: list[str] = []
     if any(p.key == "vehicle_total" for p in parts):
         notes.append("表中公务用车购置费与运行维护费未分列")
-    drawn = [{"label": p.label, "group": None, "amount": p.amount, "cells": [p.cell]} for p in parts]
+    drawn = [{"label": p.label, "group": None, "amount": p.amount, "cells": [p.cell], "printed": p.value_text} for p in parts]
     if any(r["amount"] is None for r in drawn):
         notes.append("“—”：表中该项空白或未列")
     whole = items.get("three_public_total")
@@ -411,19 +422,25 @@ def _two_part(
     title: str,
     table_ids: Iterable[str],
     parts: tuple[tuple[str, str], ...],
+    more: tuple[tuple[str, str], ...] = (),
 ) -> FigureData | None:
+    """The parts of a table's 合计 row, by column; ``more`` are parts drawn only where printed and
+    not zero (Jiangsu's 单位预留机动经费), so that the parts add up to the printed total."""
     for table_id in table_ids:
         table = _table(tidy, table_id)
         drawn = []
-        for column_id, label in parts:
+        present = set(table["column_id"]) if len(table) else set()
+        extra = tuple(p for p in more if p[0] in present)
+        for column_id, label in parts + extra:
             total = semantics.total_cell(tidy, table_id, column_id)
             if total is not None and _amount(total) is not None:
-                drawn.append({"label": label, "group": None, "amount": _amount(total), "cells": [_cell(total)]})
+                drawn.append({"label": label, "group": None, "amount": _amount(total), "cells": [_cell(total)], "printed": total["value_text"]})
                 continue
             # No total row printed: add up the lines (what the total would be).
             lines = [r for r in semantics.lines(tidy, table_id, column_id).to_dict("records") if _amount(r) is not None]
             amount = sum((_amount(r) for r in lines), Decimal(0)) if lines else None
             drawn.append({"label": label, "group": None, "amount": amount, "cells": [_cell(r) for r in lines]})
+        drawn = drawn[:len(parts)] + [r for r in drawn[len(parts):] if r["amount"]]
         if any(r["amount"] for r in drawn):
             total = semantics.total_cell(tidy, table_id, "total")
             data = FigureData(
@@ -435,7 +452,7 @@ def _two_part(
                 drawn,
                 total_printed=_amount(total) if total is not None else None,
             )
-            _with_shares(drawn)
+            _with_shares(drawn, data.total_printed or None)
             return data
     return None
 
@@ -447,6 +464,7 @@ def _data_basic_vs_project(tidy: pd.DataFrame) -> FigureData | None:
         "基本支出与项目支出",
         ("expenditure", "general_expenditure"),
         (("basic", "基本支出"), ("project", "项目支出")),
+        (("reserve", "单位预留机动经费"), ("carry_forward", "结转下年资金")),
     )
 
 
@@ -554,6 +572,7 @@ def _data_function_classification(tidy: pd.DataFrame, level: str = "款") -> Fig
                     "code": r["code"],
                     "amount": _amount(r),
                     "cells": [_cell(r)],
+                    "printed": r.get("value_text"),
                 }
             )
         printed = _total_row_amount(rows)
@@ -576,7 +595,7 @@ def _data_income_sources(tidy: pd.DataFrame) -> FigureData | None:
     sources = semantics.income_sources(tidy)
     if not any(s.amount for s in sources):
         return None
-    drawn = [{"label": _clean_label(s.label), "group": None, "amount": s.amount, "cells": [s.cell]} for s in sources]
+    drawn = [{"label": _clean_label(s.label), "group": None, "amount": s.amount, "cells": [s.cell], "printed": s.value_text} for s in sources]
     source_id = sources[0].table_id
     source = _table(tidy, source_id)
     # The grand total (收入总计) is printed in the summary table only.
@@ -815,6 +834,7 @@ def appropriation_structure_by_class(
     tidy: pd.DataFrame,
     *,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """一般公共预算当年拨款结构图: each 类's share of the 一般公共预算支出 total.
 
@@ -825,7 +845,7 @@ def appropriation_structure_by_class(
     Returns:
         The figure, or ``None`` when the 一般公共预算支出表 is missing, empty or has no 类 rows.
     """
-    data = _build(_data_appropriation_structure_by_class, tidy)
+    data = data if data is not None else _build(_data_appropriation_structure_by_class, tidy)
     if data is None:
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
@@ -837,6 +857,7 @@ def three_public_distribution(
     tidy: pd.DataFrame,
     *,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """三公经费分布图: 因公出国（境）费, 公务接待费, 公务用车购置费, 公务用车运行维护费.
 
@@ -845,7 +866,7 @@ def three_public_distribution(
     Returns:
         The figure, or ``None`` when the “三公”经费 table is missing or empty.
     """
-    data = _build(_data_three_public_distribution, tidy)
+    data = data if data is not None else _build(_data_three_public_distribution, tidy)
     if data is None:
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
@@ -857,13 +878,14 @@ def basic_vs_project(
     tidy: pd.DataFrame,
     *,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """基本支出与项目支出, from the 支出总表's 合计 row (else the 一般公共预算支出表's).
 
     Returns:
         The figure, or ``None`` when neither table prints 基本支出/项目支出.
     """
-    data = _build(_data_basic_vs_project, tidy)
+    data = data if data is not None else _build(_data_basic_vs_project, tidy)
     if data is None:
         return None
     with figure_rc_context():
@@ -874,13 +896,14 @@ def personnel_vs_public(
     tidy: pd.DataFrame,
     *,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """人员经费与公用经费, from the 一般公共预算基本支出经济分类表's 合计 row.
 
     Returns:
         The figure, or ``None`` when the table is missing or prints neither column.
     """
-    data = _build(_data_personnel_vs_public, tidy)
+    data = data if data is not None else _build(_data_personnel_vs_public, tidy)
     if data is None:
         return None
     with figure_rc_context():
@@ -892,6 +915,7 @@ def projects_by_amount(
     *,
     top_n: int | None = 30,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """Projects of the 项目支出预算表（本年预算）, largest first, coloured by unit.
 
@@ -903,7 +927,7 @@ def projects_by_amount(
     Returns:
         The figure, or ``None`` when the table is missing or lists no project.
     """
-    data = _build(_data_projects_by_amount, tidy, top_n=top_n)
+    data = data if data is not None else _build(_data_projects_by_amount, tidy, top_n=top_n)
     if data is None:
         return None
     with figure_rc_context():
@@ -914,13 +938,14 @@ def projects_by_unit(
     tidy: pd.DataFrame,
     *,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """项目支出 by unit (the unit rows of the 项目支出预算表), with their shares.
 
     Returns:
         The figure, or ``None`` when the table is missing or names no unit.
     """
-    data = _build(_data_projects_by_unit, tidy)
+    data = data if data is not None else _build(_data_projects_by_unit, tidy)
     if data is None:
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
@@ -933,6 +958,7 @@ def function_classification(
     *,
     level: str = "款",
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """一般公共预算支出 by function code at 款 (or 项) level, coloured by 类.
 
@@ -944,7 +970,7 @@ def function_classification(
     Returns:
         The figure, or ``None`` when neither the 一般公共预算支出表 nor the 支出总表 prints codes.
     """
-    data = _build(_data_function_classification, tidy, level=level)
+    data = data if data is not None else _build(_data_function_classification, tidy, level=level)
     if data is None:
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
@@ -962,13 +988,14 @@ def income_sources(
     tidy: pd.DataFrame,
     *,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """收入预算构成: 合计 row of the 收入总表 by source (else the 收支总表's income side).
 
     Returns:
         The figure, or ``None`` when neither table prints income amounts.
     """
-    data = _build(_data_income_sources, tidy)
+    data = data if data is not None else _build(_data_income_sources, tidy)
     if data is None:
         return None
     with figure_rc_context():
@@ -1014,6 +1041,26 @@ FIGURES: dict[str, FigureSpec] = {
 }
 
 
+def build(tidy: pd.DataFrame, figure_id: str, **kwargs: Any) -> FigureData | None:
+    """The numbers of one figure (``None`` when its table is not printed): draw it with
+    ``FIGURES[figure_id].draw(tidy, data=…)`` and tabulate it with :func:`data_frame`, built once."""
+    return _build(FIGURES[figure_id].data, tidy, **kwargs)
+
+
+def data_frame(data: FigureData, findings: Any = None) -> pd.DataFrame:
+    """A figure's numbers as a frame (see :func:`figure_data`), with the checks' verdicts when
+    ``findings`` (a findings frame or a :class:`budgetkit.verdicts.Verdicts`) is given."""
+    frame = data.frame()
+    if findings is not None:
+        from budgetkit.verdicts import Verdicts
+
+        verdicts = findings if isinstance(findings, Verdicts) else Verdicts(findings)
+        attrs = frame.attrs
+        frame = pd.concat([frame.reset_index(drop=True), verdicts.frame([r.get("cells") or [] for r in data.rows])], axis=1)
+        frame.attrs.update(attrs)
+    return frame
+
+
 def figure_data(
     tidy: pd.DataFrame,
     figure_id: str,
@@ -1043,16 +1090,5 @@ def figure_data(
     Raises:
         KeyError: Unknown figure id.
     """
-    spec = FIGURES[figure_id]
-    data = _build(spec.data, tidy, **kwargs)
-    if data is None:
-        return None
-    frame = data.frame()
-    if findings is not None:
-        from budgetkit.verdicts import Verdicts
-
-        verdicts = Verdicts(findings).frame([r.get("cells") or [] for r in data.rows])
-        attrs = frame.attrs
-        frame = pd.concat([frame.reset_index(drop=True), verdicts], axis=1)
-        frame.attrs.update(attrs)
-    return frame
+    data = build(tidy, figure_id, **kwargs)
+    return None if data is None else data_frame(data, findings)

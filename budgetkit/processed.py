@@ -14,6 +14,7 @@ every other module asks it. A document's folder holds:
 ``findings.parquet/.csv``   every check run, its status and the numbers it rests on
 ``document.json``           metadata, files, tables (title, unit, notes, where), blocks
 ``extraction.json``         tables expected/found, cells parsed, reader warnings
+``build.json``              the source files (absolute paths) and their fingerprint (``budgetkit report``)
 ``<doc_id>.xlsx``           the workbook: one sheet per table as printed, tidy, findings
 =========================== ==============================================================
 
@@ -43,6 +44,9 @@ FINDINGS_PARQUET = "findings.parquet"
 FINDINGS_CSV = "findings.csv"
 DOCUMENT_JSON = "document.json"
 EXTRACTION_JSON = "extraction.json"
+#: What the document was extracted from (absolute file paths, metadata) and a fingerprint of it,
+#: written by ``budgetkit report`` so that it re-extracts only what changed.
+SOURCES_JSON = "build.json"
 #: Per-document run status beside the documents (``<processed>/_status/<doc_id>.json``).
 STATUS_DIR = "_status"
 #: CSV encoding: UTF-8 with a byte-order mark, so Excel on Windows reads the Chinese right.
@@ -118,6 +122,16 @@ class DocumentFolder:
     @property
     def extraction_json(self) -> Path:
         return self.root / EXTRACTION_JSON
+
+    @property
+    def sources_json(self) -> Path:
+        return self.root / SOURCES_JSON
+
+    def source_paths(self) -> list[Path]:
+        """The files the document was extracted from, where ``budgetkit report`` recorded them."""
+        if not self.sources_json.exists():
+            return []
+        return [Path(p) for p in read_json(self.sources_json).get("files", [])]
 
     @property
     def workbook(self) -> Path:

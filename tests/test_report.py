@@ -51,7 +51,7 @@ def test_keep_code_flag_shows_code(processed, tmp_path):
     html_path = tmp_path / "01.html"
     result = execute_notebook("01-tables", SEED_ID, processed, html_path, keep_code=True, notebook_dir=NOTEBOOKS, build_dir=tmp_path / "b")
     assert result["ok"]
-    assert "load_processed" in html_path.read_text(encoding="utf-8")
+    assert "tables_overview" in html_path.read_text(encoding="utf-8")
 
 
 def test_crafted_document_text_cannot_inject_markup(tmp_path):
