@@ -71,6 +71,8 @@ class TableSpec:
     headers: tuple[str, ...] = ()
     two_sided: bool = False
     kind: str = "budget"
+    codes: str | None = None  # "function" (2xx 类) or "economic" (3xx 类): what its 科目编码 are
+    twin: str | None = None  # the same table by the other classification (a title may not say which)
 
     def column(self, column_id: str) -> ColumnSpec:
         for col in self.columns:
@@ -183,6 +185,27 @@ class Catalog:
         return any(_alias_matches(a, folded) for a in spec.header_vocabulary() + self.common_headers)
 
 
+_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
+
+
+#: Any list marker a printed item may start with: 一、 （一） 1. (1) ① (folded: fullwidth brackets, ① kept).
+_MARKER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十\d]{1,3}）|\d{1,2}[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")
+
+
+def strip_numbering(item: str | None) -> str:
+    """An item folded for matching, without its list markers.
+
+    ``四、公共安全支出`` → ``公共安全支出``; ``（一）1.工资`` → ``工资``; ``①公务用车购置费`` and
+    ``1公务用车购置费`` → ``公务用车购置费``.
+    """
+    text = fold(item or "")
+    previous = None
+    while previous != text:
+        previous = text
+        text = _MARKER_RE.sub("", text)
+    return re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d]+(?=[\u4e00-\u9fff])", "", text)
+
+
 def base_table_id(table_id: str) -> str:
     """The catalog id of a table key: ``summary~2`` (a second 收支总表 in one document) → ``summary``."""
     return table_id.split("~", 1)[0]
@@ -229,6 +252,8 @@ def load_catalog() -> Catalog:
             headers=tuple(entry.get("headers", [])),
             two_sided=entry.get("two_sided", False),
             kind=entry.get("kind", "budget"),
+            codes=entry.get("codes"),
+            twin=entry.get("twin"),
         )
     templates = {
         tid: Template(tid, t.get("description", ""), tuple(t.get("expected", [])), tuple(t.get("required", [])))

@@ -6,11 +6,15 @@ Run ``budgetkit COMMAND --help`` for each command's options.
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from pathlib import Path
 
+from budgetkit.errors import BudgetkitError
+from budgetkit.ids import doc_id_from_name
 from budgetkit.manifest import DocumentSpec, read_manifest, spec_for_paths
-from budgetkit.pipeline import DocumentResult, process_document
+from budgetkit.pipeline import DocumentResult, is_fatal_output_error, prepare_output, process_document
 from budgetkit.reading import reading_line
 
 DEFAULT_MANIFEST = Path("data/raw/manifest.csv")
@@ -22,10 +26,16 @@ def collect_documents(paths: list[Path], *, join: bool = False, doc_id: str | No
     """Turn command-line paths into documents.
 
     A path may be a manifest CSV (all its documents), a folder (its manifest if it has one,
-    else every PDF/text file in it), or a file. A file listed in a manifest (the default
-    ``data/raw/manifest.csv`` or one beside it) takes that document's id and metadata, and a
-    document of several files is read whole. Other files become one document each, id = file
-    stem, unless ``join`` makes all given files one document.
+    else every regular PDF/text file in it: FIFOs, devices, link loops and sub-folders are
+    passed over), or a file. A file listed in a manifest (the default ``data/raw/manifest.csv``
+    or one beside it) takes that document's id and metadata, and a document of several files is
+    read whole. Other files become one document each, id made from the file name
+    (:func:`budgetkit.ids.doc_id_from_name`), unless ``join`` makes all given files one document.
+    Two different files that would get the same id (``A/report.txt``, ``B/report.txt``) are
+    told apart by their folder (``A-report``, ``B-report``): no document is dropped.
+
+    Raises:
+        budgetkit.ids.InvalidDocIdError: ``doc_id`` is not a safe id.
     """
     manifests: list[DocumentSpec] = []
     seen_manifests: set[Path] = set()
@@ -48,21 +58,62 @@ def collect_documents(paths: list[Path], *, join: bool = False, doc_id: str | No
         if path.is_file() and path.suffix.lower() == ".csv":
             documents.extend(load(path))
         elif path.is_dir():
-            if (path / "manifest.csv").exists():
+            if (path / "manifest.csv").is_file():
                 documents.extend(load(path / "manifest.csv"))
             else:
-                files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in READABLE))
+                files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in READABLE and _is_regular(p)))
         else:
-            if (path.parent / "manifest.csv").exists():
+            if (path.parent / "manifest.csv").is_file():
                 load(path.parent / "manifest.csv")
             files.append(path)
     if join and files:
-        documents.append(spec_for_paths(files, doc_id or files[0].stem))
+        documents.append(spec_for_paths(files, doc_id or None))
         return _unique(documents)
+    from_files: list[DocumentSpec] = []
     for file in files:
-        owner = next((s for s in manifests if file.resolve() in {p.resolve() for p in s.files}), None)
-        documents.append(owner if owner is not None else spec_for_paths([file], doc_id if len(files) == 1 else None))
+        owner = next((s for s in manifests if _same_file(file, s.files)), None)
+        if owner is not None:
+            documents.append(owner)
+        else:
+            spec = spec_for_paths([file], doc_id if len(files) == 1 else None)
+            documents.append(spec)
+            from_files.append(spec)
+    _tell_apart(documents, from_files)
     return _unique(documents)
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # a link loop, a dangling link
+        return False
+
+
+def _same_file(file: Path, files: list[Path]) -> bool:
+    try:
+        return file.resolve() in {p.resolve() for p in files}
+    except (OSError, RuntimeError):  # a link loop cannot be any manifest's file
+        return False
+
+
+def _tell_apart(documents: list[DocumentSpec], from_files: list[DocumentSpec]) -> None:
+    """Give different files that got the same id distinct ids (folder name first, then a number)."""
+    def key(spec: DocumentSpec) -> tuple:
+        return tuple(str(p.absolute()) for p in spec.files)
+
+    owners: dict[str, set[tuple]] = {}
+    for spec in documents:
+        owners.setdefault(spec.doc_id, set()).add(key(spec))
+    clashing = [s for s in from_files if len(owners[s.doc_id]) > 1]
+    taken = {s.doc_id for s in documents if s not in clashing}
+    for spec in clashing:
+        folder = spec.files[0].absolute().parent.name
+        base = doc_id_from_name(f"{folder}-{spec.doc_id}") if folder else spec.doc_id
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = doc_id_from_name(f"{base}-{n}"), n + 1
+        taken.add(candidate)
+        spec.doc_id = candidate
 
 
 def _unique(documents: list[DocumentSpec]) -> list[DocumentSpec]:
@@ -91,13 +142,42 @@ def print_results(results: list[DocumentResult], stream=None) -> int:
     return 1 if failures else 0
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    documents = collect_documents(args.paths, join=args.join, doc_id=args.doc_id)
-    if not documents:
-        print("budgetkit extract: no documents found in the given paths", file=sys.stderr)
+def _documents_and_output(args: argparse.Namespace) -> list[DocumentSpec] | int:
+    """The documents of the command line and a writable ``--out``, or an exit code (one line said why)."""
+    try:
+        documents = collect_documents(args.paths, join=args.join, doc_id=args.doc_id)
+    except BudgetkitError as exc:
+        print(f"budgetkit {args.command}: {exc}", file=sys.stderr)
         return 2
+    if not documents:
+        print(f"budgetkit {args.command}: no documents found in the given paths", file=sys.stderr)
+        return 2
+    try:
+        prepare_output(args.out)
+    except BudgetkitError as exc:
+        print(f"budgetkit {args.command}: {exc}", file=sys.stderr)
+        return 3
+    return documents
+
+
+def _process_all(documents: list[DocumentSpec], out: Path, **options) -> list[DocumentResult]:
+    """Process documents one after the other; stop early when the output cannot take more (disk full)."""
+    results = []
+    for document in documents:
+        result = process_document(document, out, **options)
+        results.append(result)
+        if not result.ok and is_fatal_output_error(result.error):
+            print(f"budgetkit: stopped — {result.error}; {len(documents) - len(results)} document(s) not attempted", file=sys.stderr)
+            break
+    return results
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    documents = _documents_and_output(args)
+    if isinstance(documents, int):
+        return documents
     options = {"encoding": args.encoding, "backend": args.backend}
-    results = [process_document(d, args.out, with_checks=not args.no_checks, **options) for d in documents]
+    results = _process_all(documents, args.out, with_checks=not args.no_checks, **options)
     return print_results(results)
 
 
@@ -105,7 +185,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from budgetkit.checks import print_check_summary
     from budgetkit.processed import DocumentFolder, check_folder
 
-    # A processed folder (data/processed/<doc_id>) is checked from its files, without reading the PDF.
+    # A processed folder (data/processed/<doc_id>) is checked again from its files, without the PDF.
     folders = [DocumentFolder(p) for p in args.paths if Path(p).is_dir() and DocumentFolder(p).exists()]
     code = 0
     for where in folders:
@@ -114,8 +194,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     sources = [p for p in args.paths if not (Path(p).is_dir() and DocumentFolder(p).exists())]
     if not sources:
         return code
-    documents = collect_documents(sources, join=args.join, doc_id=args.doc_id)
-    results = [process_document(d, args.out, with_checks=True, encoding=args.encoding, backend=args.backend) for d in documents]
+    args.paths = sources
+    documents = _documents_and_output(args)
+    if isinstance(documents, int):
+        return documents
+    results = _process_all(documents, args.out, with_checks=True, encoding=args.encoding, backend=args.backend)
     for result in results:
         if result.ok:
             code = max(code, print_check_summary(result.out_dir))
@@ -126,7 +209,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from budgetkit.report import build_reports
 
     return build_reports(
-        args.paths, manifest=args.manifest, processed_dir=args.processed, reports=args.out, doc_ids=args.doc_id or None,
+        args.paths, manifest=args.manifest, processed=args.processed, reports=args.out, doc_ids=args.doc_id or None,
         notebooks=args.notebook or None, keep_code=args.keep_code, jobs=args.jobs, force=args.force,
     )
 
@@ -200,4 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # The reader went away (`budgetkit check … | head`): stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

@@ -128,8 +128,9 @@ def same_department(source: Path | str, doc_id: str) -> list[str]:
     """Ids of the disclosures of ``doc_id``'s department (same publisher and kind), in year order."""
     docs = list_docs(source)
     row = docs[docs["doc_id"] == doc_id]
+    # A document from no manifest has no publisher (None, or NaN once pandas has seen it).
     if row.empty or pd.isna(row.iloc[0]["publisher"]) or not row.iloc[0]["publisher"]:
-        return [doc_id]  # a document from no manifest names no publisher: it is its own series
+        return [doc_id]
     def scope(kind: Any) -> str:  # a 单位预算 is not the same series as the 部门预算
         return "unit" if "(unit)" in str(kind or "") else "department"
 

@@ -6,7 +6,7 @@ Layout of a corpus folder (default ``data/corpus``, written by :func:`budgetkit.
       tidy/doc_id=<doc_id>/part.parquet   one partition per document (hive layout)
       documents.parquet / documents.csv   one row per document processed successfully
       failures.csv / failures.parquet     documents whose latest attempt failed
-      ledger.csv                          append-only journal of every attempt (resume key: sha256)
+      ledger.jsonl                        append-only journal of every attempt, one JSON object a line (resume key: sha256)
       processed/<doc_id>/                 the per-document outputs of budgetkit.pipeline
 
 Amounts are exact. ``amount`` (in the printed unit, see ``unit``) and ``amount_yuan`` (in 元)
@@ -44,6 +44,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from budgetkit import processed, semantics
+from budgetkit.ids import check_doc_id
 from budgetkit.tidy import TIDY_COLUMNS
 
 #: Parquet type of ``amount`` and ``amount_yuan``: exact, 22 integer digits, 6 decimals.
@@ -105,7 +106,8 @@ def atomic_write_bytes(path: Path, write: Any) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    # Tagged with our pid: budgetkit.pipeline.clean_leftovers removes it if we are killed.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.~tmp-{os.getpid()}-", dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
@@ -149,8 +151,13 @@ def _missing(value: Any) -> bool:
 
 
 def partition_path(corpus_dir: Path, doc_id: str) -> Path:
-    """``<corpus>/tidy/doc_id=<doc_id>/part.parquet``."""
-    return Path(corpus_dir) / TIDY_DIR / f"doc_id={doc_id}" / "part.parquet"
+    """``<corpus>/tidy/doc_id=<doc_id>/part.parquet``.
+
+    Raises:
+        budgetkit.ids.InvalidDocIdError: ``doc_id`` is not a safe id (a partition value must need
+            no escaping: pyarrow URL-decodes ``%41`` and splits at ``=``).
+    """
+    return Path(corpus_dir) / TIDY_DIR / f"doc_id={check_doc_id(doc_id)}" / "part.parquet"
 
 
 def write_partition(tidy: pd.DataFrame, corpus_dir: Path, doc_id: str) -> Path:

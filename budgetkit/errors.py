@@ -63,3 +63,21 @@ class JavaMissingError(BudgetkitError):
 
 class UnsupportedFormatError(BudgetkitError):
     kind = "unsupported format"
+
+
+class NotARegularFileError(BudgetkitError):
+    kind = "not a regular file"
+
+
+class TooLargeError(BudgetkitError):
+    kind = "too large or suspicious"
+
+
+class OutputError(BudgetkitError):
+    """The output folder cannot be written (full disk, read-only, no permission, name too long)."""
+
+    kind = "cannot write output"
+
+
+class IdConflictError(BudgetkitError):
+    kind = "id conflict"

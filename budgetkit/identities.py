@@ -32,6 +32,10 @@ class ColumnIdentity:
     total: str
     parts: list[str]
     path: tuple[str, ...] = ()  # the header group the identity belongs to
+    #: Other readings of an ambiguous header: ``其中：基本支出 | 项目支出`` after 小计 is the
+    #: breakdown, ``其中：教育收费`` after 事业收入 a subset. The checks keep the reading that
+    #: holds on most rows.
+    alternatives: list[list[str]] = field(default_factory=list)
 
     def describe(self, labels: dict[str, str]) -> str:
         return f"「{labels.get(self.total, self.total)}」= " + " + ".join(labels.get(p, p) for p in self.parts)
@@ -120,7 +124,17 @@ def column_identities(columns: list[tuple[str, tuple[str, ...]]]) -> list[Column
                     break
                 parts.extend(sub)
             if ok and parts:
-                out.append(ColumnIdentity(total.column, parts, path))
+                subsets = [c for c in node.children if c is not total and _is_subset(c) and c.column is not None]
+                alternatives = []
+                if subsets:
+                    with_subsets = []
+                    for child in node.children:
+                        if child is total or _is_total(child.text):
+                            continue
+                        with_subsets.extend(_value_columns(child) or [])
+                    alternatives.append(with_subsets)
+                out.append(ColumnIdentity(total.column, parts, path, alternatives))
+
         for child in node.children:
             if child.column is None:
                 visit(child, path + (child.text,))

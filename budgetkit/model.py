@@ -166,6 +166,7 @@ class Document:
         other_blocks: Other tabular blocks (appendices) kept for completeness.
         parts: Title of each 第N部分 found, keyed by its number.
         warnings: Things the reader noticed but could work around.
+        repeats: Repeated content dropped after reading (:mod:`budgetkit.repeats`), one sentence each.
         printed_amounts: Every amount printed on the table pages of the PDF files, as the text
             layer has it (the reference of the reading measure; empty for text dumps).
         reading: The reading measure once computed (:func:`budgetkit.reading.reading_measure`):
@@ -181,6 +182,7 @@ class Document:
     other_blocks: list[TextBlock] = field(default_factory=list)
     parts: dict[int, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    repeats: list[str] = field(default_factory=list)
     printed_amounts: list[PrintedAmount] = field(default_factory=list)
     reading: dict[str, Any] = field(default_factory=dict)
 
@@ -210,4 +212,5 @@ class Document:
             "performance_blocks": len(self.performance_blocks),
             "blocks": [{"kind": b.kind, "title": b.title} for b in self.performance_blocks],
             "warnings": self.warnings,
+            "repeats": self.repeats,
         }

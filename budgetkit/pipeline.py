@@ -1,14 +1,26 @@
 """Run documents end to end: read → tidy → check → write ``<out>/<doc_id>/`` atomically.
 
 What one document's folder holds, and how each file is written and read, is decided in
-:mod:`budgetkit.processed`. Everything is written to a temporary folder first and moved into place only when complete, so
-a failed document leaves nothing half-written and an earlier good output is kept.
+:mod:`budgetkit.processed`.
+
+Everything is written to a temporary folder first and moved into place only when complete, so
+a failed document leaves nothing half-written and an earlier good output is kept. Two runs
+writing the same document at once both succeed (the last one's output stays); temporary
+folders left by a killed run are removed by the next one (:func:`clean_leftovers`). An output
+folder that cannot be written (full disk, read-only, no permission) gives one line naming it
+(:class:`budgetkit.errors.OutputError`), never a traceback.
 """
 
 from __future__ import annotations
 
+import errno
+import json
+import os
+import re
 import shutil
 import tempfile
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -17,7 +29,8 @@ import pandas as pd
 
 from budgetkit.amounts import is_blank
 from budgetkit.catalog import load_catalog
-from budgetkit.errors import BudgetkitError
+from budgetkit.errors import BudgetkitError, OutputError
+from budgetkit.ids import check_doc_id, is_safe_doc_id
 from budgetkit.manifest import DocumentSpec
 from budgetkit import processed
 from budgetkit.model import Document
@@ -146,8 +159,9 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
     """
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
-    final = out_root / document.doc_id
-    tmp = Path(tempfile.mkdtemp(prefix=f".{document.doc_id}.", dir=out_root))
+    final = out_root / check_doc_id(document.doc_id)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{document.doc_id}.{TMP_TAG}{os.getpid()}-", dir=out_root))
+    os.chmod(tmp, 0o777 & ~_UMASK)  # mkdtemp makes 0700; the output is as readable as any folder
     try:
         where = DocumentFolder(tmp, document.doc_id)
         catalog = load_catalog()
@@ -184,27 +198,143 @@ def _write_claims(document: Document, where: DocumentFolder) -> None:
 
 
 def _replace_dir(tmp: Path, final: Path) -> None:
-    """Move ``tmp`` to ``final``; an existing ``final`` is kept aside until the move succeeded."""
-    backup = None
-    if final.exists():
-        backup = final.with_name(f".{final.name}.old")
-        if backup.exists():
-            shutil.rmtree(backup)
-        final.rename(backup)
-    try:
-        tmp.rename(final)
-    except BaseException:
+    """Move ``tmp`` to ``final``; an existing ``final`` is kept aside until the move succeeded.
+
+    Safe against another run replacing the same folder at the same time: each run keeps the
+    old folder aside under a name of its own, and if the other run put its folder in place
+    between our two renames, that one is set aside in turn (the last run's output stays).
+    """
+    for _ in range(20):
+        backup = final.with_name(f".{final.name}.{TMP_TAG}{os.getpid()}-old-{uuid.uuid4().hex[:8]}")
+        try:
+            final.rename(backup)
+        except FileNotFoundError:
+            backup = None
+        try:
+            tmp.rename(final)
+        except OSError as exc:
+            if backup is not None and not final.exists():
+                backup.rename(final)  # put the earlier output back
+            elif backup is not None:
+                shutil.rmtree(backup, ignore_errors=True)
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):  # another run got in between: again
+                continue
+            raise
         if backup is not None:
-            backup.rename(final)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+            shutil.rmtree(backup, ignore_errors=True)
+        return
+    raise OutputError(final, "another run keeps replacing this folder at the same time; run again")
+
+
+#: Marks budgetkit's temporary names (``.<doc_id>.~tmp-<pid>-…``) so leftovers can be found.
+TMP_TAG = "~tmp-"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+#: A temporary folder older than this is a leftover even if its pid is alive again (pid reuse).
+LEFTOVER_AGE_S = 6 * 3600
+
+
+def clean_leftovers(out_root: Path) -> list[Path]:
+    """Remove temporary folders and files left in ``out_root`` by a killed run.
+
+    A leftover is a ``.<name>.~tmp-<pid>-…`` entry whose process is gone (or that is older than
+    :data:`LEFTOVER_AGE_S`); a live run's temporary folder is left alone.
+
+    Returns:
+        What was removed.
+    """
+    removed = []
+    try:
+        entries = list(Path(out_root).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = re.match(rf"^\..*\.{re.escape(TMP_TAG)}(\d+)-", entry.name)
+        if not match:
+            continue
+        try:
+            old = time.time() - entry.lstat().st_mtime > LEFTOVER_AGE_S
+        except OSError:
+            continue
+        if _alive(int(match.group(1))) and not old:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def prepare_output(out_root: Path) -> Path:
+    """Create ``out_root`` if needed, check it can be written, and clean leftovers of killed runs.
+
+    Raises:
+        OutputError: It cannot be created or written (read-only, no permission, full disk).
+    """
+    out_root = Path(out_root)
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".probe.{TMP_TAG}{os.getpid()}-", dir=out_root)
+        try:
+            os.write(fd, b"budgetkit")
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        raise output_error(exc, out_root) from None
+    clean_leftovers(out_root)
+    return out_root
+
+
+#: What an OSError while writing means, in words.
+_WRITE_REASONS = {
+    errno.ENOSPC: "no space left on device — free some space and run again",
+    errno.EDQUOT: "disk quota exceeded — free some space and run again",
+    errno.EROFS: "read-only file system — choose another output folder (--out)",
+    errno.EACCES: "permission denied — choose an output folder you can write (--out)",
+    errno.EPERM: "operation not permitted — choose an output folder you can write (--out)",
+    errno.ENAMETOOLONG: "file name too long",
+    errno.ENOTDIR: "a path component is not a folder",
+}
+
+
+def output_error(exc: OSError, default: Path | str) -> OutputError:
+    """An :class:`OutputError` naming the path ``exc`` is about (else ``default``) and the reason."""
+    where = exc.filename or default
+    reason = _WRITE_REASONS.get(exc.errno, exc.strerror or str(exc))
+    error = OutputError(where, reason)
+    error.errno = exc.errno
+    return error
+
+
+def is_fatal_output_error(error: BaseException | str | None) -> bool:
+    """Whether an output error means every later document will fail too (disk full, read-only)."""
+    if isinstance(error, OutputError):
+        return getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    text = str(error or "")
+    return any(_WRITE_REASONS[e] in text for e in (errno.ENOSPC, errno.EDQUOT, errno.EROFS))
 
 
 def read_spec(spec: DocumentSpec, **options: Any) -> Document:
-    """Verify a manifest document's checksums, read it, and record each file's sha256."""
+    """Verify a manifest document's checksums, read it, drop repeated content, record each file's sha256."""
+    from budgetkit.repeats import drop_repeats
+
     hashes = spec.verify()
     document = read_document(spec.files, spec.doc_id, spec.metadata, **options)
+    drop_repeats(document)  # a page printed twice is the file's fault: keep one copy, say so
     for source, digest in zip(document.files, hashes):
         source.sha256 = digest
     return document
@@ -217,10 +347,18 @@ def process_document(spec: DocumentSpec, out_root: Path, *, with_checks: bool = 
     a batch.
     """
     result = _process(spec, out_root, with_checks=with_checks, **options)
-    status_file = processed.status_path(out_root, result.doc_id)
-    status_file.parent.mkdir(parents=True, exist_ok=True)
     status = {"doc_id": result.doc_id, "ok": result.ok, "error": result.error, "error_kind": result.error_kind, "files": result.files}
-    processed.write_json(status, status_file)
+    text = json.dumps(status, ensure_ascii=False, indent=2)
+    if not is_safe_doc_id(result.doc_id):  # never a path from an unchecked id
+        return result
+    try:
+        from budgetkit.corpus import atomic_write_bytes
+
+        atomic_write_bytes(processed.status_path(out_root, result.doc_id), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except OSError as exc:  # the status is a convenience: its failure is reported, never raised
+        if result.ok:
+            error = output_error(exc, Path(out_root) / "_status")
+            return DocumentResult(result.doc_id, False, error=str(error), error_kind=error.kind, files=result.files)
     return result
 
 
@@ -236,7 +374,10 @@ def _process(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **
     try:
         document = read_spec(spec, **options)
         extra = _write_findings if with_checks else None
-        out_dir = write_document(document, out_root, extra)
+        try:
+            out_dir = write_document(document, out_root, extra)
+        except OSError as exc:
+            raise output_error(exc, out_root) from None
         summary = processed.load_extraction(DocumentFolder(out_dir))
         return DocumentResult(spec.doc_id, True, out_dir, files=[str(p) for p in spec.files], summary=summary)
     except BudgetkitError as exc:

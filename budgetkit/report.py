@@ -22,7 +22,6 @@ leaves a page saying which section could not be built; neither stops the others.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import multiprocessing
 import shutil
@@ -33,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from budgetkit import processed
+from budgetkit import processed as store
+from budgetkit.escaping import escape_html, escape_md  # noqa: F401  (escape_md: for the notebooks)
 from budgetkit.processed import ProcessedDocument, load_processed  # noqa: F401  (notebooks import them from here)
 
 NOTEBOOK_DIR = Path("notebooks")
@@ -47,18 +47,6 @@ DOWNLOADS = ("workbook", "tidy_csv", "findings_csv")
 #: What the build records beside the pages (fingerprints) and the processed data (sources).
 PAGES_STAMP = ".build.json"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-
-
-def escape_md(text: Any) -> str:
-    """Escape text taken from a document before it goes into Markdown output.
-
-    HTML special characters are escaped and Markdown punctuation is backslashed, so a title in a
-    crafted PDF cannot inject markup or script into a report.
-    """
-    escaped = html.escape(str(text), quote=True)
-    for char in "\\`*_{}[]<>#|!~":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -93,7 +81,7 @@ def code_version() -> str:
     return _CODE_VERSION
 
 
-def data_version(where: processed.DocumentFolder) -> str:
+def data_version(where: store.DocumentFolder) -> str:
     """A fingerprint of a document's processed files (its workbook and build stamp left out)."""
     files = [p for p in where.files() if p.suffix != ".xlsx" and p != where.sources_json]
     return _files_hash(files, where.root)
@@ -135,16 +123,16 @@ def _documents(paths: list[Path], manifest: Path | None, processed_dir: Path) ->
         for spec in collect_documents(paths):
             entries[spec.doc_id] = DocEntry(spec.doc_id, spec.metadata, spec)
             given.add(spec.doc_id)
-    for doc_id in processed.processed_ids(processed_dir):
+    for doc_id in store.processed_ids(processed_dir):
         if doc_id not in entries:
-            where = processed.folder(processed_dir, doc_id)
-            summary = processed.load_summary(where)
+            where = store.folder(processed_dir, doc_id)
+            summary = store.load_summary(where)
             spec = _recorded_spec(where, summary)
             entries[doc_id] = DocEntry(doc_id, summary.get("metadata", {}), spec)
     return list(entries.values()), given
 
 
-def _recorded_spec(where: processed.DocumentFolder, summary: dict):
+def _recorded_spec(where: store.DocumentFolder, summary: dict):
     """The spec a document in no manifest was extracted from (recorded at extraction), if its files are still there."""
     from budgetkit.manifest import DocumentSpec
 
@@ -174,7 +162,7 @@ def extraction_todo(entries: list[DocEntry], processed_dir: Path, *, force: bool
             continue
         if only is not None and entry.doc_id not in only:
             continue
-        where = processed.folder(processed_dir, entry.doc_id)
+        where = store.folder(processed_dir, entry.doc_id)
         stamp = where.sources_json
         try:
             version = sources_version(entry.spec)
@@ -201,8 +189,8 @@ def extract(todo: list[tuple[DocEntry, str]], processed_dir: Path, *, jobs: int)
     for (entry, version), (_, ok, error) in zip(todo, results):
         if ok:
             entry.extracted = "extracted"
-            where = processed.folder(processed_dir, entry.doc_id)
-            processed.write_json({"version": version, "files": [str(Path(p).resolve()) for p in entry.spec.files],
+            where = store.folder(processed_dir, entry.doc_id)
+            store.write_json({"version": version, "files": [str(Path(p).resolve()) for p in entry.spec.files],
                                   "metadata": entry.spec.metadata}, where.sources_json)
         else:
             entry.extracted, entry.error = "failed", error
@@ -217,11 +205,11 @@ def notebook_source(name: str, notebook_dir: Path = NOTEBOOK_DIR) -> Path:
 
 def nav_html(doc_id: str, title: str, current: str, names: list[str], *, index_href: str = "../index.html") -> str:
     """The bar on top of a document's pages: back to the index, the document's pages, its data."""
-    links = [f'<a href="{html.escape(index_href, quote=True)}">← 全部文件</a>', f'<span class="bk-doc">{html.escape(title)}</span>']
+    links = [f'<a href="{escape_html(index_href)}">← 全部文件</a>', f'<span class="bk-doc">{escape_html(title)}</span>']
     for name in names:
         css = ' class="bk-current"' if name == current else ""
-        links.append(f'<a{css} href="{html.escape(name, quote=True)}.html">{html.escape(PAGE_TITLES.get(name, name))}</a>')
-    links.append(f'<a href="data/{html.escape(doc_id, quote=True)}.xlsx">xlsx</a>')
+        links.append(f'<a{css} href="{escape_html(name)}.html">{escape_html(PAGE_TITLES.get(name, name))}</a>')
+    links.append(f'<a href="data/{escape_html(doc_id)}.xlsx">xlsx</a>')
     links.append('<a href="data/tidy.csv">tidy.csv</a>')
     links.append(f'<a href="../{CORPUS_PAGE}">全部比较</a>')
     return f'<nav class="bk-nav">{"".join(links)}</nav>'
@@ -256,8 +244,8 @@ def plan_pages(entries: list[DocEntry], processed_dir: Path, reports_dir: Path, 
     from budgetkit.runner import Job
 
     plan = PagePlan()
-    versions = {e.doc_id: data_version(processed.folder(processed_dir, e.doc_id))
-                for e in entries if processed.folder(processed_dir, e.doc_id).exists()}
+    versions = {e.doc_id: data_version(store.folder(processed_dir, e.doc_id))
+                for e in entries if store.folder(processed_dir, e.doc_id).exists()}
     sources = {name: _files_hash([notebook_source(name, notebook_dir)], Path(notebook_dir)) for name in names + [CORPUS_NOTEBOOK]
                if notebook_source(name, notebook_dir).exists()}
     for entry in entries:
@@ -299,7 +287,7 @@ def plan_pages(entries: list[DocEntry], processed_dir: Path, reports_dir: Path, 
 
 def _copy_downloads(doc_id: str, out_dir: Path, processed_dir: Path) -> None:
     """The document's workbook and CSVs beside its pages (``reports/<doc_id>/data/``)."""
-    where = processed.folder(processed_dir, doc_id)
+    where = store.folder(processed_dir, doc_id)
     target = out_dir / "data"
     target.mkdir(parents=True, exist_ok=True)
     for attribute in DOWNLOADS:
@@ -348,8 +336,29 @@ async def _run_pages(plan: PagePlan | None, *, jobs: int, notebook_dir: Path, lo
         if not starting.done():
             starting.cancel()
         await pool.stop()
-    write_pages(bodies)
+    refused = write_pages(bodies)
+    for job in plan.jobs if plan is not None else []:
+        if job.out_html in refused:
+            job.result.update(ok=False, error=refused[job.out_html])
     return results
+
+
+def export_html(ipynb: Path, out_html: Path, *, keep_code: bool = False, title: str | None = None) -> Path:
+    """Export one executed notebook file to a self-contained page (font embedded, the pages' script).
+
+    Raises:
+        ValueError: The page would carry active content (a script, an event handler, a
+            ``javascript:`` link) from a document; nothing is written.
+    """
+    import nbformat
+
+    from budgetkit.runner import notebook_html, write_pages
+
+    body = notebook_html(nbformat.read(ipynb, as_version=4), keep_code=keep_code, title=title)
+    refused = write_pages([(Path(out_html), body)])
+    if refused:
+        raise ValueError(refused[Path(out_html)])
+    return Path(out_html)
 
 
 def execute_notebook(name: str, doc_id: str, processed_dir: Path, out_html: Path, *, keep_code: bool = False,
@@ -372,7 +381,7 @@ def execute_notebook(name: str, doc_id: str, processed_dir: Path, out_html: Path
 
 
 def build_reports(paths: Iterable[Path] = (), *, manifest: Path | None = Path("data/raw/manifest.csv"),
-                  processed_dir: Path = Path("data/processed"), reports: Path = Path("reports"),
+                  processed: Path = Path("data/processed"), reports: Path = Path("reports"),
                   doc_ids: list[str] | None = None, notebooks: list[str] | None = None, keep_code: bool = False,
                   jobs: int = 2, force: bool = False, notebook_dir: Path = NOTEBOOK_DIR, root: Path | None = None,
                   stream=None) -> int:
@@ -383,7 +392,7 @@ def build_reports(paths: Iterable[Path] = (), *, manifest: Path | None = Path("d
             every document already processed). Only these documents' pages are built; the index
             still lists every document.
         manifest: The manifest of bundled documents.
-        processed_dir: ``data/processed``.
+        processed: ``data/processed``.
         reports: ``reports``.
         doc_ids: Only these documents.
         notebooks: Only these notebooks.
@@ -402,7 +411,7 @@ def build_reports(paths: Iterable[Path] = (), *, manifest: Path | None = Path("d
 
     stream = stream or sys.stdout
     started = time.perf_counter()
-    processed_dir, reports = Path(processed_dir), Path(reports)
+    processed_dir, reports = Path(processed), Path(reports)
     names = [n for n in (notebooks or NOTEBOOKS) if notebook_source(n, notebook_dir).exists()]
     if not names:
         print(f"budgetkit report: no notebook {', '.join(notebooks or NOTEBOOKS)} in {Path(notebook_dir).resolve()} — "
@@ -464,7 +473,7 @@ def build_reports(paths: Iterable[Path] = (), *, manifest: Path | None = Path("d
     for doc_id, stamp in plan_done.stamps.items():
         target = reports / doc_id / PAGES_STAMP if doc_id else reports / PAGES_STAMP
         target.parent.mkdir(parents=True, exist_ok=True)
-        processed.write_json(stamp, target)
+        store.write_json(stamp, target)
     index = write_index(entries, processed_dir, reports, names, results)
     seconds = time.perf_counter() - started
     extracted = [e for e in entries if e.extracted == "extracted"]
@@ -496,13 +505,13 @@ def document_status(doc_id: str, processed_dir: Path) -> dict[str, Any]:
     """Tables found/expected, reading and the checks' counts for one document, or why it failed."""
     from budgetkit.status import STATUSES
 
-    where = processed.folder(processed_dir, doc_id)
-    status_file = processed.status_path(processed_dir, doc_id)
+    where = store.folder(processed_dir, doc_id)
+    status_file = store.status_path(processed_dir, doc_id)
     last = json.loads(status_file.read_text(encoding="utf-8")) if status_file.exists() else {}
     if not where.extraction_json.exists():
         reason = last.get("error") or "not extracted"
         return {"ok": False, "line": f"failed: {reason}", "counts": {}, "error": reason}
-    extraction = processed.load_extraction(where)
+    extraction = store.load_extraction(where)
     found = extraction["tables_found"]
     expected = extraction["tables_expected"]
     line = f"{len([t for t in expected if t in found])}/{len(expected)} expected tables found ({len(found)} in all, {len(extraction['tables_empty'])} empty)"
@@ -510,7 +519,7 @@ def document_status(doc_id: str, processed_dir: Path) -> dict[str, Any]:
     if unreadable:
         line += f"; {len(unreadable)} not read reliably"
     counts: dict[str, int] = {}
-    findings = processed.load_findings(where)
+    findings = store.load_findings(where)
     if findings is not None:
         counts = {s: int((findings["status"] == s).sum()) for s in STATUSES}
         line += f"; {counts['error']} error(s) found by {len(findings)} checks"
@@ -535,22 +544,22 @@ def write_index(entries, processed_dir: Path, reports: Path, names: list[str], r
             if not (out_dir / f"{name}.html").exists():
                 continue
             note = " ⚠" if (doc_id, name) in failed_pages else ""
-            links.append(f'<a href="{html.escape(doc_id, quote=True)}/{html.escape(name, quote=True)}.html">'
-                         f"{html.escape(PAGE_TITLES.get(name, name))}</a>{note}")
+            links.append(f'<a href="{escape_html(doc_id)}/{escape_html(name)}.html">'
+                         f"{escape_html(PAGE_TITLES.get(name, name))}</a>{note}")
         data = []
         for file in (f"{doc_id}.xlsx", "tidy.csv", "findings.csv"):
             if (out_dir / "data" / file).exists():
-                data.append(f'<a href="{html.escape(doc_id, quote=True)}/data/{html.escape(file, quote=True)}">{html.escape(file.rsplit(".", 1)[-1] if file.endswith(".xlsx") else file)}</a>')
+                data.append(f'<a href="{escape_html(doc_id)}/data/{escape_html(file)}">{escape_html(file.rsplit(".", 1)[-1] if file.endswith(".xlsx") else file)}</a>')
         counts = status.get("counts") or {}
         verdicts = " ".join(f"{badge(s)} {n}" for s, n in counts.items() if n and s in ("error", "warning", "unreadable", "unchecked"))
-        state = html.escape(status["line"])
+        state = escape_html(status["line"])
         problem = getattr(entry, "error", None) or status.get("error")
         if problem:
-            state += f'<br><span class="bk-failed">最近一次提取失败：{html.escape(str(problem))}（显示的是此前的结果）</span>' if status["ok"] else ""
+            state += f'<br><span class="bk-failed">最近一次提取失败：{escape_html(str(problem))}（显示的是此前的结果）</span>' if status["ok"] else ""
         rows.append(
             "<tr><td>{title}<br><code>{doc}</code></td><td>{year}</td><td>{verdicts}</td><td>{state}</td><td>{links}</td><td>{data}</td></tr>".format(
-                title=html.escape(str(metadata.get("title") or doc_id)), doc=html.escape(doc_id),
-                year=html.escape(str(metadata.get("fiscal_year") or "")), verdicts=verdicts or "—", state=state,
+                title=escape_html(str(metadata.get("title") or doc_id)), doc=escape_html(doc_id),
+                year=escape_html(str(metadata.get("fiscal_year") or "")), verdicts=verdicts or "—", state=state,
                 links=" · ".join(links) or "—", data=" · ".join(data) or "—",
             )
         )
@@ -565,7 +574,7 @@ table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; 
 code {{ color: #555; }} .bk-failed {{ color: #a33; }} .bk-legend {{ list-style: none; padding-left: 0; font-size: 13px; }}
 </style></head><body>
 <h1>部门预算公开 · budgetkit reports</h1>
-<p>{len(entries)} 份文件。生成于 {html.escape(time.strftime('%Y-%m-%d %H:%M'))}。每份文件四页：预算表、图表、勾稽核对、比较；数据可下载（xlsx、CSV）。</p>
+<p>{len(entries)} 份文件。生成于 {escape_html(time.strftime('%Y-%m-%d %H:%M'))}。每份文件四页：预算表、图表、勾稽核对、比较；数据可下载（xlsx、CSV）。</p>
 {compare}
 <table><thead><tr><th>文件</th><th>年度</th><th>核对结论</th><th>读取与核对</th><th>报告</th><th>数据</th></tr></thead><tbody>
 {''.join(rows)}
@@ -578,6 +587,11 @@ code {{ color: #555; }} .bk-failed {{ color: #a33; }} .bk-legend {{ list-style: 
     out = reports / "index.html"
     from budgetkit.runner import write_page
 
+    from budgetkit.escaping import find_active_content
+
+    active = find_active_content(page)
+    if active:  # every document text above is escaped: anything live would be a bug of ours
+        raise ValueError(f"{out}: not written — it would carry {active[0]}")
     write_page(add_page_script(embed_cjk_font(page)), out)
     return out
 

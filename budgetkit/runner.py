@@ -223,20 +223,33 @@ async def convert(job: Job) -> str:
     return await asyncio.to_thread(work)
 
 
-def write_pages(pages: list[tuple[Path, str]], *, check=None) -> None:
-    """Write page bodies with one embedded CJK font subset for all of them and the pages' script.
+def write_pages(pages: list[tuple[Path, str]]) -> dict[Path, str]:
+    """Write page bodies with one embedded CJK font subset for all of them and the pages' own script.
+
+    Each body is checked for active content first (:func:`budgetkit.escaping.find_active_content`):
+    anything live there came from a document, and such a page is not written.
 
     Args:
         pages: ``(path, body)`` of each page.
-        check: Called with each body before anything of ours is added (the active-content check).
+
+    Returns:
+        The pages refused, with why.
     """
-    if check is not None:
-        for _, body in pages:
-            check(body)
-    style = font_face_css(cjk_characters(*(body for _, body in pages)))
+    from budgetkit.escaping import find_active_content
+
+    refused: dict[Path, str] = {}
+    clean = []
     for path, body in pages:
+        active = find_active_content(body)
+        if active:  # document text escaped the escaping: publish nothing rather than a live script
+            refused[path] = f"{path}: not written — the page would carry {active[0]} from the document"
+        else:
+            clean.append((path, body))
+    style = font_face_css(cjk_characters(*(body for _, body in clean)))
+    for path, body in clean:
         page = body.replace("</head>", style + "</head>", 1) if style else body
         write_page(add_page_script(page), path)
+    return refused
 
 
 # --------------------------------------------------------------------------- export
@@ -337,7 +350,8 @@ PAGE_SCRIPT = r"""<script>/* budgetkit: sortable, filterable tables */
 
 
 def add_page_script(page: str) -> str:
-    """The pages' own script, added after the page was checked for active content from documents."""
+    """The pages' own script, added after the page was checked for active content from documents
+    (the one script a budgetkit page carries; its text is :data:`PAGE_SCRIPT`)."""
     if "table class=\"bk-table bk-sortable\"" not in page or "</body>" not in page:
         return page
     return page.replace("</body>", PAGE_SCRIPT + "</body>", 1)

@@ -40,7 +40,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from budgetkit.amounts import as_decimal, is_blank, try_parse_amount
-from budgetkit.catalog import fold
+from budgetkit.catalog import fold, strip_numbering  # noqa: F401  (one way to strip list markers, re-exported)
 
 #: The roles a row can play in a table (see the module docstring).
 ROW_ROLES = ("total", "group", "line", "of_which")
@@ -72,25 +72,20 @@ COLUMN_SUMS: dict[str, list[tuple[str, list[str]]]] = {
     "project_carryover": [("total", ["general_public_budget", "government_fund", "state_capital"])],
 }
 
-#: The 类 of the 部门预算支出经济分类 by name (tables printing names without codes), with their
-#: codes where the classification gives one.
-ECONOMIC_CLASS_NAMES: dict[str, str | None] = {
-    "工资福利支出": "301",
-    "商品和服务支出": "302",
-    "对个人和家庭的补助": "303",
-    "对个人和家庭补助": "303",
-    "债务利息及费用支出": "307",
-    "资本性支出（基本建设）": "309",
-    "资本性支出": "310",
-    "对企业补助（基本建设）": "311",
-    "对企业补助": "312",
-    "对社会保障基金补助": "313",
-    "其他支出": "399",
-    "对事业单位经常性补助": None,
-    "对事业单位资本性补助": None,
-    "资本性支出（一）": None,
-    "资本性支出（二）": None,
-}
+def _economic_class_names() -> dict[str, str]:
+    """The 类 of the 部门预算支出经济分类 by (folded) name, former names included, from the
+    classification data (:mod:`budgetkit.classification`): the class rows of a table printing names only."""
+    from budgetkit.classification import classes
+
+    out: dict[str, str] = {}
+    for entry in classes("economic").values():
+        for name in (entry.name, *entry.former):
+            out[fold(name)] = entry.code
+    return out
+
+
+#: The economic classes by name (see :func:`_economic_class_names`).
+ECONOMIC_CLASS_NAMES: dict[str, str] = _economic_class_names()
 #: Tables classified by economic class.
 ECONOMIC_TABLES = ("general_basic_economic", "admin_operation")
 
@@ -133,16 +128,6 @@ def numbering(item: str | None) -> tuple[str | None, str | None, str]:
         if match:
             return name, match.group(1), text[match.end():].strip()
     return None, None, text
-
-
-def strip_numbering(item: str | None) -> str:
-    """An item name without its numbering, folded for matching (``四、公共安全支出`` → ``公共安全支出``)."""
-    text = str(item or "")
-    previous = None
-    while previous != text:  # ``（一）1.`` : strip every marker
-        previous = text
-        _, _, text = numbering(text)
-    return fold(text)
 
 
 def is_of_which(item: str | None) -> bool:

@@ -104,10 +104,11 @@ def test_batch_process_pool_text_only(tmp_path: Path, capsys):
 def test_ledger_ignores_a_torn_line(tmp_path: Path):
     append_ledger(tmp_path, {"doc_id": "a", "status": "ok", "sha256": "x"})
     with open(tmp_path / LEDGER_NAME, "a", encoding="utf-8") as handle:
-        handle.write("b,ok,,y,,,")  # crash in the middle of a line
+        handle.write('{"doc_id": "b", "status": "ok", "message": "a quoted field, torn')  # disk full mid-line
     append_ledger(tmp_path, {"doc_id": "c", "status": "failed", "sha256": "z", "message": 'has "quotes", commas\nand lines'})
+    append_ledger(tmp_path, {"doc_id": "d", "status": "ok", "sha256": "w"})
     ledger = read_ledger(tmp_path)
-    assert list(ledger["doc_id"]) == ["a", "c"]
+    assert list(ledger["doc_id"]) == ["a", "c", "d"]
     assert ledger.loc[1, "message"] == 'has "quotes", commas\nand lines'
 
 
@@ -131,16 +132,177 @@ def test_batch_on_a_dask_scheduler_address(tmp_path: Path, capsys):
 
 
 def test_a_second_batch_on_the_same_corpus_is_refused(tmp_path: Path, capsys):
+    import fcntl
     import os
 
     out = tmp_path / "corpus"
     out.mkdir()
-    (out / ".batch.lock").write_text(str(os.getpid()))  # a live process holds the lock
     folder = tmp_path / "incoming"
     folder.mkdir()
     shutil.copy(RAW / "qinshui-police-2025.txt", folder / "seed.txt")
-    assert run_batch([folder], out=out, scheduler="serial", progress=False) == 2
-    assert "another batch" in capsys.readouterr().out
-    (out / ".batch.lock").write_text("999999999")  # stale: no such process
+    holder = os.open(out / ".batch.lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another batch is running
+    try:
+        assert run_batch([folder], out=out, scheduler="serial", progress=False) == 2
+        assert "another batch" in capsys.readouterr().out
+    finally:
+        os.close(holder)
+    # What a killed batch leaves: an empty lock file, or one naming a pid that now is another
+    # live process. Neither blocks (the lock is the kernel's and died with its holder).
+    (out / ".batch.lock").write_text("")
     assert run_batch([folder], out=out, scheduler="serial", progress=False) == 0
-    assert not (out / ".batch.lock").exists()
+    (out / ".batch.lock").write_text(str(os.getppid()))
+    assert run_batch([folder], out=out, scheduler="serial", force=True, progress=False) == 0
+
+
+# ---------------------------------------------------------------- hardening (issue 11)
+
+
+def _seed_copy(path: Path, extra: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text((RAW / "qinshui-police-2025.txt").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return path
+
+
+def test_same_named_files_in_two_folders_are_both_kept(tmp_path: Path, capsys):
+    _seed_copy(tmp_path / "A" / "report.txt")
+    _seed_copy(tmp_path / "B" / "report.txt", "\n")  # other content, same name
+    out = tmp_path / "corpus"
+    assert run_batch([tmp_path / "A", tmp_path / "B"], out=out, scheduler="serial", progress=False) == 0
+    assert "2 processed" in capsys.readouterr().out
+    assert sorted(load_documents(out)["doc_id"]) == ["A-report", "B-report"]
+
+
+def test_another_file_under_an_id_in_the_corpus_is_refused_not_swapped_in(tmp_path: Path, capsys):
+    a = _seed_copy(tmp_path / "A" / "report.txt")
+    b = _seed_copy(tmp_path / "B" / "report.txt", "\n")
+    out = tmp_path / "corpus"
+    assert run_batch([a], out=out, scheduler="serial", progress=False) == 0
+    before = partition_path(out, "report").read_bytes()
+    capsys.readouterr()
+    assert run_batch([b], out=out, scheduler="serial", progress=False) == 1
+    printed = capsys.readouterr().out
+    assert "report [id conflict]" in printed and str(a.absolute()) in printed
+    assert partition_path(out, "report").read_bytes() == before
+    assert load_documents(out).loc[0, "files"] == "report.txt" and len(load_documents(out)) == 1
+    # The same file, changed: processed again, and said so.
+    with open(a, "a", encoding="utf-8") as handle:
+        handle.write("\n\n")
+    assert run_batch([a], out=out, scheduler="serial", progress=False) == 0
+    assert "report: " in (printed := capsys.readouterr().out) and "changed since it was processed" in printed
+
+
+def kill_worker_on_poison(spec, out, sha256, options):
+    """A pool task that dies like an out-of-memory kill when its document is the poison one."""
+    import os
+    import signal
+
+    if spec.doc_id == "poison":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return {"doc_id": spec.doc_id, "status": "ok", "pid": os.getpid()}
+
+
+def test_a_dead_worker_fails_only_the_document_that_killed_it(tmp_path: Path):
+    from budgetkit.batch import _execute_pool
+    from budgetkit.manifest import DocumentSpec
+
+    names = ["a", "b", "poison", "c", "d", "e"]
+    tasks = [(DocumentSpec(n, {}, [tmp_path / f"{n}.txt"]), str(tmp_path), ["0"], {}) for n in names]
+    rows = list(_execute_pool(tasks, 2, work=kill_worker_on_poison))
+    by_id = {row["doc_id"]: row for row in rows}
+    assert sorted(by_id) == sorted(names) and len(rows) == len(names)
+    assert by_id["poison"]["status"] == "failed" and by_id["poison"]["error_kind"] == "worker crashed"
+    assert "died twice" in by_id["poison"]["message"]
+    assert all(by_id[n]["status"] == "ok" for n in names if n != "poison")
+
+
+def test_a_ledger_that_is_a_device_is_refused_in_one_line(tmp_path: Path, capsys):
+    folder = tmp_path / "incoming"
+    _seed_copy(folder / "seed.txt")
+    out = tmp_path / "corpus"
+    out.mkdir()
+    (out / LEDGER_NAME).symlink_to("/dev/full")  # reads never end, writes fail with ENOSPC
+    assert run_batch([folder], out=out, scheduler="serial", progress=False) == 3
+    printed = capsys.readouterr().out
+    assert f"{out / LEDGER_NAME}: the ledger is not a regular file" in printed and "Traceback" not in printed
+
+
+def test_resume_records_a_partition_whose_ledger_line_was_lost(tmp_path: Path, capsys):
+    folder = tmp_path / "incoming"
+    _seed_copy(folder / "seed.txt")
+    out = tmp_path / "corpus"
+    assert run_batch([folder], out=out, scheduler="serial", progress=False) == 0
+    # The driver died (disk full) after the worker wrote the partition, before the ledger line.
+    (out / LEDGER_NAME).write_text('{"doc_id": "seed", "status": "ok", "record": "{\\"doc_id\\": \\"se')
+    other = tmp_path / "other"
+    _seed_copy(other / "second.txt", "\n")
+    assert run_batch([other], out=out, scheduler="serial", progress=False) == 0
+    assert "seed: recorded again" in capsys.readouterr().out
+    documents = load_documents(out)
+    assert sorted(documents["doc_id"]) == ["second", "seed"]
+    assert set(load_corpus(out, columns=["table_id"])["doc_id"]) == set(documents["doc_id"])
+
+
+@pytest.fixture()
+def tiny_disk(tmp_path: Path):
+    """A 2 MB tmpfs: a real full disk (needs root with mount rights, as on the dev machine and CI)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_disk_that_fills_mid_batch_stops_with_one_line_and_a_consistent_corpus(tiny_disk: Path, tmp_path: Path, capsys):
+    folder = tmp_path / "incoming"
+    for n in range(4):
+        _seed_copy(folder / f"seed{n}.txt", "\n" * n)
+    out = tiny_disk / "corpus"
+    code = run_batch([folder], out=out, scheduler="serial", progress=False)
+    printed = capsys.readouterr().out
+    assert code == 3 and "no space left on device" in printed and "Traceback" not in printed
+    assert "stopped" in printed
+    kept = set(load_documents(out)["doc_id"])
+    assert kept < {f"seed{n}" for n in range(4)}
+    assert set(load_corpus(out, columns=["table_id"])["doc_id"]) == kept
+    assert not [p for p in (out / "processed" / "_status").glob("*.json") if p.stat().st_size == 0]
+
+
+def hog_on_poison(spec, out, sha256, options):
+    """A pool task whose poison document runs away: forever (``slow``) or into memory (``fat``)."""
+    import os
+    import time
+
+    if spec.doc_id == "slow":
+        time.sleep(120)
+    if spec.doc_id == "fat":
+        ballast = b"x" * (1536 * 2**20)  # touched pages: real resident memory
+        time.sleep(120)
+        del ballast
+    return {"doc_id": spec.doc_id, "status": "ok", "pid": os.getpid()}
+
+
+def test_a_runaway_document_is_stopped_by_time_and_memory(tmp_path, monkeypatch):
+    import time
+
+    import budgetkit.batch
+    from budgetkit.batch import _execute_pool
+    from budgetkit.manifest import DocumentSpec
+
+    monkeypatch.setattr(budgetkit.batch, "DOCUMENT_SECONDS", 3)
+    monkeypatch.setattr(budgetkit.batch, "WORKER_MEMORY_BYTES", 1024 * 2**20)
+    names = ["a", "slow", "b", "fat", "c"]
+    tasks = [(DocumentSpec(n, {}, [tmp_path / f"{n}.txt"]), str(tmp_path), ["0"], {}) for n in names]
+    started = time.monotonic()
+    by_id = {row["doc_id"]: row for row in _execute_pool(tasks, 2, work=hog_on_poison)}
+    assert time.monotonic() - started < 60
+    assert sorted(by_id) == sorted(names)
+    assert by_id["slow"]["status"] == "failed" and "stopped after 3 s" in by_id["slow"]["message"]
+    assert by_id["fat"]["status"] == "failed" and "GB of memory" in by_id["fat"]["message"]
+    assert all(by_id[n]["status"] == "ok" for n in ("a", "b", "c"))

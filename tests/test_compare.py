@@ -195,3 +195,17 @@ def test_wanli_stated_changes_have_no_false_differs(processed_pdf: Path):
     assert by_subject.loc["公务接待费", "status"] == "ok"
     assert "three_public" in by_subject.loc["公务接待费", "prior_cell"]
     assert "three_public" in by_subject.loc["公务用车运行维护费", "prior_cell"]
+
+
+def test_a_document_from_no_manifest_is_its_own_series(tmp_path: Path):
+    """In a folder mixing manifest documents and a loose file, the loose one has no publisher (NaN)."""
+    import shutil
+
+    from budgetkit.manifest import spec_for_paths
+    from budgetkit.pipeline import process_document
+
+    out = _process([SEED_ID, "js-npc-office-2017"], tmp_path / "processed")
+    shutil.copy(RAW / "qinshui-police-2025.txt", tmp_path / "loose.txt")
+    assert process_document(spec_for_paths([tmp_path / "loose.txt"]), out, with_checks=False).ok
+    assert same_department(out, "loose") == ["loose"]
+    assert same_department(out, SEED_ID) == [SEED_ID]

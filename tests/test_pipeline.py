@@ -1,6 +1,7 @@
 """End to end on the seed: extract → data/processed/<doc_id>/, atomic, bad input isolated."""
 
 import json
+import os
 import shutil
 from decimal import Decimal
 
@@ -143,3 +144,89 @@ def test_pdf_files_in_no_manifest_joined_into_one_document(workdir, capsys):
     tidy = pd.read_parquet(out / "js2019" / "tidy.parquet")
     total = tidy[(tidy.table_id == "summary") & (tidy["item"] == "收入合计")]
     assert Decimal("18330.37") in set(total.amount)
+
+
+# ---------------------------------------------------------------- hardening (issue 11)
+
+
+def test_two_runs_into_the_same_out_both_succeed(workdir):
+    """Each run replaces the same folder 16 times while the other does too: no run fails."""
+    import threading
+
+    from budgetkit.manifest import spec_for_paths
+    from budgetkit.pipeline import process_document, read_spec, write_document
+
+    spec = spec_for_paths([workdir / "raw" / SEED.name], "seed")
+    document = read_spec(spec)
+    out = workdir / "out"
+    errors = []
+
+    def run():
+        for _ in range(16):
+            try:
+                write_document(document, out)
+            except Exception as exc:  # noqa: BLE001 — any failure is the defect
+                errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(p.name for p in out.iterdir()) == ["seed"]
+    assert (out / "seed" / "tidy.parquet").exists()
+
+
+def test_output_folders_have_the_usual_permissions(workdir):
+    import os
+    import stat
+
+    from budgetkit.manifest import spec_for_paths
+    from budgetkit.pipeline import process_document
+
+    umask = os.umask(0o022)
+    try:
+        result = process_document(spec_for_paths([workdir / "raw" / SEED.name], "seed"), workdir / "out", with_checks=False)
+    finally:
+        os.umask(umask)
+    assert result.ok
+    assert stat.S_IMODE(result.out_dir.stat().st_mode) == 0o755
+    assert stat.S_IMODE((workdir / "out" / "_status" / "seed.json").stat().st_mode) == 0o644
+
+
+def test_leftovers_of_a_killed_run_are_cleaned_but_not_a_live_runs(workdir):
+    import subprocess
+    import sys
+
+    from budgetkit.pipeline import TMP_TAG, prepare_output
+
+    out = workdir / "out"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    (out / f".seed.{TMP_TAG}{dead}-abc123").mkdir()          # a killed run's temporary folder
+    (out / f".seed.{TMP_TAG}{dead}-old-1234").mkdir()        # its set-aside old output
+    (out / f".seed.{TMP_TAG}{os.getpid()}-live99").mkdir()   # ours: a run in progress
+    (out / "seed").mkdir()
+    prepare_output(out)
+    assert sorted(p.name for p in out.iterdir()) == sorted([f".seed.{TMP_TAG}{os.getpid()}-live99", "seed"])
+
+
+def test_a_full_disk_in_extract_is_one_line_per_document_and_no_empty_status(workdir, capsys):
+    import subprocess
+
+    disk = workdir / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        for n in range(3):
+            (workdir / "raw" / f"seed{n}.txt").write_text(SEED.read_text(encoding="utf-8") + "\n" * n, encoding="utf-8")
+        code = main(["extract", *[str(workdir / "raw" / f"seed{n}.txt") for n in range(3)], "--out", str(disk / "out")])
+        captured = capsys.readouterr()
+        assert code == 1 and "Traceback" not in captured.out + captured.err
+        assert "no space left on device" in captured.out
+        assert not [p for p in (disk / "out" / "_status").glob("*") if p.stat().st_size == 0]
+        assert not [p for p in (disk / "out").iterdir() if p.name.startswith(".")]
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)

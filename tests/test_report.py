@@ -119,3 +119,79 @@ def test_report_covers_documents_in_no_manifest(tmp_path, monkeypatch):
     assert code == 0
     assert (reports / "some-dump" / "01-tables.html").exists()
     assert "some-dump" in (reports / "index.html").read_text(encoding="utf-8")
+
+
+# Payloads as a hostile publisher or file namer would write them, one per field.
+PAYLOADS = {
+    "title": '"><img src=x onerror=alert(1)>',
+    "publisher": "<script>alert(2)</script>",
+    "region": "[click](javascript:alert(3))",
+    "kind": "<svg onload=alert(4)>",
+    "origin": "<iframe src=javascript:alert(6)>",
+    "file": '"><img src=x onerror=alert(5)>',
+    "cell": "<img src=y onerror=alert(7)>",
+    "narrative": "<a href='javascript:alert(8)'>x</a>",
+}
+
+
+class _LiveContent(__import__("html.parser").parser.HTMLParser):
+    """Every element or attribute of a page that could run script (the test's own parser)."""
+
+    def __init__(self):
+        super().__init__()
+        self.live, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "iframe", "object", "embed", "svg"}:
+            self.live.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or "javascript:" in (value or "").replace(" ", "").lower():
+                self.live.append(f"{tag} {name}={value}")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_payloads_in_every_field_stay_text_on_every_page(tmp_path):
+    """Manifest columns, file name, table cells and narrative carry script; every page shows it as text."""
+    from budgetkit.report import build_reports
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    text = text.replace("沁水县公安局交通警察大队\t1459.94", PAYLOADS["cell"] + "\t1459.94", 1)
+    text = text.replace("2025年度沁水县公安局预算收入总计", PAYLOADS["narrative"] + "2025年度沁水县公安局预算收入总计", 1)
+    file_name = PAYLOADS["file"] + ".txt"
+    (raw / file_name).write_text(text, encoding="utf-8")
+    fields = {"doc_id": "hostile", "part": "1", "role": "document", "file": file_name, "title": PAYLOADS["title"],
+              "publisher": PAYLOADS["publisher"], "region": PAYLOADS["region"], "level": "county", "fiscal_year": "2025",
+              "kind": PAYLOADS["kind"], "template": "shanxi-county", "origin": PAYLOADS["origin"], "sha256": ""}
+    import csv
+
+    with open(raw / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(fields))
+        writer.writeheader()
+        writer.writerow(fields)
+    processed, reports = tmp_path / "processed", tmp_path / "reports"
+    assert main(["extract", str(raw / "manifest.csv"), "--out", str(processed)]) == 0
+    assert build_reports(manifest=raw / "manifest.csv", processed=processed, reports=reports, jobs=2, notebook_dir=NOTEBOOKS) == 0
+    pages = sorted(reports.rglob("*.html"))
+    assert [p.relative_to(reports).as_posix() for p in pages] == [
+        "compare.html", "hostile/01-tables.html", "hostile/02-figures.html", "hostile/03-reconcile.html", "hostile/04-compare.html",
+        "index.html"]
+    from budgetkit.runner import PAGE_SCRIPT
+
+    shown = ""
+    for page in pages:
+        parser = _LiveContent()
+        # The one script a page may carry is budgetkit's own (sorting tables), added after the check.
+        parser.feed(page.read_text(encoding="utf-8").replace(PAGE_SCRIPT, ""))
+        assert parser.live == [], f"{page.name}: {parser.live}"
+        shown += "".join(parser.text)
+    # The payloads reached the pages — as the text they are made of.
+    def bare(text):  # the checks fold spaces out of names; the Markdown escapes are backslashes
+        return "".join(text.split()).replace("\\", "")
+
+    # (The narrative's sentences are not shown whole on today's pages; they are checked for live content above.)
+    for field in ("title", "publisher", "file", "cell"):
+        assert bare(PAYLOADS[field]) in bare(shown), field

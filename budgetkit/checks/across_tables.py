@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 
 from budgetkit.checks.arithmetic import ERROR, INFO, OK, ROUNDING, WARNING, Quantity, compare_same, compare_sum, exact
+from budgetkit.catalog import fold
 from budgetkit.checks.engine import (
     Context,
     Finding,
@@ -103,12 +104,25 @@ def _income_line(ctx: Context, table_id: str, pattern: str) -> Quantity | None:
     return ctx.quantity(min(rows, key=_row_order)) if rows else None
 
 
+#: Income that is not a fiscal appropriation: spending it finances appears in the 支出总表 but
+#: not in the tables of fiscal appropriations.
+_NON_FISCAL_INCOME_RE = "财政专户|事业收入|经营收入|上级补助|附属单位|其他收入|单位资金|非财政拨款|其他资金"
+_FISCAL_COLUMNS = {"total", "general_public_budget", "government_fund", "state_capital", "fiscal_appropriation", "carryover"}
+
+
 def _non_fiscal_funds(ctx: Context) -> bool:
-    """True when the income table prints 财政专户 or 单位资金 (then basic/project may differ legitimately)."""
-    for col in ("special_account", "unit_funds"):
-        q = ctx.total_row("income", col) if ctx.present("income") else None
-        if q is not None and q.value != 0:
-            return True
+    """True when the department has income other than fiscal appropriations (财政专户, 事业收入,
+    其他收入 …, in the income table or on the income side of the 收支总表): its basic and project
+    spending then differ legitimately from the fiscal-appropriation tables."""
+    if ctx.present("income"):
+        for column_id in {r["column_id"] for r in ctx.rows("income")} - _FISCAL_COLUMNS:
+            q = ctx.total_row("income", column_id)
+            if q is not None and q.value != 0 and not str(column_id).startswith("col"):
+                return True
+    if ctx.present("summary"):
+        for r in ctx.find_rows("summary", "income_amount", side="income", contains=_NON_FISCAL_INCOME_RE):
+            if ctx.quantity(r).value != 0:
+                return True
     return False
 
 
@@ -121,7 +135,66 @@ def summary_vs_income(ctx: Context, rule: Rule):
         i = ctx.total_row("income", column_id)
         if s is None or i is None or not _printed_any(s, i):
             continue
-        yield from_outcome(rule, compare_same(s, i), f"收支总表「{name}」= 收入总表合计行「{i.label.split('「')[-1].rstrip('」')}」")
+        what = f"收支总表「{name}」= 收入总表合计行「{i.label.split('「')[-1].rstrip('」')}」"
+        if column_id == "total":
+            below = _income_outside_current(ctx)
+            if below is None:
+                continue  # the summary lists a source below 本年收入合计 the income table has no column for
+            if below:
+                # Some income tables' 合计 counts every source, where the summary's 本年收入合计
+                # leaves out what it lists below it (上年结转, 上级补助收入 …); others print those
+                # sources beside a 合计 of the current year. The reading that holds is kept.
+                parts = [s] + [q for _n, q in below]
+                names = " + ".join(n for n, _q in below)
+                readings = [
+                    (compare_same(s, i), what),
+                    (compare_sum(parts, i), f"收支总表「{name}」+ {names} = 收入总表合计行「合计」"),
+                ]
+                outcome, text = next((r for r in readings if r[0].status in (OK, ROUNDING)), readings[1])
+                yield from_outcome(rule, outcome, text)
+                continue
+        yield from_outcome(rule, compare_same(s, i), what)
+
+
+def _income_outside_current(ctx: Context) -> list[tuple[str, Quantity]] | None:
+    """The income-table totals of the sources the summary lists between 本年收入合计 and 收入总计.
+
+    Returns the (name, income-table 合计-row quantity) of each such source printed with a
+    non-zero amount, ``[]`` when there is none, ``None`` when one has no income-table column.
+    """
+    start = _before(ctx, "summary", "income", {"本年收入合计", "本年收入小计", "收入合计"})
+    if start is None:
+        return []
+    # The grand total: 收入总计, or a 收入合计 printed below 本年收入合计 (泉州).
+    ends = [r["row_number"] for r in ctx.find_rows("summary", "income_amount", side="income")
+            if r["row_number"] > start and r["key"] in ("收入总计", "收入合计", "收入总额")]
+    if not ends:
+        return []
+    end = min(ends)
+    columns = {}
+    for r in ctx.rows("income"):
+        header = r.get("column_header") if isinstance(r.get("column_header"), str) else ""
+        columns.setdefault(r["column_id"], (fold(r["column_label"] or ""), header.split(" / ")))
+    out = []
+    for r in ctx.find_rows("summary", "income_amount", side="income"):
+        if not start < r["row_number"] < end or not ctx.quantity(r).value:
+            continue
+        key = r["key"]
+        key = re.sub(r"(收入|资金)$", "", key)
+        match = None
+        for column_id, (label, path) in columns.items():
+            head = fold(path[0]) if path and path[0] else label
+            # 上年结转 → the column 上年结转结余 (or that group's 小计); 上级补助收入 → 上级补助收入.
+            if key and head.startswith(key) and (len(path) <= 1 or fold(path[-1]) in ("小计", "合计")):
+                match = column_id
+                break
+        if match is None:
+            return None
+        q = ctx.total_row("income", match)
+        if q is None:
+            return None
+        out.append((str(r["item"]), q))
+    return out
 
 
 @implements("across.summary_vs_expenditure")
@@ -205,8 +278,11 @@ def fiscal_vs_tables(ctx: Context, rule: Rule):
     f_fund = _income_line(ctx, "fiscal_summary", "^政府性基金")
     if f_fund is not None and ctx.present("fund_expenditure"):
         fund_total = ctx.total_row("fund_expenditure", "total") if ctx.printed("fund_expenditure") else None
-        fund_total = fund_total or exact(Decimal(0), f_fund.unit, "政府性基金预算支出表（无数据）")
-        if _printed_any(f_fund, fund_total):
+        if fund_total is None and ctx.printed("fund_expenditure"):
+            fund_total = None  # the table prints amounts but no 合计 column we can name: nothing to compare
+        elif fund_total is None:
+            fund_total = exact(Decimal(0), f_fund.unit, "政府性基金预算支出表（无数据）")
+        if fund_total is not None and _printed_any(f_fund, fund_total):
             yield from_outcome(rule, compare_same(f_fund, fund_total), "财政拨款收支总表 本年收入「政府性基金预算」= 政府性基金预算支出表 合计")
     carry_general = _fiscal_carry_general(ctx)
     f_exp = _first(ctx, "fiscal_summary", "expense_general_public_budget", side="expense", key="本年支出合计")

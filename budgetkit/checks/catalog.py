@@ -53,6 +53,10 @@ RULES: list[Rule] = [
          "“三公”：公务用车购置及运行费 = 购置费 + 运行维护费；合计 = 因公出国（境）+ 公务接待 + 公务用车购置及运行费",
          "Three public expenses: vehicles = purchase + operation; total = travel abroad + reception + vehicles",
          ("three_public",), "sum"),
+    Rule("within.repeated_content", "within_table",
+         "重复内容：同一页、同一表或同一段在文件中重复出现（已只保留一份）",
+         "Repeated content: a page, table stretch or block printed more than once in the file (one copy kept)",
+         (), "exact", on_fail="warning"),
     # ---------------------------------------------------------------- across tables
     Rule("across.summary_vs_income", "across_tables",
          "收支总表收入各项 = 收入总表合计行（本年收入合计、各来源、上年结转）",

@@ -20,9 +20,9 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from budgetkit.amounts import is_blank, try_parse_amount
-from budgetkit.catalog import fold
+from budgetkit.catalog import fold, strip_numbering
 from budgetkit.model import Document, RawTable
-from budgetkit.semantics import strip_numbering, with_row_structure
+from budgetkit.semantics import with_row_structure
 
 from budgetkit.checks.arithmetic import (
     ERROR,

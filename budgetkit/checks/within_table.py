@@ -7,8 +7,8 @@ import re
 import pandas as pd
 
 from budgetkit.catalog import fold
+from budgetkit.classification import class_of_name
 from budgetkit.checks.arithmetic import OK, ROUNDING, UNREADABLE, Quantity, compare_sum
-from budgetkit.checks.catalog import HIERARCHY_TABLES
 from budgetkit.checks.engine import SYSTEMATIC_MIN, SYSTEMATIC_SHARE, Context, Rule, from_outcome, implements, not_applicable
 from budgetkit.identities import ColumnIdentity, column_identities
 from budgetkit.semantics import COLUMN_SUMS, GROUP, OF_WHICH, TOTAL, three_public_items
@@ -63,9 +63,6 @@ def _coded_tables(ctx: Context) -> list[str]:
     out = []
     for table_id in _tables_with_amounts(ctx):
         if table_id.split("~")[0] in NOT_HIERARCHICAL:
-            continue
-        if table_id in HIERARCHY_TABLES:
-            out.append(table_id)
             continue
         codes = [r["code"] for r in _drop_duplicates(ctx.rows(table_id), "row_number") if _notna(r["code"])]
         if len(codes) >= 3 and len(set(codes)) == len(codes) and any(c[:-2] in set(codes) for c in codes if len(c) > 3):
@@ -167,25 +164,35 @@ def total_column(ctx: Context, rule: Rule):
             for side, identities in derived.items():
                 labels = {r["column_id"]: r["column_label"] for r in cells}
                 for identity in identities:
-                    results = []
-                    for (row_number, row_side), row in _by_row_and_side(cells):
-                        if row_side != side:
-                            continue
-                        by_col = {r["column_id"]: r for r in row}
-                        if identity.total not in by_col or not all(p in by_col for p in identity.parts):
-                            continue
-                        parts = [ctx.quantity(by_col[p]) for p in identity.parts]
-                        total = ctx.quantity(by_col[identity.total])
-                        if not _any_printed(parts + [total]):
-                            continue
-                        if not total.text and sum(p.value for p in parts) != 0:
-                            continue  # a total that is not printed is not a zero total
-                        first = by_col[identity.total]
-                        key = first["code"] if isinstance(first["code"], str) else (first["item"] or f"row {row_number}")
-                        results.append((compare_sum(parts, total), f"{ctx.title(table_id)} {key}：{identity.describe(labels)}"))
+                    readings = [_column_results(ctx, table_id, cells, side, identity.total, parts, labels)
+                                for parts in [identity.parts] + identity.alternatives]
+                    # An ambiguous header (其中 …): the reading that holds on most rows.
+                    results = max(readings, key=lambda rs: sum(1 for o, _w in rs if o.status in (OK, ROUNDING)))
                     yield from _emit(rule, results, "表头所示的列间关系与所读数字不符（列可能错位或表头理解有误）")
             continue
         yield from _catalog_total_column(ctx, rule, table_id, cells)
+
+
+def _column_results(ctx: Context, table_id: str, cells: list, side, total_id: str, part_ids: list[str], labels: dict) -> list[tuple]:
+    """One column identity compared on every row of one side: [(outcome, what)]."""
+    results = []
+    describe = f"「{labels.get(total_id, total_id)}」= " + " + ".join(labels.get(p, p) for p in part_ids)
+    for (row_number, row_side), row in _by_row_and_side(cells):
+        if row_side != side:
+            continue
+        by_col = {r["column_id"]: r for r in row}
+        if total_id not in by_col or not all(p in by_col for p in part_ids):
+            continue
+        parts = [ctx.quantity(by_col[p]) for p in part_ids]
+        total = ctx.quantity(by_col[total_id])
+        if not _any_printed(parts + [total]):
+            continue
+        if not total.text and sum(p.value for p in parts) != 0:
+            continue  # a total that is not printed is not a zero total
+        first = by_col[total_id]
+        key = first["code"] if isinstance(first["code"], str) else (first["item"] or f"row {row_number}")
+        results.append((compare_sum(parts, total), f"{ctx.title(table_id)} {key}：{describe}"))
+    return results
 
 
 def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
@@ -194,6 +201,7 @@ def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
         return
     present = {r["column_id"] for r in cells}
     unmapped = sorted(c for c in present if re.fullmatch(r"col\d+", str(c)))
+    catalog_parts = {p for _t, parts in alternatives for p in parts}
     if unmapped:  # a column the catalog does not know (单位预留机动经费 …) may be a part too
         alternatives = alternatives + [(t, parts + unmapped) for t, parts in alternatives]
     results = []
@@ -207,8 +215,8 @@ def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
             if index >= len(alternatives) and not outcomes:
                 break  # extra columns only as another reading of a catalog identity, never alone
             parts_present = [p for p in part_ids if p in present]
-            if total_id not in by_col or not parts_present:
-                continue
+            if total_id not in by_col or not any(p in catalog_parts for p in parts_present):
+                continue  # columns the catalog does not know are never the only parts
             parts = [ctx.quantity(by_col[p]) for p in parts_present if p in by_col]
             total = ctx.quantity(by_col[total_id])
             if not _any_printed(parts + [total]):
@@ -236,47 +244,148 @@ def _by_row_and_side(rows: list) -> list[tuple[tuple, list]]:
     return sorted(groups.items(), key=lambda item: (item[0][0], item[0][1] is None, item[0][1] or ""))
 
 
-def _children(rows: list, parent: dict) -> list:
-    """The rows that add into ``parent`` (its ``parent_row``), in printed order, without 其中 rows."""
-    return [r for r in rows if r["parent_row"] == parent["row_number"] and r["row_role"] != OF_WHICH]
+_CURRENT_INCOME = {"本年收入合计", "本年收入小计", "当年收入小计", "收入合计"}
+_CURRENT_EXPENSE = {"本年支出合计", "本年支出小计", "当年支出小计", "支出合计"}
+_GRAND_INCOME = {"收入总计"}
+_GRAND_EXPENSE = {"支出总计"}
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
 
 
-def _names(rows: list) -> str:
-    return "、".join(str(r["item"]) for r in rows if r["item"]) or "（无）"
+def _side_rows(ctx: Context, table_id: str, side: str) -> list:
+    return [r for r in ctx.rows(table_id) if r["side"] == side]
+
+
+def _row_numbers(rows: list, keys: set[str]) -> list[int]:
+    return sorted({r["row_number"] for r in rows if r["key"] in keys or r["item"] in keys})
+
+
+def _first_row(rows: list):
+    """``rows[0]``, failing as ``frame.iloc[0]`` does on an empty frame."""
+    if not rows:
+        raise IndexError("single positional indexer is out-of-bounds")
+    return rows[0]
 
 
 @implements("within.summary_balance")
 def summary_balance(ctx: Context, rule: Rule):
-    """Each total and subtotal of the 收支总表 sides = the rows that add into it (row roles), 收入总计 = 支出总计."""
     for table_id in ("summary", "fiscal_summary"):
         if not ctx.printed(table_id):
             continue
         title = ctx.title(table_id)
+        income = _side_rows(ctx, table_id, "income")
+        expense = _side_rows(ctx, table_id, "expense")
         grand = {}
-        for side, label in (("income", "收入"), ("expense", "支出")):
-            columns = amount_columns(ctx, table_id, side)
-            for column_id in columns:
-                col = [r for r in ctx.rows(table_id, column_id) if r["side"] == side]
-                for head in [r for r in col if r["row_role"] in (TOTAL, GROUP)]:
-                    members = _children(col, head)
-                    head_q = ctx.quantity(head)
-                    if head["row_role"] == TOTAL and head_q.text and column_id in ("income_amount", "expense_total", "expense_use_amount"):
-                        grand.setdefault(side, head_q)
-                    parts = quantities(ctx, members)
-                    if not members or not head_q.text:
-                        continue  # a total not printed in this column (当年支出小计 of the 功能分类 list …)
-                    name = f"{head['item']}「{head['column_label']}」" if len(columns) > 1 else f"{head['item']} "
-                    subtotals = [m for m in members if m["row_kind"] == "total"]
-                    others = [m for m in members if m not in subtotals and m["item"]]
-                    if subtotals:
-                        what = f"{name}= {subtotals[0]['item']}" + (f" + {_names(others)}" if others else "")
-                    elif head["row_kind"] == "total":
-                        what = f"{name}= Σ{label}各项（{len(members)} 行）"
-                    else:
-                        what = f"{name}= Σ其下各项（{len(members)} 行）"
-                    yield from_outcome(rule, compare_sum(parts, head_q), f"{title} {what}")
+        # income side
+        inc_col = "income_amount"
+        cur = _row_numbers(income, _CURRENT_INCOME)
+        tot = _row_numbers(income, _GRAND_INCOME)
+        col = [r for r in income if r["column_id"] == inc_col]
+        if cur:
+            items = _income_lines([r for r in col if r["row_number"] < cur[0] and r["row_kind"] != "total"])
+            current = [r for r in col if r["row_number"] == cur[0]]
+            yield from_outcome(rule, compare_sum(quantities(ctx, items), ctx.quantity(_first_row(current))),
+                               f"{title} 本年收入合计 = Σ收入各项（{len(items)} 行）")
+            if tot:
+                between = [r for r in col if cur[0] < r["row_number"] < tot[0]]
+                tops, subs = _split_numbered(between)
+                total_row = _first_row([r for r in col if r["row_number"] == tot[0]])
+                grand["income"] = ctx.quantity(total_row)
+                parts = [ctx.quantity(current[0])] + [ctx.quantity(r) for r in tops]
+                names = "、".join(str(r["item"]) for r in tops) or "（无）"
+                yield from_outcome(rule, compare_sum(parts, grand["income"]), f"{title} 收入总计 = 本年收入合计 + {names}")
+                for top, members in subs:
+                    if members:
+                        yield from_outcome(rule, compare_sum([ctx.quantity(m) for m in members], ctx.quantity(top)),
+                                           f"{title} {top['item']} = Σ其下各项（{len(members)} 行）")
+        # expense side
+        cur_e = _row_numbers(expense, _CURRENT_EXPENSE)
+        tot_e = _row_numbers(expense, _GRAND_EXPENSE)
+        for column_id in amount_columns(ctx, table_id, "expense"):
+            col = [r for r in expense if r["column_id"] == column_id]
+            if not cur_e:
+                break
+            lines = [r for r in col if r["row_number"] < cur_e[0] and r["row_kind"] != "total"]
+            if not lines:
+                # 一、本年支出合计 printed above its classes (杭州): the lines below it, up to 二、….
+                for r in sorted((r for r in col if r["row_number"] > cur_e[0]), key=lambda r: r["row_number"]):
+                    if r["row_kind"] == "total" or _NUMBERED.match(fold(r["item"] or "")):
+                        break
+                    lines.append(r)
+            current = [r for r in col if r["row_number"] == cur_e[0]]
+            if not current or not ctx.quantity(current[0]).text:
+                continue  # 本年支出合计 not printed in this column
+            label = current[0]["column_label"]
+            # The classes are known by code or name; an unnumbered 其他支出 may be the class 229
+            # or a 款/项 of another class: both readings are tried, the printed one kept if none holds.
+            outcomes = []
+            for items in (_class_lines(lines), _class_lines(lines, other_class=True)):
+                parts = quantities(ctx, items)
+                if _any_printed(parts + [ctx.quantity(current[0])]):
+                    outcomes.append((compare_sum(parts, ctx.quantity(current[0])), len(items)))
+            if outcomes:
+                outcome, n = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), outcomes[0])
+                yield from_outcome(rule, outcome, f"{title} 本年支出合计「{label}」= Σ支出功能类（{n} 行）")
+            if tot_e:
+                after = max([cur_e[0]] + [r["row_number"] for r in lines])  # classes printed below the total come first
+                between = [r for r in col if after < r["row_number"] < tot_e[0]]
+                total_row = [r for r in col if r["row_number"] == tot_e[0]]
+                if not total_row:
+                    continue
+                total_q = ctx.quantity(total_row[0])
+                if column_id == "expense_total":
+                    grand["expense"] = total_q
+                parts = [ctx.quantity(current[0])] + quantities(ctx, between)
+                if _any_printed(parts + [total_q]):
+                    yield from_outcome(rule, compare_sum(parts, total_q), f"{title} 支出总计「{label}」= 本年支出合计 + 年终结转等")
         if "income" in grand and "expense" in grand:
             yield from_outcome(rule, compare_sum([grand["income"]], grand["expense"]), f"{title} 收入总计 = 支出总计")
+
+
+_SUB_NUMBERED = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[)）])")
+
+
+def _top_level(rows: list) -> list:
+    """Drop sub-items (``1.一般公共预算`` under ``一、财政拨款``) when top-level items are numbered 一、二、."""
+    raw = [fold("" if pd.isna(r["item"]) else r["item"]) for r in rows]
+    if any(bool(_NUMBERED.match(t)) and not _SUB_NUMBERED.match(t) for t in raw):
+        return [r for r, t in zip(rows, raw) if not _SUB_NUMBERED.match(t)]
+    return rows
+
+
+def _income_lines(rows: list) -> list:
+    """The income lines that add up to 本年收入合计: when the lines are numbered (一、财政拨款收入),
+    only the numbered ones — unnumbered lines between them are their parts (一般公共预算收入)."""
+    raw = [fold("" if pd.isna(r["item"]) else r["item"]) for r in rows]
+    numbered = [r for r, t in zip(rows, raw) if _NUMBERED.match(t) and not _SUB_NUMBERED.match(t)]
+    return numbered if numbered else _top_level(rows)
+
+
+def _class_lines(rows: list, other_class: bool = False) -> list:
+    """The expense lines that add up to 本年支出合计: the function classes (类) when the side lists
+    类, 款 and 项 by name (a class is known by its code or its standard name); else the top level."""
+    def is_class(r) -> bool:
+        if isinstance(r["code"], str):
+            return len(r["code"]) == 3
+        entry = class_of_name(r["item"])
+        # 其他支出 is also the name of many 款 and 项: a class only when numbered (二十一、其他支出).
+        return entry is not None and (entry.code != "229" or other_class or bool(_NUMBERED.match(fold(r["item"] or ""))))
+
+    classes = [r for r in rows if is_class(r)]
+    if classes and len(classes) < len(rows):
+        return classes
+    return _top_level(rows)
+
+
+def _split_numbered(rows: list):
+    """Rows between 本年收入合计 and 收入总计: top rows (上年结转 …) and the numbered rows under each."""
+    tops, subs = [], []
+    for row in sorted(rows, key=lambda r: r["row_number"]):
+        if _NUMBERED.match(fold(row["item"] or "")) and subs:
+            subs[-1][1].append(row)
+        else:
+            tops.append(row)
+            subs.append((row, []))
+    return tops, subs
 
 
 def _by_row_number(rows: list) -> list:
@@ -285,7 +394,9 @@ def _by_row_number(rows: list) -> list:
 
 
 def economic_structure(ctx: Context) -> tuple[list, list[tuple[object, list]]] | None:
-    """Groups of the economic-classification table (its ``group`` rows): [(group row number, [line row numbers])]."""
+    """Groups of the economic-classification table (its ``group`` rows, :mod:`budgetkit.semantics`):
+    [(group row number, [line row numbers])]. A class printed twice (302 under 502 and under 505 in a
+    table cross-classified by government economic classes) is two groups, each over the rows below it."""
     cells = ctx.rows("general_basic_economic")
     rows = _by_row_number(cells)
     groups = [(g["row_number"], [r["row_number"] for r in rows if r["parent_row"] == g["row_number"] and r["row_role"] != OF_WHICH])
@@ -442,3 +553,18 @@ def three_public(ctx: Context, rule: Rule):
             name = "合计" if cell["row_kind"] == "total" or cell["column_id"] == "total" else "“三公”经费"
             label = cell["column_label"]
             yield from_outcome(rule, compare_sum(parts, total), f"{title} " + what.format(label=label, name=name))
+
+
+@implements("within.repeated_content")
+def repeated_content(ctx: Context, rule: Rule):
+    """One finding per repeat the reader's clean-up dropped (:mod:`budgetkit.repeats`), or one that all is single."""
+    from budgetkit.checks.arithmetic import WARNING
+    from budgetkit.checks.engine import Finding
+
+    repeats = getattr(ctx.document, "repeats", [])
+    if not repeats:
+        yield Finding(rule.id, rule.family, OK, "无重复内容：没有重复印刷的页、表行或段落")
+        return
+    for note in repeats:
+        yield Finding(rule.id, rule.family, WARNING, f"文件中有重复内容（已去重，只保留一份）：{note}",
+                      location=note.split(": ", 1)[0])

@@ -20,7 +20,10 @@ def read_document(paths: list[Path], doc_id: str, metadata: dict[str, Any] | Non
         paths: The files in reading order (all text dumps or all PDFs).
         doc_id: The document id.
         metadata: Manifest fields; ``template`` selects the expected tables.
-        **options: Passed to the reader (``encoding`` for text, ``backend`` for PDF).
+        **options: Passed to the reader (``encoding`` for text, ``backend`` for PDF). With the
+            ``tabula`` backend, Java is first tried in a child process
+            (:func:`budgetkit.jvm.java_start_problem`); when it cannot start, the PDF is read with
+            pdfplumber and the document says so in its warnings (and stderr, once).
 
     Raises:
         UnsupportedFormatError: A file is neither ``.txt`` nor ``.pdf``.
@@ -35,7 +38,20 @@ def read_document(paths: list[Path], doc_id: str, metadata: dict[str, Any] | Non
     if suffixes == {".pdf"}:
         from budgetkit.sources.pdf import read_pdf_document
 
-        return read_pdf_document([Path(p) for p in paths], doc_id, metadata, backend=options.get("backend") or "grid")
+        backend = options.get("backend") or "grid"
+        note = None
+        if backend == "tabula":
+            from budgetkit.jvm import java_start_problem, tell_once
+
+            problem = java_start_problem()  # asked of a child process: a failing JVM would end ours
+            if problem is not None:
+                note = f"{problem}; PDFs are read with pdfplumber instead of tabula"
+                tell_once(note)
+                backend = "pdfplumber"
+        document = read_pdf_document([Path(p) for p in paths], doc_id, metadata, backend=backend)
+        if note:
+            document.warnings.append(note)
+        return document
     bad = [str(p) for p in paths if Path(p).suffix.lower() not in {".txt", ".text", ".tsv", ".pdf"}]
     raise UnsupportedFormatError(
         bad[0] if bad else paths[0],

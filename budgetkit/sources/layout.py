@@ -6,6 +6,8 @@ decide which rows are header rows and what each column's header path is.
 
 from __future__ import annotations
 
+import re
+
 from budgetkit.amounts import looks_like_amount
 from budgetkit.catalog import Catalog, TableSpec, fold
 
@@ -73,6 +75,15 @@ def _repeats_header(cells: list[str], header: list[list[str]]) -> bool:
     return bool(words) and words <= header_words
 
 
+_NUMBERING_CELL_RE = re.compile(r"^(?:\d{1,2}|\*+|栏次|行次|[甲乙丙丁戊])$")
+
+
+def is_numbering_row(cells: list[str]) -> bool:
+    """A header row that numbers the columns (``栏次 | ** | 1 | 2 | 3``): it names none of them."""
+    texts = [fold(c) for c in cells if c and c.strip()]
+    return len(texts) >= 2 and all(_NUMBERING_CELL_RE.match(t) for t in texts) and any(t.isdigit() for t in texts)
+
+
 def header_paths(header_rows: list[list[str]], n_columns: int) -> list[list[str]]:
     """The header path (top to bottom) of each column, with merged cells filled in.
 
@@ -88,6 +99,7 @@ def header_paths(header_rows: list[list[str]], n_columns: int) -> list[list[str]
     Returns:
         One list of header texts per column (whitespace removed, blanks dropped).
     """
+    header_rows = [r for r in header_rows if not is_numbering_row(r)]
     grid = [[fold(r[j]) if j < len(r) else "" for j in range(n_columns)] for r in header_rows]
     filled = [row[:] for row in grid]
     for r, row in enumerate(grid):

@@ -21,6 +21,7 @@ from budgetkit.errors import (
     NotADisclosureError,
     TruncatedDocumentError,
 )
+from budgetkit.limits import check_text
 from budgetkit.model import Document, Location, RawTable, SourceFile, TextBlock, TextLine
 from budgetkit.sources.layout import split_header_body
 
@@ -120,6 +121,7 @@ def read_text_document(
     paths = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     document = Document(doc_id=doc_id, metadata=metadata, files=[])
     for index, path in enumerate(paths, start=1):
+        check_text(path)
         text, used = decode_text(path.read_bytes(), path, encoding)
         document.files.append(SourceFile(path=path.name, role="document", part=index))
         document.metadata.setdefault("encoding", used)

@@ -14,6 +14,7 @@ from budgetkit.codes import normalise_code
 from budgetkit.errors import NotADisclosureError
 from budgetkit.model import Document, Location, RawTable, Region, SourceFile
 from budgetkit.sources.pdf.backends import _tables_pdfplumber, _tables_tabula
+from budgetkit.sources.layout import is_numbering_row
 from budgetkit.sources.pdf.columns import (
     _SPLIT_CODE,
     _atomic_columns,
@@ -49,10 +50,20 @@ class _Pending:
     last_page: int
     atomic_ids: list[str | None] | None = None
     atomic_x: list[float] = field(default_factory=list)
+    header_words: set[str] = field(default_factory=set)
+    code_carry: dict = field(default_factory=dict)  # last 类/款 of a split code (see _collapse)
 
 
 _TITLE_LINE_RE = re.compile(r"表(（[^）]{0,20}）|\([^)]{0,20}\))*$")
 _GENERIC_LABEL_RE = re.compile(r"^(?:(?:部门|预算|单位)?公开\s*(?:表\s*)?[\d一二三四五六七八九十]{1,3}(?:\s*[-－]\s*\d+)?\s*表?|预算\s*\d{1,2}\s*表|表\s*[\d一二三四五六七八九十]{1,3}(?:\s*[-－]\s*\d+)?)\s*[:：、.．]?")
+
+
+_QUALIFIER_RE = re.compile(r"^[（(][^）)]{2,40}[)）]$")
+
+
+def _strip_qualifier_noise(title: str) -> str:
+    """（按支出经济分类科目-不含上年结转） → （按支出经济分类科目）: what the catalog's titles print."""
+    return re.sub(r"[-－—]\s*不含上年结转", "", fold(title))
 
 
 def _is_title_line(line: str) -> bool:
@@ -84,7 +95,13 @@ def _title_from_lines(catalog: Catalog, lines: list[str]) -> tuple[str | None, s
                     best = (i, table_id, clean)
                 break
     if best:
-        return best[1], best[2], True
+        i, table_id, title = best
+        # A qualifier printed on the next line is part of the title: （按支出经济分类科目-不含上年结转）
+        # tells one 一般公共预算支出明细表 from the other.
+        if i + 1 < len(lines) and _QUALIFIER_RE.match(fold(lines[i + 1])) and fold(lines[i + 1]) not in fold(title):
+            title = title + lines[i + 1].strip()
+            table_id = catalog.match_title(_strip_qualifier_noise(title)) or table_id
+        return table_id, title, True
     titles = [_LABEL_RE.sub("", line).strip() for line in lines if _is_title_line(line)]
     if titles:
         return None, titles[-1], True
@@ -220,6 +237,48 @@ def _columns_match(pending: _Pending, rows: list[list[Cell]], tolerance: float =
     return all(abs(a - b) <= tolerance for a, b in zip(columns, pending.atomic_x))
 
 
+def _twin_by_codes(catalog: Catalog, raw: RawTable) -> str | None:
+    """The twin table id when the codes a table prints belong to the other classification.
+
+    一般公共预算基本支出明细表 is by function in one template and by economic class in another:
+    its 科目编码 (2xx 类 or 3xx 类) decide.
+    """
+    spec = catalog.table(raw.table_id)
+    if not spec.codes or not spec.twin or raw.columns is None or "code" not in raw.columns:
+        return None
+    j = raw.columns.index("code")
+    firsts = [c[0] for c in (normalise_code(r[j]) for r in raw.body_rows if j < len(r)) if c]
+    if len(firsts) < 3:
+        return None
+    printed = "function" if firsts.count("2") > len(firsts) / 2 else "economic" if firsts.count("3") > len(firsts) / 2 else None
+    return spec.twin if printed and printed != spec.codes else None
+
+
+def _made_of(text: str, words: set[str]) -> bool:
+    """Whether ``text`` is two or more of ``words`` run together (cells merged on this page)."""
+    if not text:
+        return False
+    for w in words:
+        if len(w) >= 2 and text.startswith(w) and (text[len(w):] in words or _made_of(text[len(w):], words)):
+            return True
+    return False
+
+
+def _leading_header_words(catalog: Catalog, spec: TableSpec, rows: list[list[Cell]]) -> set[str]:
+    """The folded texts of a piece's header rows (the rows above its first body row)."""
+    words: set[str] = set()
+    for row in rows:
+        texts = [c.text for c in row if c.text.strip()]
+        if _is_body_row(catalog, spec, texts) or is_numbering_row(texts):
+            break
+        words.update(fold(t) for t in texts)
+    return words
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(len(a), 1)
+
+
 def _is_text_box(rows: list[list[Cell]]) -> bool:
     """A ruled area holding prose, not a table: no row has two cells with text, nothing amount-like."""
     filled = [[c for c in r if c.text.strip()] for r in rows]
@@ -245,6 +304,9 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
             return
         raw = pending.raw
         raw.empty = not any(any(c for i, c in enumerate(r) if raw.columns is None or not raw.columns[i] in ("code", "name")) for r in raw.body_rows) or not raw.body_rows
+        twin = _twin_by_codes(catalog, raw)
+        if twin is not None:
+            raw.table_id = _new_key(doc, twin, counters)
         doc.tables[raw.table_id] = raw
         pending = None
 
@@ -292,7 +354,19 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
                 next_page = k == 0 and page.number == pending.last_page + 1 and not any(
                     len(re.findall(r"[\u4e00-\u9fff]", line)) >= _PROSE_MIN_CJK and "预算公开" not in line and "决算公开" not in line for line in above
                 )
-                if repeated or (not titled and (next_page or _columns_match(pending, rows))):
+                # A piece printing its own header continues the table only when it repeats
+                # that table's header (a different header is a different table).
+                head = _leading_header_words(catalog, pending.spec, rows)
+                # (Fragments of a row split by the page break are not a header: a different
+                # table prints different header words *and* has different columns.)
+                printed_header = sum(1 for w in head if catalog.is_header_text(pending.spec, w) or w in pending.header_words) >= 3
+                same_columns = _columns_match(pending, rows)
+                other_table = printed_header and _overlap(head, pending.header_words) < 0.5 and not same_columns
+                same_header = printed_header and _overlap(head, pending.header_words) >= 0.8
+                # A piece right below the table on the same page, with no line of text between
+                # (one table drawn as two ruled areas), is more of it.
+                adjacent = k > 0 and not above and page.number == pending.last_page
+                if repeated or (not titled and not other_table and (same_header or next_page or adjacent or same_columns)):
                     _append_rows(catalog, pending, rows, name, page.number, continuation=True)
                     pending.last_page = page.number
                     continue
@@ -308,6 +382,7 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
                 department=_department_from_lines(lines),
             )
             pending = _Pending(raw, spec, None, page.number)
+            pending.header_words = _leading_header_words(catalog, spec, rows)
             _append_rows(catalog, pending, rows, name, page.number, continuation=False)
             if raw.unit is None and catalog.knows(key):
                 doc.warnings.append(f"{name} p.{page.number}: no 单位 line for {key}")
@@ -370,14 +445,26 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
     start = 0
     if continuation:
         # Only repeated header rows are dropped on a continuation page.
-        seen = {fold(t) for r in raw.header_rows for t in r}
-        while start < len(grid) and any(grid[start]) and all(not t or fold(t) in seen or fold(t) in _SPLIT_CODE for t in grid[start]) and not _is_body_row(catalog, spec, grid[start]):
+        seen = {fold(t) for r in raw.header_rows for t in r if t} | pending.header_words
+
+        def repeated(texts: list[str]) -> bool:
+            # Header cells may merge differently on each page (部门经济科目编码政府经济科目编码):
+            # a row of no amounts whose texts are mostly header words (or made of them) repeats it.
+            known = [t for t in texts if t and (fold(t) in seen or fold(t) in _SPLIT_CODE or _made_of(fold(t), seen))]
+            filled = [t for t in texts if t]
+            return bool(filled) and len(known) >= 0.6 * len(filled) and not any(looks_like_amount(t) for t in filled)
+
+        while start < len(grid) and any(grid[start]) and repeated(grid[start]) and not _is_body_row(catalog, spec, grid[start]):
             start += 1
     else:
         while start < len(grid) and not _is_body_row(catalog, spec, grid[start]):
             start += 1
     header_rows, body_rows = rows[:start], rows[start:]
     body_grid = grid[start:]
+    # A row numbering the columns (栏次 ** 1 2 3 …) names no column and holds no amount.
+    header_rows = [r for r in header_rows if not is_numbering_row([c.text for c in r])]
+    kept = [k for k, g in enumerate(body_grid) if not is_numbering_row(g)]
+    body_rows, body_grid = [body_rows[k] for k in kept], [body_grid[k] for k in kept]
     header_grid = [_header_grid(columns, r) for r in header_rows]
 
     def positional(ids: list[str | None]) -> list[str | None]:
@@ -389,21 +476,25 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
             for i, cid in enumerate(ids)
         ]
 
-    if header_rows and not (continuation and pending.atomic_x):
+    if header_rows:
+        # The page prints the header (the first page, or a repeated header): name its columns.
         ids = positional(_map_columns(spec, _header_paths(columns, header_rows), body_grid))
         pending.atomic_ids, pending.atomic_x = ids, columns
     elif pending.atomic_x:
-        # Same columns as on the previous page: match by x position.
+        # Same columns as on the previous page: match by x position (templates shift a column
+        # by a few points from page to page: the nearest edge within a third of a column width).
         ids = []
+        widths = [b - a for a, b in zip(pending.atomic_x, pending.atomic_x[1:])] or [30.0]
+        tolerance = max(6.0, min(widths) / 3)
         for x in columns:
             near = min(range(len(pending.atomic_x)), key=lambda k: abs(pending.atomic_x[k] - x))
-            ids.append(pending.atomic_ids[near] if abs(pending.atomic_x[near] - x) <= 6 else None)
+            ids.append(pending.atomic_ids[near] if abs(pending.atomic_x[near] - x) <= tolerance else None)
         ids = positional(ids)
     else:
         ids = positional(_fallback_columns(spec, body_grid, len(columns)))
         if columns:
             pending.atomic_ids, pending.atomic_x = ids, columns
-    out_ids, out_rows, out_headers = _collapse(ids, body_grid, header_grid)
+    out_ids, out_rows, out_headers = _collapse(ids, body_grid, header_grid, pending.code_carry)
     out_headers = [h for h in out_headers if any(h)]
     if not raw.header_rows and out_headers:
         raw.header_rows = out_headers

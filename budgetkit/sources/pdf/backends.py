@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from budgetkit.errors import CorruptFileError, JavaMissingError
+from budgetkit.jvm import JAVA_OPTIONS
 from budgetkit.sources.pdf.page import Cell, PageTable, _clean_cell_text
 
 _JVM_LOCK = threading.Lock()
@@ -39,17 +40,9 @@ def _java_classes(path: Path) -> dict[str, Any]:
             raise JavaMissingError(path, f"tabula-py/jpype1 are not installed ({exc}); `pip install tabula-py jpype1` or use backend='pdfplumber'") from exc
         try:
             if tio._tabula_vm is None or not getattr(tio._tabula_vm, "tabula", None):
-                # Share the JVM with tabula.read_pdf: one JVM per process.
-                # Serial GC and the quick C1 compiler: one short-lived JVM per worker on a
-                # small machine spends less on background threads (≈1.7× batch throughput
-                # with 2 workers on 2 cores); the results are the same.
-                tio._tabula_vm = TabulaVm(
-                    java_options=[
-                        "-Djava.awt.headless=true", "-Dfile.encoding=UTF8",
-                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    ],
-                    silent=True,
-                )
+                # Share the JVM with tabula.read_pdf: one JVM per process; its options (and why)
+                # in budgetkit.jvm, which probes Java with the same ones first.
+                tio._tabula_vm = TabulaVm(java_options=JAVA_OPTIONS, silent=True)
             if not getattr(tio._tabula_vm, "tabula", None):
                 raise JavaMissingError(path, "jpype could not load tabula-java; install jpype1")
             from java.io import File

@@ -95,6 +95,20 @@ def _under_depth(spec_col, path: list[str]) -> int:
     return depth if depth is not None else -2
 
 
+def _carried(parts: list[str], carry: dict) -> list[str]:
+    """Fill the 类 (and 款) of a split code printed with its own level only, from the rows above."""
+    cls, sec, item = (p.strip() for p in parts)
+    if re.fullmatch(r"\d{3}", cls):
+        carry["class"], carry["section"] = cls, sec if re.fullmatch(r"\d{2}", sec) else None
+        return [cls, sec, item]
+    if not cls and re.fullmatch(r"\d{2}", sec) and carry.get("class"):
+        carry["section"] = sec
+        return [carry["class"], sec, item]
+    if not cls and not sec and re.fullmatch(r"\d{2}", item) and carry.get("class") and carry.get("section"):
+        return [carry["class"], carry["section"], item]
+    return [cls, sec, item]
+
+
 def _map_columns(spec: TableSpec, header: tuple[list[list[str]], list[list[int]]], body_grid: list[list[str]]) -> list[str | None]:
     """Canonical column id for each atomic column (``code_class``… for split codes)."""
     paths, spans = header
@@ -107,7 +121,10 @@ def _map_columns(spec: TableSpec, header: tuple[list[list[str]], list[list[int]]
             continue
         leaf = fold(path[-1])
         if leaf in _SPLIT_CODE:
-            result.append(("code_class", "code_section", "code_item")[_SPLIT_CODE[leaf]])
+            split_id = ("code_class", "code_section", "code_item")[_SPLIT_CODE[leaf]]
+            # A second code printed over 类/款 columns (政府预算支出经济分类 502 | 01 beside the
+            # department's 302 | 11) is another column, not more digits of the first code.
+            result.append(None if split_id in result and result[-1] not in ("code_class", "code_section") else split_id)
             continue
         side = _side_of(path) if spec.two_sided else None
         if spec.two_sided and side is None:
@@ -196,8 +213,15 @@ def _fallback_columns(spec: TableSpec, body_grid: list[list[str]], ncols: int) -
     return result
 
 
-def _collapse(ids: list[str | None], grid_rows: list[list[str]], header_grid: list[list[str]] | None = None) -> tuple[list[str], list[list[str]], list[list[str]]]:
-    """Body rows with one cell per canonical column: split codes joined, same-id names joined."""
+def _collapse(
+    ids: list[str | None], grid_rows: list[list[str]], header_grid: list[list[str]] | None = None, carry: dict | None = None
+) -> tuple[list[str], list[list[str]], list[list[str]]]:
+    """Body rows with one cell per canonical column: split codes joined, same-id names joined.
+
+    ``carry`` keeps the last 类 and 款 printed (across the pages of one table): templates that
+    print only each row's own level (201 | | / | 08 | / | | 01) get the rest from the rows above.
+    """
+    carry = {} if carry is None else carry
     out_ids: list[str] = []
     plan: list[tuple[str, list[int]]] = []
     for i, cid in enumerate(ids):
@@ -219,6 +243,7 @@ def _collapse(ids: list[str | None], grid_rows: list[list[str]], header_grid: li
                 parts = [grid[i] for i in idxs] + ["", "", ""]
                 # Spreadsheets exported to PDF drop the leading zero of 款/项 (301 | 2 → 30102).
                 parts = [parts[0]] + [p.strip().zfill(2) if re.fullmatch(r"\s*\d\s*", p) else p for p in parts[1:]]
+                parts = _carried(parts[:3], carry)
                 code = join_split_code(parts[0], parts[1], parts[2])
                 row.append(code or "".join(p for p in parts if p))
             elif key == "code":

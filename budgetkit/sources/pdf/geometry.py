@@ -99,10 +99,9 @@ def _display_transform(page, rotation: int):
 def page_glyphs(textpage, transform) -> list[Glyph]:
     """Every printed character of a text page with its box, in displayed coordinates.
 
-    The box is the glyph's ink box vertically and its advance horizontally (pdfium's loose
-    box): ink boxes of narrow digits (``1``, ``.``) leave gaps inside a number that look like
-    word breaks. A loose box wider than two ink heights (broken font metrics) falls back to
-    the ink box.
+    The box is pdfium's loose box (the glyph's advance and the font's ascent and descent) where
+    it is sane, else the ink box: ink boxes of narrow digits (``1``, ``.``) leave gaps inside a
+    number that look like word breaks, and a comma below the baseline would fall off its line.
     """
     import pypdfium2.raw as raw
 
@@ -120,13 +119,19 @@ def page_glyphs(textpage, transform) -> list[Glyph]:
             continue
         if not raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top):
             continue
-        x0, x1 = left.value, right.value
+        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
         if raw.FPDFText_GetLooseCharBox(textpage, i, loose):
-            ink_height = top.value - bottom.value
-            if loose.right - loose.left <= 2 * max(ink_height, 1.0) and loose.left <= x0 + 0.5 and loose.right >= x1 - 0.5:
+            size = max(raw.FPDFText_GetFontSize(textpage, i), y1 - y0, 1.0)
+            # Loose boxes are the font's advance and its ascent–descent: the same height for
+            # every glyph of a line, so a comma below the baseline or a quote above the
+            # x-height stays on its line. Taken only when sane (holding the ink box, not
+            # wider or taller than two font sizes).
+            if loose.right - loose.left <= 2 * size and loose.left <= x0 + 0.5 and loose.right >= x1 - 0.5:
                 x0, x1 = loose.left, loose.right
-        xa, ya = transform(x0, bottom.value)
-        xb, yb = transform(x1, top.value)
+            if loose.top - loose.bottom <= 2 * size and loose.bottom <= y0 + 0.5 and loose.top >= y1 - 0.5:
+                y0, y1 = loose.bottom, loose.top
+        xa, ya = transform(x0, y0)
+        xb, yb = transform(x1, y1)
         out.append(Glyph(chr(code), min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb), space))
         space = False
     return out

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from budgetkit.errors import CorruptFileError, EncryptedPdfError, ScannedPdfError, UnsupportedFormatError
+from budgetkit.limits import check_pdf
 
 
 def _open_pdfium(path: Path):
@@ -19,6 +20,7 @@ def _open_pdfium(path: Path):
         head = fh.read(1024)
     if b"%PDF" not in head:
         raise UnsupportedFormatError(path, "not a PDF file (no %PDF header)")
+    check_pdf(path)  # size and inflation bounds, before pdfium inflates anything
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
