@@ -59,6 +59,7 @@ test: $(STAMP) ## run the test suite
 bench: $(STAMP) ## run the benchmarks (numbers go in README.md)
 	$(PY) benchmarks/bench_pdf.py
 	$(PY) benchmarks/bench_corpus.py
+	$(PY) benchmarks/bench_report.py
 
 clean: ## remove generated data and reports (never data/raw)
 	rm -rf $(PROCESSED)/* $(REPORTS)/* data/corpus

@@ -226,6 +226,15 @@ class FigureData:
     notes: list[str] = field(default_factory=list)
     subtitle: str | None = None
 
+    def text(self, amount: Decimal | None) -> str:
+        """An amount of this figure as its table prints amounts: thousands separators and the
+        printed number of decimals (``156,211,123`` for a table in 元 printed to the 元)."""
+        if amount is None:
+            return "—"
+        printed = [r.get("amount_text") or "" for r in self.rows]
+        places = max((len(t.split(".", 1)[1]) if "." in t else 0 for t in printed if t), default=2)
+        return f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
+
     @property
     def total_recomputed(self) -> Decimal:
         return sum((r["amount"] for r in self.rows if r["amount"] is not None), Decimal(0))
@@ -520,7 +529,7 @@ def _data_projects_by_amount(tidy: pd.DataFrame, top_n: int | None = 30) -> Figu
         notes=notes,
     )
     total = printed if printed is not None else data.total_recomputed
-    data.subtitle = f"共{len(projects)}个项目 · 合计 {format_amount(total)} {data.unit or ''}".rstrip()
+    data.subtitle = f"共{len(projects)}个项目 · 合计 {data.text(total)} {data.unit or ''}".rstrip()
     _with_shares(drawn)
     return data
 
@@ -719,13 +728,13 @@ def _donut(data: FigureData, subtitle: str, subject: str | None) -> Figure:
             ax.text(x, y, r["share_text"], ha="center", va="center", color="white", fontproperties=_font(LABEL_SIZE_PT))
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     ax.text(0, 0.08, "合计", ha="center", va="center", color=MUTED_COLOUR, fontproperties=_font(LABEL_SIZE_PT))
-    ax.text(0, -0.1, format_amount(total), ha="center", va="center", fontproperties=_font(SUBTITLE_SIZE_PT + 2))
+    ax.text(0, -0.1, data.text(total), ha="center", va="center", fontproperties=_font(SUBTITLE_SIZE_PT + 2))
     ax.set_aspect("equal")
     ax.set_xlim(-1.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
     ax.axis("off")
     handles = [Patch(facecolor=colours[id(r)], edgecolor="none") for r in drawn]
-    labels = [f"{r['label']} {r['share_text']}（{format_amount(r['amount'])}）" for r in drawn]
+    labels = [f"{r['label']} {r['share_text']}（{r['amount_text'] or data.text(r['amount'])}）" for r in drawn]
     legend_left_in = 0.35 + ring_in + 0.35
     fig.legend(
         handles,
@@ -850,7 +859,7 @@ def appropriation_structure_by_class(
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     with figure_rc_context():
-        return _donut(data, f"按支出功能分类（类）· 合计 {format_amount(total)} {data.unit or ''}".rstrip(), subject)
+        return _donut(data, f"按支出功能分类（类）· 合计 {data.text(total)} {data.unit or ''}".rstrip(), subject)
 
 
 def three_public_distribution(
@@ -871,7 +880,7 @@ def three_public_distribution(
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     with figure_rc_context():
-        return _bars(data, f"合计 {format_amount(total)} {data.unit or ''}".rstrip(), subject, label_width_em=12)
+        return _bars(data, f"合计 {data.text(total)} {data.unit or ''}".rstrip(), subject, label_width_em=12)
 
 
 def basic_vs_project(
@@ -950,7 +959,7 @@ def projects_by_unit(
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     with figure_rc_context():
-        return _bars(data, f"合计 {format_amount(total)} {data.unit or ''}".rstrip(), subject, label_width_em=16)
+        return _bars(data, f"合计 {data.text(total)} {data.unit or ''}".rstrip(), subject, label_width_em=16)
 
 
 def function_classification(
@@ -977,7 +986,7 @@ def function_classification(
     with figure_rc_context():
         return _bars(
             data,
-            f"合计 {format_amount(total)} {data.unit or ''}".rstrip(),
+            f"合计 {data.text(total)} {data.unit or ''}".rstrip(),
             subject,
             label_width_em=16,
             colour_by_group=True,

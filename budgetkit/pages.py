@@ -92,12 +92,24 @@ def amount_text(value: Any, unit: str | None = None) -> str:
 # --------------------------------------------------------------------------- tables
 
 
-def _cell_html(column: str, value: Any) -> str:
-    if column in STATUS_COLUMNS and isinstance(value, str) and normalise(value) in STATUSES:
+def _cell_html(column: str, value: Any, status_column: bool = False, decimals: int | None = None) -> str:
+    if (status_column or column in STATUS_COLUMNS) and isinstance(value, str) and normalise(value) in STATUSES:
         return badge(value)
     if isinstance(value, RawHTML):
         return value.html
-    return html.escape(fmt(value))
+    if _is_year_column(column) and isinstance(value, (int, float)) and not is_missing(value):
+        return html.escape(str(int(value)))
+    return html.escape(fmt(value, decimals if isinstance(value, (Decimal, float)) else None))
+
+
+def _is_year_column(column: Any) -> bool:
+    return "year" in str(column).lower() or "年度" in str(column)
+
+
+def _column_decimals(column: Any) -> int | None:
+    """Amounts converted to 万元 show 0.01 万元 (the exact values are in the CSV and the workbook)."""
+    name = str(column)
+    return 2 if name.endswith("_wan") or "万元" in name else None
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,9 @@ def table_html(frame: pd.DataFrame, *, sortable: bool = False, status_column: st
     status_column = status_column or next((c for c in frame.columns if c in STATUS_COLUMNS), None)
     shown = frame if max_rows is None else frame.head(max_rows)
     numeric = {c for c in frame.columns if _numeric(frame[c])}
+    statuses = {c for c in frame.columns
+                if (values := [v for v in frame[c] if isinstance(v, str) and v]) and all(normalise(v) in STATUSES for v in values)}
+    places = {c: _column_decimals(c) for c in frame.columns}
     head = "".join(f'<th{" class=bk-num" if c in numeric else ""}>{html.escape(str(c))}</th>' for c in frame.columns)
     rows = []
     for record in shown.itertuples(index=False):
@@ -152,12 +167,12 @@ def table_html(frame: pd.DataFrame, *, sortable: bool = False, status_column: st
         status = normalise(values.get(status_column)) if status_column else None
         css = f' class="bk-row-{status}"' if status in STATUSES else ""
         cells = "".join(f'<td{" class=bk-num" if c in numeric else (" class=bk-wide" if c in WIDE_COLUMNS else "")}>'
-                        f"{_cell_html(c, values[c])}</td>" for c in frame.columns)
+                        f"{_cell_html(c, values[c], c in statuses, places[c])}</td>" for c in frame.columns)
         rows.append(f"<tr{css}>{cells}</tr>")
     more = f'<p class="bk-more">… 另有 {len(frame) - len(shown)} 行（完整数据见下载的 CSV / xlsx）</p>' if len(shown) < len(frame) else ""
     classes = "bk-table" + (" bk-sortable" if sortable else "")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'<table class="{classes}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
+    return f'<div class="bk-scroll"><table class="{classes}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>{more}'
 
 
 def show(frame: pd.DataFrame, **kwargs: Any) -> None:
@@ -556,7 +571,7 @@ def tidy_preview(doc, rows: int = 12) -> pd.DataFrame:
 
 def figure_table(data: pd.DataFrame) -> pd.DataFrame:
     """The numbers a figure draws, with the checks' verdict on each (when given)."""
-    out = pd.DataFrame({"项目": data["label"], "分组": data["group"], "金额": data["amount"], "占比": data["share_text"]})
+    out = pd.DataFrame({"项目": data["label"], "分组": data["group"], "金额": data["amount_text"], "占比": data["share_text"]})
     if "recomputed" in data.columns:
         out["其下各项合计"] = data["recomputed"]
     for column in ("status", "核对", "说明所述", "核对说明"):
@@ -599,6 +614,28 @@ def printed_vs_recomputed(doc, table_id: str) -> pd.DataFrame:
     rows = findings[(findings["family"] == "within_table")
                     & findings["tables"].fillna("").str.split(",").map(lambda ts: table_id in [t.strip() for t in ts])]
     return findings_table(rows).drop(columns=["类别", "位置", "规则"])
+
+
+def yoy_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A year-over-year frame (:func:`budgetkit.compare.year_over_year`) with its columns named for a reader."""
+    names = {"code": "科目编码", "level": "级次", "name": "名称"}
+    for column in frame.columns:
+        if match := re.fullmatch(r"(\d{4})_wan", str(column)):
+            names[column] = f"{match.group(1)}年（万元）"
+        elif match := re.fullmatch(r"change_(\d{4})_(\d{4})_(wan|pct)", str(column)):
+            names[column] = f"{match.group(1)}→{match.group(2)} 增减" + ("（万元）" if match.group(3) == "wan" else "%")
+    return frame.rename(columns=names)
+
+
+#: The indicators of :func:`budgetkit.compare.indicators`, named for a reader.
+INDICATOR_LABELS = {
+    "doc_id": "文件", "department": "部门", "fiscal_year": "年度", "level": "层级", "template": "模板", "units": "所印单位",
+    "total_wan": "支出合计（万元）", "basic_wan": "基本支出（万元）", "project_wan": "项目支出（万元）",
+    "basic_share_pct": "基本支出占比%", "project_share_pct": "项目支出占比%", "personnel_wan": "人员经费（万元）",
+    "public_wan": "公用经费（万元）", "personnel_share_pct": "人员经费占基本支出%", "public_share_pct": "公用经费占基本支出%",
+    "personnel_source": "人员/公用经费来源", "three_public_wan": "“三公”经费（万元）", "admin_operation_wan": "机关运行经费（万元）",
+    "staff": "编制/实有人数", "three_public_per_staff_wan": "人均“三公”经费（万元）", "admin_operation_per_staff_wan": "人均机关运行经费（万元）",
+}
 
 
 def narrative_coverage(findings: pd.DataFrame) -> dict[str, int]:

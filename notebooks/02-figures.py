@@ -56,7 +56,7 @@ for figure_id, spec in figures.FIGURES.items():
     attrs = data.attrs
     pages.show_html("<p class='bk-note'>" + pages.escape(
         f"单位：{attrs.get('unit') or '未注明'} · 来源：{attrs.get('source_title') or attrs.get('source_table_id')} · "
-        f"印刷合计 {pages.fmt(attrs.get('total_printed')) or '—'} · 图中各项合计 {pages.fmt(attrs.get('total_recomputed'))}") + "</p>")
+        f"印刷合计 {numbers.text(attrs.get('total_printed'))} · 图中各项合计 {numbers.text(attrs.get('total_recomputed'))}") + "</p>")
 
 # %% [markdown]
 # ## 各表的合计与重算 · every table: printed totals beside the recomputed ones

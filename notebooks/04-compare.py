@@ -43,8 +43,8 @@ pages.show_html(pages.header_html(pages.load(doc_id, processed_dir))
 # %%
 if len(series) > 1:
     by_function = compare.year_over_year(series, by="function")
-    pages.show(by_function)
-    pages.show(compare.year_over_year(series, by="economic", levels=("类",)))
+    pages.show(pages.yoy_table(by_function), caption="按功能分类（类、款）")
+    pages.show(pages.yoy_table(compare.year_over_year(series, by="economic", levels=("类",))), caption="按经济分类（类）")
     fig = compare.plot_year_over_year(by_function, title=f"{doc.label}：按功能分类（类），万元")
     pages.show_figure(fig, by_function, out_dir, "year_over_year"); plt.close(fig)
     fig = compare.plot_waterfall(by_function, years[-2], years[-1], title=f"{years[-2]}→{years[-1]} 按功能分类（类）变动，万元")
@@ -84,4 +84,5 @@ unit_docs = [d for d in compare.list_docs(processed_dir).itertuples()
 for other in unit_docs:
     pair = sorted([doc, compare.load_doc(processed_dir, other.doc_id)], key=lambda d: "(unit)" in str(d.metadata.get("kind")))
     pages.show_html(f"<h3>部门预算 {pages.escape(pair[0].doc_id)} 与 单位预算 {pages.escape(pair[1].doc_id)}</h3>")
-    pages.show(compare.dept_vs_unit(*pair))
+    pages.show(compare.dept_vs_unit(*pair).rename(columns={"indicator": "指标", "department_wan": "部门（万元）", "unit_wan": "本单位（万元）",
+                                                           "other_units_wan": "其他单位（万元）", "unit_share_pct": "本单位占比%"}))

@@ -35,7 +35,7 @@ pages.show_html("<h2>全部文件</h2>" + "".join(f"<p class='bk-note'>⚠ {page
 # %%
 shown = frame.drop(columns=["function_mix"]).copy()
 shown.insert(0, "报告", [pages.link(f"{d}/01-tables.html", d) for d in shown["doc_id"]])
-pages.show(shown.drop(columns=["doc_id"]), sortable=True)
+pages.show(shown.drop(columns=["doc_id"]).rename(columns=pages.INDICATOR_LABELS), sortable=True)
 
 # %% [markdown]
 # ## 支出功能分类占比 · function mix (% of the classes printed)
