@@ -28,6 +28,7 @@ import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -180,12 +181,22 @@ def extract(todo: list[tuple[DocEntry, str]], processed_dir: Path, *, jobs: int)
     if not todo:
         return
     specs = [(entry.spec, str(processed_dir)) for entry, _ in todo]
+    results: list = [None] * len(specs)
     if len(todo) > 1 and jobs > 1:
         # Fresh worker processes (not forks): forking a process that runs threads can deadlock.
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_extract_one, *zip(*specs)))
-    else:
-        results = [_extract_one(spec, out) for spec, out in specs]
+        try:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn")) as pool:
+                futures = [pool.submit(_extract_one, spec, out) for spec, out in specs]
+                for i, future in enumerate(futures):
+                    try:
+                        results[i] = future.result()
+                    except BrokenProcessPool:
+                        break
+        except BrokenProcessPool:
+            pass  # a worker died (out of memory, killed): the documents left are extracted here, one by one
+    for i, (spec, out) in enumerate(specs):
+        if results[i] is None:
+            results[i] = _extract_one(spec, out)
     for (entry, version), (_, ok, error) in zip(todo, results):
         if ok:
             entry.extracted = "extracted"
