@@ -19,7 +19,7 @@ REPORTS := reports
 JOBS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data check report lab test bench clean
+.PHONY: help setup data check report lab test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ lab: $(STAMP) ## open JupyterLab on the notebooks (paired .py ↔ .ipynb via jup
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
+
+lint: $(STAMP) ## check the code with ruff (configured in pyproject.toml)
+	$(ENV)/bin/ruff check budgetkit tests benchmarks scripts
 
 bench: $(STAMP) ## run the benchmarks (numbers go in README.md)
 	$(PY) benchmarks/bench_pdf.py

@@ -22,13 +22,20 @@ class ClassEntry:
     code: str
     name: str
     former: tuple[str, ...] = ()
+    renamed: tuple[tuple[str, int], ...] = ()  # (former name, first year it was no longer the name)
+
+    def renamed_in(self, former: str) -> int | None:
+        """The year ``former`` stopped being this class's name, if the data says."""
+        return next((year for name, year in self.renamed if fold(name) == fold(former)), None)
 
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, dict[str, ClassEntry]]:
     raw = tomllib.loads(resources.files("budgetkit").joinpath("data/classification.toml").read_text(encoding="utf-8"))
     return {
-        kind: {str(code): ClassEntry(str(code), entry["name"], tuple(entry.get("former", []))) for code, entry in entries.items()}
+        kind: {str(code): ClassEntry(str(code), entry["name"], tuple(entry.get("former", [])),
+                                     tuple((name, int(year)) for name, year in entry.get("renamed", {}).items()))
+               for code, entry in entries.items()}
         for kind, entries in raw.items()
     }
 

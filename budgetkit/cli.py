@@ -70,14 +70,27 @@ def collect_documents(paths: list[Path], *, join: bool = False, doc_id: str | No
         documents.append(spec_for_paths(files, doc_id or None))
         return _unique(documents)
     from_files: list[DocumentSpec] = []
+    loose: list[Path] = []
     for file in files:
         owner = next((s for s in manifests if _same_file(file, s.files)), None)
         if owner is not None:
             documents.append(owner)
         else:
-            spec = spec_for_paths([file], doc_id if len(files) == 1 else None)
-            documents.append(spec)
-            from_files.append(spec)
+            loose.append(file)
+    # Files no manifest groups: a narrative file and a tables file of one department and year
+    # are one document (the probe reads what each prints).
+    from budgetkit.sources.pdf.probe import joined_id, pair_parts
+
+    groups = pair_parts(loose)
+    for group in groups:
+        if len(group) > 1:
+            spec = spec_for_paths(group, doc_id if len(groups) == 1 else doc_id_from_name(joined_id(group)))
+            print(f"joined  {' + '.join(p.name for p in group)} → one document ({spec.doc_id}): narrative and tables of one disclosure",
+                  file=sys.stderr)
+        else:
+            spec = spec_for_paths(group, doc_id if len(loose) == 1 else None)
+        documents.append(spec)
+        from_files.append(spec)
     _tell_apart(documents, from_files)
     return _unique(documents)
 

@@ -171,6 +171,8 @@ class Document:
             layer has it (the reference of the reading measure; empty for text dumps).
         reading: The reading measure once computed (:func:`budgetkit.reading.reading_measure`):
             the checks report nothing as an error on a table that was not read in full.
+        kind: ``budget`` (部门预算) or ``final`` (部门决算), as the document shows itself
+            (:func:`budgetkit.sources.document_kind`).
     """
 
     doc_id: str
@@ -185,6 +187,7 @@ class Document:
     repeats: list[str] = field(default_factory=list)
     printed_amounts: list[PrintedAmount] = field(default_factory=list)
     reading: dict[str, Any] = field(default_factory=dict)
+    kind: str = "budget"
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready description (the ``document.json`` written beside the tidy data)."""
@@ -208,6 +211,7 @@ class Document:
                 }
                 for t in self.tables.values()
             ],
+            "kind": self.kind,
             "narrative_lines": len(self.narrative),
             "performance_blocks": len(self.performance_blocks),
             "blocks": [{"kind": b.kind, "title": b.title} for b in self.performance_blocks],

@@ -22,11 +22,12 @@ from decimal import Decimal, InvalidOperation
 
 from budgetkit.amounts import UNIT_TO_YUAN, normalise_number_text
 from budgetkit.model import Location, TextLine
+from budgetkit.vocabulary import narrative_vocabulary
 
 # --------------------------------------------------------------------------- vocabulary
 
 #: Claim kinds.
-KINDS = ("amount", "share", "percent", "change_amount", "change_rate", "same_as_prior", "count", "quantity")
+KINDS = ("amount", "share", "percent", "change_amount", "change_rate", "completion_rate", "same_as_prior", "count", "quantity")
 
 #: Direction words of a change, and whether they mean up (+1) or down (-1).
 DIRECTION_SIGN: dict[str, int] = {
@@ -57,48 +58,62 @@ _NUMBER_RE = re.compile(rf"(?<![0-9０-９.．A-Za-z])(?P<num>{_NUM})\s*(?P<unit
 
 _CHANGE_WORD_RE = re.compile(r"(?P<word>增加|增长|上升|提高|减少|下降|降低)了?\s*$")
 _SHARE_RE = re.compile(r"占(?P<den>[^，,；;。：:]{0,30}?)(?:的|比重为|比例为|比重|比例)?\s*$")
-_BASE_RE = re.compile(r"(?:比|较|与|同)(?P<base>上年|上一年|去年|\d{4}年)(?:度)?")
+_BASE_RE = re.compile(r"(?:比|较|与|同)\s*(?P<base>上年|上一年|去年|\d{4}\s*年|年初预算|预算数|预算)(?:度)?")
 _SAME_RE = re.compile(
-    r"(?:与|和|同|较|比)(?P<base>上年|上一年|去年|\d{4}年)(?:度)?(?:预算数?|预算)?(?:相比)?(?:预算数?)?"
-    r"(?:相同|持平|一致|无变化|没有变化|不变)"
+    r"(?:与|和|同|较|比)\s*(?P<base>上年|上一年|去年|\d{4}\s*年|年初预算数?|预算数)(?:度)?"
+    r"(?:预算执行数|执行数|决算数|预算数?|预算)?(?:相比)?(?:预算数?)?(?:相同|持平|一致|无变化|没有变化|不变)"
 )
-_OPENS_WITH_COMPARISON = re.compile(r"^\s*(?:[，,]\s*)?(?:比|较|与|同|和)(?:上年|上一年|去年|\d{4}年)")
+_OPENS_WITH_COMPARISON = re.compile(r"^\s*(?:[，,]\s*)?(?:比|较|与|同|和)\s*(?:上年|上一年|去年|\d{4}\s*年)")
 _SECTION_RE = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]+)\s*[、.．]\s*(?P<title>\S.*)$")
 _SUBSECTION_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十]+\s*[)）]|\d{1,2}\s*[、.．])\s*\S.*$")
 _PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 
 #: Canonical subjects and the printed phrases that name them (longest phrase wins).
 SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
-    "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算"),
+    "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算", "收支总预算", "收支预算总计", "收支预算"),
     "预算支出总计": ("部门预算支出总计", "预算支出总计", "支出总计", "支出预算", "预算支出"),
-    "财政拨款收支总预算": ("财政拨款收支总预算", "财政拨款收支预算总额", "财政拨款收支总计"),
+    "财政拨款收支总预算": ("财政拨款收支总预算", "财政拨款收支预算总额", "财政拨款收支总计", "财政拨款收、支总预算", "财政拨款收、支总计"),
     "本年收入": ("本年收入", "当年拨款收入", "本年收入合计"),
     "本年预算安排": ("本年预算安排",),
-    "上年结转": ("上年结转收入", "上年结转"),
-    "一般公共预算拨款收入": ("一般公共预算拨款收入", "一般公共预算收入"),
+    "财政拨款收入": ("财政拨款收入",),
+    "事业收入": ("事业收入",),
+    "事业单位经营收入": ("事业单位经营收入",),
+    "其他收入": ("其他收入",),
+    "上级补助收入": ("上级补助收入",),
+    "附属单位上缴收入": ("附属单位上缴收入",),
+    "本年支出合计": ("本年支出合计", "本年支出"),
+    "财政拨款支出": ("财政拨款支出预算", "财政拨款支出", "财政拨款预算支出"),
+    "政府性基金预算支出": ("政府性基金拨款支出", "政府性基金预算拨款支出", "政府性基金预算支出", "政府性基金支出"),
+    "国有资本经营预算支出": ("国有资本经营预算拨款支出", "国有资本经营拨款支出", "国有资本经营预算支出"),
+    "上年结转": ("上年结转收入", "上年结转", "上年结转结余", "上年结转结余收入"),
+    "一般公共预算拨款收入": ("一般公共预算拨款收入", "一般公共预算收入", "一般公共预算当年拨款收入"),
     "一般公共预算拨款": ("一般公共预算拨款",),
-    "政府性基金预算拨款收入": ("政府性基金预算拨款收入", "政府性基金预算收入"),
+    "政府性基金预算拨款收入": ("政府性基金预算拨款收入", "政府性基金预算收入", "政府性基金当年拨款收入", "政府性基金收入",
+                       "政府性基金预算财政拨款收入"),
     "政府性基金预算拨款": ("政府性基金预算拨款",),
     "国有资本经营预算拨款收入": ("国有资本经营预算拨款收入", "国有资本经营预算收入"),
     "国有资本经营预算拨款": ("国有资本经营预算拨款",),
     "财政专户管理资金收入": ("财政专户管理资金收入", "财政专户管理资金"),
     "单位资金": ("单位资金",),
-    "一般公共预算当年支出": ("一般公共预算当年支出", "一般公共预算当年拨款", "一般公共预算支出"),
+    "一般公共预算当年支出": ("一般公共预算当年支出", "一般公共预算当年拨款", "一般公共预算支出", "一般公共预算拨款支出"),
     "基本支出": ("基本支出",),
     "项目支出": ("项目支出",),
     "人员经费": ("人员经费",),
     "公用经费": ("公用经费",),
     "“三公”经费": ("“三公”经费", "\"三公\"经费", "三公经费"),
-    "因公出国（境）费": ("因公出国（境）费", "因公出国(境)费", "因公出国（境）费用", "因公出国(境)费用"),
-    "公务接待费": ("公务接待费",),
-    "公务用车购置及运行费": ("公务用车购置及运行费", "公务用车购置及运行维护费"),
-    "公务用车购置费": ("公务用车购置费",),
-    "公务用车运行维护费": ("公务用车运行维护费", "公务用车运行费"),
+    "因公出国（境）费": ("因公出国（境）费", "因公出国(境)费", "因公出国（境）费用", "因公出国(境)费用", "因公出国（境）预算支出",
+                    "因公出国（境）经费", "因公出国(境)经费",
+                    "因公出国(境)预算支出", "因公出国（境）支出", "因公出国(境)支出"),
+    "公务接待费": ("公务接待费", "公务接待预算支出", "公务接待支出"),
+    "公务用车购置及运行费": ("公务用车购置及运行费", "公务用车购置及运行维护费", "公务用车购置及运行维护预算支出", "公务用车购置及运行维护支出"),
+    "公务用车购置费": ("公务用车购置费", "公务用车购置预算支出", "公务用车购置支出"),
+    "公务用车运行维护费": ("公务用车运行维护费", "公务用车运行费", "公务用车运行维护预算支出", "公务用车运行维护支出"),
     "机关运行经费": ("机关运行经费",),
-    "政府采购预算总额": ("政府采购预算总额", "政府采购预算"),
-    "政府采购货物预算": ("政府采购货物预算",),
-    "政府采购工程预算": ("政府采购工程预算",),
-    "政府采购服务预算": ("政府采购服务预算",),
+    "政府采购预算总额": ("政府采购预算总额", "政府采购预算", "政府采购支出预算总额", "政府采购支出总额", "政府采购安排"),
+    "政府采购货物预算": ("政府采购货物预算", "拟采购货物支出", "政府采购货物支出", "货物类采购预算", "政府采购货物类预算"),
+    "政府采购工程预算": ("政府采购工程预算", "拟采购工程支出", "政府采购工程支出", "工程类采购预算", "政府采购工程类预算"),
+    "政府采购服务预算": ("政府采购服务预算", "拟采购服务支出", "拟购买服务支出", "政府采购服务支出", "服务类采购预算", "政府采购服务类预算"),
+    "结转下年": ("结转下年", "结转下年支出", "年终结转结余", "年末结转和结余"),
     "会议费": ("会议费",),
     "培训费": ("培训费",),
 }
@@ -161,6 +176,28 @@ class Claim:
             (the last amount before it), ``head`` (the total before a 其中 list).
         index: Position of the claim in the output of :func:`extract_claims`.
         start: Character offset of the number in the line.
+        basis: What an amount is, from the words before it (:mod:`budgetkit.vocabulary`):
+            ``budget`` (预算安排), ``execution`` (执行数), ``final`` (决算), ``initial_budget``
+            (年初预算), or ``None``.
+        year: The year printed for the number (``2023年当年预算执行数`` → 2023), if any.
+        year_word: ``上年``/``本年``/``当年``/``去年`` when the year is said in words.
+        base_basis: For changes, rates and 持平: the basis of what it is compared with
+            (比2023年预算执行数 → ``execution``; 完成年初预算的 → ``initial_budget``).
+        base_year: The year of that comparison, when printed (比2023年… → 2023).
+        base_value: The amount compared with, when the same paragraph states it (the 执行数 of
+            ``2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少57.14%``).
+        base_text: ``base_value`` as printed.
+        base_index: Index of the claim stating ``base_value``.
+        current_index: Index of the amount claim a change, rate or 持平 is about.
+        account: The 科目 the amount is an amount of, as printed (``一般公共服务支出（类）统计信息事务（款）
+            专项普查活动（项）``, ``2011301-行政运行``, ``小学教育（2050202）``), else empty.
+        account_levels: Levels of its parts, ``|``-separated (``类|款|项``).
+        account_names: Names of its parts as printed, ``|``-separated.
+        account_codes: Codes of its parts as printed or derived (``221|22102|2210201``; empty where
+            not printed), ``|``-separated.
+        context: ``explanation`` (in a 主要原因/主要用于/具体为 clause: an amount of a project or a
+            part, not of the line), ``standard`` (单价100万元以上, 4.5万元/人/年, 得分标准), ``aside``
+            (inside brackets: ``（注：上年3,468.18万元…）``), or empty.
     """
 
     kind: str
@@ -182,6 +219,20 @@ class Claim:
     attached: str = "own"
     index: int = -1
     start: int = 0
+    basis: str | None = None
+    year: int | None = None
+    year_word: str | None = None
+    base_basis: str | None = None
+    base_year: int | None = None
+    base_value: Decimal | None = None
+    base_text: str | None = None
+    base_index: int | None = None
+    current_index: int | None = None
+    account: str = ""
+    account_levels: str = ""
+    account_names: str = ""
+    account_codes: str = ""
+    context: str = ""
 
     @property
     def line(self) -> int | None:
@@ -322,10 +373,15 @@ def canonical_subject(phrase: str) -> str:
     return phrase
 
 
+#: An item number before the subject: 1． / 2、 / ① (not a year or an amount: a digit and its mark only).
+_ITEM_NUMBER_RE = re.compile(r"^(?:\d{1,2}\s*[、.．](?![0-9０-９])|[①-⑳])\s*")
+
+
 def _clean_phrase(raw: str, department: str | None) -> str:
     phrase = raw.strip().strip("，,；;：:、。 \t")
     for _ in range(4):
         before = phrase
+        phrase = _ITEM_NUMBER_RE.sub("", phrase)  # 1．本年支出合计
         phrase = _YEAR_PREFIX.sub("", phrase)
         if department and phrase.startswith(department):
             phrase = phrase[len(department) :]
@@ -379,7 +435,183 @@ def _is_heading(text: str) -> bool:
         return False
     if _NUMBER_RE.search(stripped) and not re.match(r"^\s*\d{1,2}\s*[、.．]", stripped):
         return False
+    # a numbered line that states an amount or a rate is an item, not a heading (1．本年收入合计 92,596.24 万元。)
+    if any(m.group("unit") in _MONEY_UNITS + ("%", "％") for m in _NUMBER_RE.finditer(stripped)):
+        return False
     return bool(_SECTION_RE.match(stripped) or _SUBSECTION_RE.match(stripped))
+
+
+# --------------------------------------------------------------------------- printed forms
+
+_CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<={_CJK})[ \u3000\u00a0]+(?={_CJK})")
+#: Digits printed letter-spaced (``9 9 9 . 8 3万元``, ``1 , 1 8 2 . 5 9``): three or more single
+#: characters each one space apart.
+_LETTER_SPACED = re.compile(r"(?<![\d.,，．])\d(?:[ \u00a0][\d.,，．]){2,}(?!\d)")
+
+
+def normalise_printed(text: str) -> str:
+    """Undo letter spacing: spaces between CJK characters and inside letter-spaced numbers go.
+
+    PDFs justify lines by spacing their characters (``社 会 保 障 和 就 业 支 出``, ``算 9 9 9 . 8 3万元``);
+    read as printed, a number loses its unit and a subject its words.
+
+    Examples:
+        >>> normalise_printed("年初预算 9 9 9 . 8 3万元，政 府 性 基 金 收 入 27600.00 万 元")
+        '年初预算 999.83万元，政府性基金收入 27600.00 万元'
+    """
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    return _LETTER_SPACED.sub(lambda m: re.sub(r"\s", "", m.group(0)), text)
+
+
+# --------------------------------------------------------------------------- 科目 references
+
+
+@dataclass(frozen=True)
+class AccountPart:
+    """One level of a printed 科目 reference: ``统计信息事务（款）``, ``（221类）``, ``2011301-行政运行``.
+
+    Attributes:
+        level: 类 / 款 / 项 (from the marker, or from the code's length).
+        name: The name as printed (numbering and quotes removed).
+        code: The code as printed, completed from the level above when printed relative
+            (``住房公积金（01项）`` under ``（02款）`` under ``（221类）`` → ``2210201``); ``None`` if none.
+    """
+
+    level: str | None
+    name: str
+    code: str | None
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    """A 科目 the narrative names: its parts from 类 down, where it stands in the line."""
+
+    parts: tuple[AccountPart, ...]
+    text: str
+    start: int
+    end: int
+
+
+_LEVEL_MARK_RE = re.compile(r"[（(]\s*(?P<code>\d{1,7})?\s*(?P<level>类|款|项)\s*[)）]")
+#: “一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”: 类, 款 and 项 names in quotes, dash-separated.
+_QUOTED_PATH_RE = re.compile(r"[“\"](?P<path>[^“”\"\-－—–]{2,30}(?:\s*[-－—–]\s*[^“”\"\-－—–]{2,40}){1,2})[”\"]")
+_CODE_IN_BRACKETS_RE = re.compile(r"[（(]\s*(?P<code>\d{3}(?:\d{2}){0,2})\s*[)）]")
+_CODE_DASH_NAME_RE = re.compile(r"(?<![\d.,，．])(?P<code>\d{3}(?:\d{2}){0,2})\s*[-－—–]\s*(?P<name>[^\s，,。；;：:\d]{2,40})")
+_NAME_STOPS = set("，,。；;：:、“”\"‘’ \t\u3000")
+_NUMBERING_RE = re.compile(
+    r"^(?:第?[\d一二三四五六七八九十]{1,3}\s*[.、．]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]|[①-⑳])\s*"
+)
+_LEADING_WORDS_RE = re.compile(r"^(?:其中|包括|主要包括|主要用于|用于|分别为|即|含)+")
+_LEVEL_BY_CODE_LENGTH = {3: "类", 5: "款", 7: "项"}
+
+
+def _name_before(text: str, end: int, limit: int = 40) -> tuple[int, str]:
+    """The name standing right before ``end``: back to a delimiter, numbering and lead words removed."""
+    start = end
+    while start > 0 and end - start < limit and text[start - 1] not in _NAME_STOPS:
+        start -= 1
+    name = text[start:end]
+    for _ in range(3):
+        stripped = _LEADING_WORDS_RE.sub("", _NUMBERING_RE.sub("", name))
+        if stripped == name:
+            break
+        name = stripped
+    return end - len(name), name
+
+
+def _class_name_in(name: str) -> str:
+    """A 类 name walked back too far (``实际应使用卫生健康支出``) cut to the class name it ends with."""
+    from budgetkit.vocabulary import fold_name, narrative_vocabulary
+
+    vocab = narrative_vocabulary()
+    known = list(vocab.function_classes.values()) + [r.former for r in vocab.renames]
+    for candidate in sorted(known, key=len, reverse=True):
+        core = fold_name(candidate)
+        at = name.rfind(core)
+        if core and at > 0 and fold_name(name[at:]) == core:
+            return name[at:]
+    return name
+
+
+def _complete_codes(parts: list[tuple[str | None, str, str | None]]) -> tuple[AccountPart, ...]:
+    out: list[AccountPart] = []
+    parent: str | None = None
+    for level, name, code in parts:
+        if code and parent and len(code) == 2 and level in ("款", "项"):
+            code = parent + code  # （01项） under 22102
+        if code and len(code) not in (3, 5, 7):
+            code = None
+        level = level or (_LEVEL_BY_CODE_LENGTH.get(len(code)) if code else None)
+        out.append(AccountPart(level, name.strip(), code))
+        parent = code
+    return tuple(out)
+
+
+def find_accounts(text: str) -> list[AccountRef]:
+    """The 科目 references of a line, in order.
+
+    Three printed forms: names with level markers (``一般公共服务支出（类）统计信息事务（款）专项普查活动（项）``,
+    ``医疗卫生与计划生育支出（210类）``, ``住房公积金（01项）``), a code, a dash and the name
+    (``2011301-行政运行``), and a name with its code in brackets (``小学教育（2050202）``,
+    ``工资福利支出（301）`` — an economic code).
+
+    Examples:
+        >>> [p.name for p in find_accounts("1. “一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元")[0].parts]
+        ['一般公共服务支出', '统计信息事务', '专项普查活动']
+    """
+    refs: list[AccountRef] = []
+    taken: list[tuple[int, int]] = []
+    group: list[tuple[int, re.Match[str]]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        parts = []
+        previous_end = None
+        for name_start, mark in group:
+            name = text[name_start : mark.start()] if previous_end is not None else _name_before(text, mark.start())[1]
+            if previous_end is None and mark.group("level") == "类":
+                name = _class_name_in(name)
+            parts.append((mark.group("level"), name, mark.group("code")))
+            previous_end = mark.end()
+        start = group[0][1].start() - len(parts[0][1])
+        end = group[-1][1].end()
+        refs.append(AccountRef(_complete_codes(parts), text[start:end], start, end))
+        taken.append((start, end))
+        group.clear()
+
+    previous_end = None
+    for mark in _LEVEL_MARK_RE.finditer(text):
+        gap = text[previous_end : mark.start()] if previous_end is not None else ""
+        if group and gap and len(gap) <= 40 and not any(c in _NAME_STOPS or c.isdigit() for c in gap):
+            group.append((previous_end, mark))
+        else:
+            flush()
+            group.append((mark.start(), mark))
+        previous_end = mark.end()
+    flush()
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for match in _QUOTED_PATH_RE.finditer(text):
+        names = [n.strip() for n in re.split(r"[-－—–]", match.group("path"))]
+        if free(match.start(), match.end()) and all(re.search(r"[\u4e00-\u9fff]", n) for n in names):
+            parts = [(level, name, None) for level, name in zip(("类", "款", "项"), names)]
+            refs.append(AccountRef(_complete_codes(parts), match.group(0), match.start(), match.end()))
+            taken.append((match.start(), match.end()))
+    for match in _CODE_DASH_NAME_RE.finditer(text):
+        if free(match.start(), match.end()):
+            name = _NUMBERING_RE.sub("", match.group("name"))
+            refs.append(AccountRef(_complete_codes([(None, name, match.group("code"))]), match.group(0), match.start(), match.end()))
+            taken.append((match.start(), match.end()))
+    for match in _CODE_IN_BRACKETS_RE.finditer(text):
+        start, name = _name_before(text, match.start())
+        if name and re.search(r"[\u4e00-\u9fff]", name) and free(start, match.end()):
+            refs.append(AccountRef(_complete_codes([(None, name, match.group("code"))]), text[start : match.end()], start, match.end()))
+            taken.append((start, match.end()))
+    return sorted(refs, key=lambda r: r.start)
 
 
 # --------------------------------------------------------------------------- extraction
@@ -401,30 +633,147 @@ def extract_claims(lines: list[TextLine], department: str | None = None) -> list
     claims: list[Claim] = []
     section: str | None = None
     subsection: str | None = None
+    # The last amount of the paragraph before: a paragraph that opens with the comparison
+    # (比上年执行数增加23.99万元 on a line of its own) is about it.
+    carry: Claim | None = None
     for line in lines:
-        text = (line.text or "").replace("\t", "")
+        text = normalise_printed((line.text or "").replace("\t", ""))
         stripped = text.strip()
-        if not stripped:
-            continue
+        if not stripped or not re.search(r"[\u4e00-\u9fff]", stripped):
+            continue  # blank lines and page numbers
         if _PART_RE.match(stripped):
-            section, subsection = None, None
+            section, subsection, carry = None, None, None
             continue
         if _is_heading(stripped):
             if _SECTION_RE.match(stripped):
                 section, subsection = stripped, None
             else:
                 subsection = stripped
+            carry = None
             continue
-        carry: Claim | None = None
+        found_in_line: list[Claim] = []
         for s_start, s_end in _sentences(text):
             found = _claims_in_sentence(text, s_start, s_end, line.location, section, subsection, department, len(claims),
                                         carry)
-            claims.extend(found)
+            found_in_line.extend(found)
             amounts = [c for c in found if c.kind == "amount"]
             carry = amounts[-1] if amounts else None
+        _annotate_paragraph(text, found_in_line)
+        claims.extend(found_in_line)
     for i, claim in enumerate(claims):
         claim.index = i
+    for claim in claims:
+        current, base = getattr(claim, "_current", None), getattr(claim, "_base", None)
+        claim.current_index = current.index if current is not None and current.index >= 0 else None
+        claim.base_index = base.index if base is not None and base.index >= 0 else None
     return claims
+
+
+# --------------------------------------------------------------------------- periods and accounts
+
+_YEAR_RE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+#: 上年结转/上年结余 is this year's money carried over, not a prior-year amount.
+_YEAR_WORD_RE = re.compile(r"上一年|上年(?!度?结转|度?结余)|去年|本年|当年|今年")
+#: The words that make an amount the prior year's: 较上年的 637.77 万元, 去年预算数为 0 万元 (not 比上年1.43万元).
+_PRIOR_AMOUNT_RE = re.compile(r"(?:上一年|上年|去年)(?!度?结转|度?结余)[^，,；;。]{0,8}?(?:的|为|是)\s*$")
+#: A phrase of nothing but the year and the basis (2026 年预算安排): the amount's subject is elsewhere.
+_BASIS_ONLY_RE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?|本年度?|当年|全年|预算安排|预算数|预算|安排|为|是|[\s:：])*$")
+#: Words that name the year before the document's.
+PRIOR_YEAR_WORDS = ("上年", "上一年", "去年")
+_BASE_TAIL_RE = re.compile(r"\s*(?:度)?\s*(?:当年)?(?:年初)?(?:预算执行数|预算执行|执行数|决算数|决算|预算安排数?|预算数|预算)?")
+#: The words an amount of a 科目 may carry between the 科目 and the number: years, basis words,
+#: quotes — nothing that names something else (主要原因是新增转拨项目…31000万元 is not the 科目's).
+_NEUTRAL_OWN_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年度?|本年度?|当年|上年度?|全年|今年|去年|年初|预算|安排|执行数|执行|决算数?|支出|拨款|"
+    r"数|为|是|共计|共|合计|总计|计|金额|资金|约|达|的|科目|[“”\"\s:：，,（）()、])*$"
+)
+
+
+def _fold_base(base: str) -> str:
+    return re.sub(r"\s", "", base)
+
+
+def _set_period(claim: Claim, text: str, clause_from: int, pos: int, s_start: int, end: int) -> None:
+    """The year the number is printed for, and whether it stands in an explanation or is a standard."""
+    vocab = narrative_vocabulary()
+    words = text[clause_from:pos]
+    years = list(_YEAR_RE.finditer(words))
+    if years:
+        claim.year = int(years[-1].group("year"))
+    else:
+        word = list(_YEAR_WORD_RE.finditer(words))
+        claim.year_word = word[-1].group(0) if word else None
+    claim._prior_amount = bool(_PRIOR_AMOUNT_RE.search(words))
+    if vocab.explanation_clause.search(text[s_start:pos]):
+        claim.context = "explanation"
+    elif vocab.standard_before.search(text[max(clause_from, pos - 6) : pos]) or vocab.standard_after.match(text[end:]):
+        claim.context = "standard"
+    elif _inside_brackets(text[s_start:pos]):
+        claim.context = "aside"
+
+
+def _inside_brackets(before: str) -> bool:
+    """Does the number stand inside （…）? (``比上年预算（注：上年3,468.18万元，公开时请删除注释）减少…``)"""
+    return before.count("（") + before.count("(") > before.count("）") + before.count(")")
+
+
+def _set_base_period(claim: Claim, words: str) -> None:
+    """Year and basis of what a change or 持平 compares with (``比2023年预算执行数``)."""
+    year = _YEAR_RE.search(words)
+    claim.base_year = int(year.group("year")) if year else None
+    claim.base_basis = narrative_vocabulary().basis_of(words)
+
+
+def _annotate_paragraph(text: str, claims: list[Claim]) -> None:
+    """Give the paragraph's amounts their 科目 and its rates and 持平 the amount they compare with.
+
+    An amount is an amount of the 科目 printed before it in the paragraph when nothing but years,
+    basis words and quotes stand between (``“…（项）”25.77万元``, ``…（项）。年初预算0万元，支出决算56万元``).
+    A change rate, completion rate or 持平 compares with an amount of the same sentence and
+    科目 whose year and basis are those of its comparison (``比2023年预算执行数`` → the
+    ``2023年当年预算执行数``; ``完成年初预算的`` → the ``年初预算``).
+    """
+    refs = find_accounts(text)
+    for claim in claims:
+        if claim.kind != "amount" or claim.unit not in UNIT_TO_YUAN or claim.context:
+            continue
+        governing = [r for r in refs if r.end <= claim.start]
+        if not governing:
+            continue
+        ref = governing[-1]
+        sentence_start = max((text.rfind(mark, 0, claim.start) + 1 for mark in "。！？!?"), default=0)
+        own = text[max(ref.end, sentence_start, _clause_start(text, claim.start, 0)) : claim.start]
+        if not _NEUTRAL_OWN_RE.match(own):
+            continue
+        claim.account = ref.text
+        claim.account_levels = "|".join(p.level or "" for p in ref.parts)
+        claim.account_names = "|".join(p.name for p in ref.parts)
+        claim.account_codes = "|".join(p.code or "" for p in ref.parts)
+    for claim in claims:
+        if claim.kind not in ("change_amount", "change_rate", "completion_rate", "same_as_prior"):
+            continue
+        current = getattr(claim, "_current", None)
+        if current is None or current not in claims:
+            continue
+        # the amounts of the same sentence and 科目 it may compare with: before it, or an aside anywhere
+        # (与上年相比增加 108.18 万元（去年预算数为 0 万元…）)
+        candidates = [a for a in claims if a.kind == "amount" and a.unit in UNIT_TO_YUAN and a is not current
+                      and a.sentence == claim.sentence and a.context in ("", "aside")
+                      and (a.account == current.account or a.context == "aside")
+                      and (a.start < claim.start or a.context == "aside")]
+        prior_word = claim.base in PRIOR_YEAR_WORDS
+        if claim.kind == "completion_rate":
+            candidates = [a for a in candidates if a.basis in ("budget", "initial_budget") and a.start < current.start]
+        elif claim.base_year is None and claim.base_basis is None and not prior_word:
+            continue
+        else:
+            candidates = [a for a in candidates if (claim.base_year is None or a.year == claim.base_year)
+                          and (claim.base_basis is None or a.basis == claim.base_basis or (a.context == "aside" and a.basis is None))
+                          and (not prior_word or claim.base_year is not None
+                               or (a.year_word in PRIOR_YEAR_WORDS and (a.context == "aside" or getattr(a, "_prior_amount", False))))]
+        if candidates:
+            base = candidates[-1]
+            claim.base_value, claim.base_text, claim._base = base.value, base.text, base
 
 
 def _claims_in_sentence(
@@ -477,7 +826,7 @@ def _claims_in_sentence(
                     phrase=target.phrase if target else "",
                     text=match.group(0),
                     subsection=subsection,
-                    base=match.group("base"),
+                    base=_fold_base(match.group("base")),
                     current_value=target.value if target else None,
                     current_unit=target.unit if target else None,
                     current_text=target.text if target else None,
@@ -485,6 +834,8 @@ def _claims_in_sentence(
                     start=pos,
                 )
             )
+            _set_base_period(out[-1], match.group(0))
+            out[-1]._current = target
             continue
 
         value = parse_number(match.group("num"))
@@ -508,6 +859,7 @@ def _claims_in_sentence(
             base_match = None
             for bm in _BASE_RE.finditer(text, seg_start, pos):
                 base_match = bm
+        completion = narrative_vocabulary().completion.search(before) if unit == "%" and not change else None
 
         claim = Claim(
             kind="amount",
@@ -521,9 +873,12 @@ def _claims_in_sentence(
             subsection=subsection,
             start=pos,
         )
+        _set_period(claim, text, clause_from, pos, s_start, match.end())
         if change:
             claim.direction = change.group("word")
-            claim.base = base_match.group("base") if base_match else None
+            claim.base = _fold_base(base_match.group("base")) if base_match else None
+            if base_match:
+                _set_base_period(claim, base_match.group(0) + _BASE_TAIL_RE.match(text, base_match.end()).group(0))
             if unit == "%":
                 claim.kind = "change_rate"
                 target = last_change or _change_target(seg_amounts, head, parts_after_head)
@@ -542,15 +897,29 @@ def _claims_in_sentence(
                 claim.current_text = last_change.current_text
                 claim.attached = last_change.attached
                 claim.base = claim.base or last_change.base
+                claim.base_basis = claim.base_basis or last_change.base_basis
+                claim.base_year = claim.base_year or last_change.base_year
+                claim._current = getattr(last_change, "_current", None)
             elif target is not None:
                 claim.subject, claim.phrase = target.subject, target.phrase
                 claim.current_value, claim.current_unit, claim.current_text = target.value, target.unit, target.text
                 claim.attached = "head" if target is head and head is not None and parts_after_head >= 2 else "nearest"
+                claim._current = target
             else:
                 phrase = _clean_phrase(text[clause_from : change.start() + clause_from], department)
                 claim.phrase, claim.subject, claim.attached = phrase, canonical_subject(phrase), "own"
             if claim.kind == "change_amount":
                 last_change = claim
+        elif completion:
+            # 年初预算X万元，支出决算Y万元，完成年初预算的Z%: Z = Y / X, about the spent amount.
+            claim.kind = "completion_rate"
+            claim.base_basis = "initial_budget" if "年初" in completion.group(0) else "budget"
+            spent = [a for a in seg_amounts if a.basis in ("final", "execution")]
+            target = spent[-1] if spent else (seg_amounts[-1] if seg_amounts else None)
+            if target is not None:
+                claim.subject, claim.phrase, claim.attached = target.subject, target.phrase, "nearest"
+                claim.current_value, claim.current_unit, claim.current_text = target.value, target.unit, target.text
+                claim._current = target
         elif unit == "%":
             target = seg_amounts[-1] if seg_amounts else None
             claim.kind = "share" if share else "percent"
@@ -561,6 +930,7 @@ def _claims_in_sentence(
                 claim.subject, claim.phrase = target.subject, target.phrase
                 claim.current_value, claim.current_unit, claim.current_text = target.value, target.unit, target.text
                 claim.attached = "nearest"
+                claim._current = target
             if not share:
                 phrase = _clean_phrase(before, department)
                 if phrase:
@@ -579,16 +949,26 @@ def _claims_in_sentence(
                 phrase = after.group(1) if after else ""
             claim.phrase = phrase
             claim.subject = canonical_subject(phrase) if phrase else ""
+            if claim.kind == "amount" and subsection and _BASIS_ONLY_RE.match(phrase) and not out:
+                # （二）公务接待费 / 2026 年预算安排 8.00 万元，与上年持平。: the heading names what the amount is
+                heading = _NUMBERING_RE.sub("", subsection.strip()).rstrip("。：: ")
+                if canonical_subject(heading) != heading:
+                    claim.phrase, claim.subject, claim.attached = heading, canonical_subject(heading), "heading"
             previous = [c for c in out if c.kind in ("count", "amount")]
             if claim.kind == "amount" and (not phrase or phrase in _GENERIC_PHRASES) and previous:
                 # "其他运转类项目3个，涉及金额3,409.55万元": the amount is about the last subject.
                 claim.subject = previous[-1].subject
                 claim.attached = "nearest"
-            if claim.kind == "amount":
+            if claim.kind == "amount" and claim.context == "aside":
+                pass  # an aside in brackets is no subject for the changes and shares around it
+            elif claim.kind == "amount":
+                claim.basis = narrative_vocabulary().basis_of(before)
                 seg_amounts.append(claim)
                 last_change = None
                 if head is not None and claim is not head:
                     parts_after_head += 1
+        if claim.kind != "amount":
+            claim.year, claim.year_word = None, None
         out.append(claim)
     return out
 
@@ -615,7 +995,9 @@ def _change_target(seg_amounts: list[Claim], head: Claim | None, parts_after_hea
     """The amount a change is about: the head of a 其中 list of two or more parts, else the last amount."""
     if head is not None and parts_after_head >= 2:
         return head
-    return seg_amounts[-1] if seg_amounts else None
+    # 预算安排 663.08 万元，较上年的 637.77 万元，增加 25.31 万元: the prior-year amount is the base, not the subject
+    current = [a for a in seg_amounts if a.year_word not in PRIOR_YEAR_WORDS]
+    return current[-1] if current else (seg_amounts[-1] if seg_amounts else None)
 
 
 # --------------------------------------------------------------------------- derived
@@ -725,6 +1107,68 @@ def _index_of_current(claims: list[Claim], claim: Claim) -> int | None:
     return None
 
 
+def document_claims(document) -> list[Claim]:
+    """The claims of a document's narrative: what ``claims.csv`` holds and the narrative rules check.
+
+    The department name stripped from subjects is the one the tables print (部门名称/单位名称),
+    else the publisher of the manifest.
+    """
+    department = next((t.department for t in document.tables.values() if t.department), None)
+    department = department or (document.metadata or {}).get("publisher") or None
+    return extract_claims(document.narrative, department)
+
+
+# --------------------------------------------------------------------------- the document's period
+
+
+@dataclass(frozen=True)
+class Period:
+    """The fiscal year and kind of a document, and where they were read.
+
+    Attributes:
+        year: The fiscal year (2024 for a 2024年部门预算 or a 2024年度部门决算), or ``None``.
+        kind: ``budget`` (预算) or ``final`` (决算), or ``None``.
+        source: ``manifest`` (its metadata), ``text`` (titles printed in the document), or empty.
+    """
+
+    year: int | None
+    kind: str | None
+    source: str = ""
+
+
+_TITLE_PERIOD_RE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?:度)?[^，。；,;\d]{0,16}?(?P<kind>预算|决算)")
+
+
+def document_period(document) -> Period:
+    """The document's fiscal year and kind: from its metadata, else from the titles it prints.
+
+    The titles voted on are the 第N部分 titles, the table titles and the first lines of the
+    narrative (``2022年度部门决算情况说明``, ``上海市普陀区2024年区级部门预算``); the most frequent
+    year and kind win. A document that prints neither gets ``Period(None, None)``.
+    """
+    from collections import Counter
+
+    meta = document.metadata or {}
+    year_text = str(meta.get("fiscal_year") or "").strip()
+    year = int(year_text) if year_text.isdigit() else None
+    kind_text = str(meta.get("kind") or "")
+    kind = "final" if ("final" in kind_text or "决算" in kind_text) else "budget" if ("budget" in kind_text or "预算" in kind_text) else None
+    if year and kind:
+        return Period(year, kind, "manifest")
+    texts = list(document.parts.values()) + [t.title for t in document.tables.values()]
+    texts += [line.text for line in document.narrative[:80]]
+    years: Counter[int] = Counter()
+    kinds: Counter[str] = Counter()
+    for text in texts:
+        for match in _TITLE_PERIOD_RE.finditer(normalise_printed(text or "")):
+            years[int(match.group("year"))] += 1
+            kinds["final" if match.group("kind") == "决算" else "budget"] += 1
+    found_year = year or (years.most_common(1)[0][0] if years else None)
+    found_kind = kind or (kinds.most_common(1)[0][0] if kinds else None)
+    source = "manifest" if (year or kind) and not (years or kinds) else "text" if (years or kinds) else ""
+    return Period(found_year, found_kind, source)
+
+
 # --------------------------------------------------------------------------- frames
 
 
@@ -757,12 +1201,19 @@ def prior_year_frame(values: list[PriorYearValue]):
 
 
 __all__ = [
+    "AccountPart",
+    "AccountRef",
     "Claim",
+    "Period",
     "PriorYearValue",
     "canonical_subject",
     "claims_frame",
+    "document_claims",
+    "document_period",
     "extract_claims",
+    "find_accounts",
     "implied_prior_year",
+    "normalise_printed",
     "parse_number",
     "prior_year_frame",
 ]

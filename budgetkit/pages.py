@@ -636,21 +636,3 @@ INDICATOR_LABELS = {
     "personnel_source": "人员/公用经费来源", "three_public_wan": "“三公”经费（万元）", "admin_operation_wan": "机关运行经费（万元）",
     "staff": "编制/实有人数", "three_public_per_staff_wan": "人均“三公”经费（万元）", "admin_operation_per_staff_wan": "人均机关运行经费（万元）",
 }
-
-
-def narrative_coverage(findings: pd.DataFrame) -> dict[str, int]:
-    """How many numbers of the narrative were checked against the tables, and how many stayed unchecked."""
-    narrative = findings[findings["family"] == "narrative"]
-    unchecked = narrative[narrative["status"] == "unchecked"]
-    checked = narrative[~narrative["status"].isin(["unchecked", "not_applicable"])]
-    return {"checked": len(checked), "unchecked": len(unchecked)}
-
-
-def unchecked_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """Narrative numbers no table cell holds: what was said, where, and why it could not be checked."""
-    rows = findings[findings["status"] == "unchecked"]
-    return pd.DataFrame({
-        "说明": rows["message"].tolist(),
-        "位置": [places_text(refs_of(r), str(r.get("location") or "")) for r in rows.to_dict("records")],
-        "原句": rows["evidence"].tolist(),
-    })

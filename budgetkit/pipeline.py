@@ -1,7 +1,8 @@
 """Run documents end to end: read → tidy → check → write ``<out>/<doc_id>/`` atomically.
 
 What one document's folder holds, and how each file is written and read, is decided in
-:mod:`budgetkit.processed`.
+:mod:`budgetkit.processed`; ``narrative_coverage.csv`` / ``.json`` say, for each amount and rate
+the narrative states, whether it was checked and why not (:mod:`budgetkit.checks.coverage`).
 
 Everything is written to a temporary folder first and moved into place only when complete, so
 a failed document leaves nothing half-written and an earlier good output is kept. Two runs
@@ -116,18 +117,29 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
         )
     return {
         "doc_id": document.doc_id,
-        "kind": document.metadata.get("kind") or "budget",
+        "kind": document.kind,
+        "content": _content(document),
         "reading": {k: v for k, v in measure.items() if k != "tables"},
         "template": template.id,
         "tables_expected": list(template.expected),
         "tables_found": list(document.tables),
-        "tables_missing": [t for t in template.expected if t not in document.tables],
+        "tables_missing": [] if _content(document) == "narrative only" else [t for t in template.expected if t not in document.tables],
         "tables_empty": [t.table_id for t in document.tables.values() if t.empty],
         "tables": tables,
         "narrative_lines": len(document.narrative),
         "performance_blocks": len(document.performance_blocks),
         "warnings": document.warnings,
     }
+
+
+def _content(document: Document) -> str:
+    """``tables and narrative``, ``narrative only`` (its tables published in another file?) or ``tables only``."""
+    has_tables = any(not t.empty for t in document.tables.values())
+    if has_tables and document.narrative:
+        return "tables and narrative"
+    if has_tables:
+        return "tables only"
+    return "narrative only" if document.narrative else "empty"
 
 
 def _identities_by_table(findings: pd.DataFrame | None) -> dict[str, tuple[int, int, int]]:
@@ -145,7 +157,12 @@ def _identities_by_table(findings: pd.DataFrame | None) -> dict[str, tuple[int, 
     return {k: tuple(v) for k, v in out.items()}
 
 
-def write_document(document: Document, out_root: Path, extra: Callable[[Document, pd.DataFrame, Path], pd.DataFrame | None] | None = None) -> Path:
+def write_document(
+    document: Document,
+    out_root: Path,
+    extra: Callable[[Document, pd.DataFrame, Path], pd.DataFrame | None] | None = None,
+    reread: Callable[[Document, list[str]], dict] | None = None,
+) -> Path:
     """Write one document's outputs under ``out_root/<doc_id>/``, atomically.
 
     Args:
@@ -153,6 +170,9 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
         out_root: The processed-data folder.
         extra: Called with ``(document, tidy, tmp_dir)`` to add more outputs (checks) before
             the folder is moved into place; what it returns (the findings) feeds the extraction report.
+        reread: Called with ``(document, table keys)`` for the tables not read reliably: reads
+            them again by other methods and keeps the better reading in ``document``
+            (:func:`budgetkit.arbitration.arbitrate`); returns its log for the report.
 
     Returns:
         The document's output folder.
@@ -165,18 +185,21 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
     try:
         where = DocumentFolder(tmp, document.doc_id)
         catalog = load_catalog()
-        columns = {t.table_id: map_columns(t, catalog.table(t.table_id)) for t in document.tables.values()}
-        tidy = tidy_document(document, catalog, columns)
+        _write_claims(document, where)  # the narrative checks read them
+        columns, tidy, findings, report = _tidy_and_check(document, catalog, extra, tmp)
+        doubtful = [t["table_id"] for t in report["tables"] if t["reading_status"] == "unreadable"]
+        if reread is not None and doubtful:
+            log = reread(document, doubtful)
+            if any(entry.get("kept") not in (None, "grid") for entry in log.values()):
+                columns, tidy, findings, report = _tidy_and_check(document, catalog, extra, tmp)
+            report["arbitration"] = log
         processed.write_tidy(tidy, where)
         where.tables_dir.mkdir()
         for table in document.tables.values():
             processed.write_csv(wide_table(table, columns[table.table_id]), where.table_csv(table.table_id))
         processed.write_lines(document, where)
-        _write_claims(document, where)
         processed.write_json(document.summary(), where.document_json)
-        document.reading = reading_measure(document, tidy)
-        findings = extra(document, tidy, tmp) if extra is not None else None
-        processed.write_json(extraction_report(document, tidy, findings), where.extraction_json)
+        processed.write_json(report, where.extraction_json)
         from budgetkit.workbook import write_workbook
 
         write_workbook(where)
@@ -187,12 +210,20 @@ def write_document(document: Document, out_root: Path, extra: Callable[[Document
     return final
 
 
+def _tidy_and_check(document: Document, catalog, extra, tmp: Path):
+    """Tidy the document, measure its reading, run the checks: (columns, tidy, findings, report)."""
+    columns = {t.table_id: map_columns(t, catalog.table(t.table_id)) for t in document.tables.values()}
+    tidy = tidy_document(document, catalog, columns)
+    document.reading = reading_measure(document, tidy)
+    findings = extra(document, tidy, tmp) if extra is not None else None
+    return columns, tidy, findings, extraction_report(document, tidy, findings)
+
+
 def _write_claims(document: Document, where: DocumentFolder) -> None:
     """The numbers the narrative states (claims.csv) and the prior-year values they imply."""
-    from budgetkit.narrative import claims_frame, extract_claims, implied_prior_year, prior_year_frame
+    from budgetkit.narrative import claims_frame, document_claims, implied_prior_year, prior_year_frame
 
-    department = document.metadata.get("publisher") or None
-    claims = extract_claims(document.narrative, department=department)
+    claims = document_claims(document)
     processed.write_csv(claims_frame(claims), where.claims_csv)
     processed.write_csv(prior_year_frame(implied_prior_year(claims)), where.prior_year_csv)
 
@@ -374,8 +405,14 @@ def _process(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **
     try:
         document = read_spec(spec, **options)
         extra = _write_findings if with_checks else None
+        reread = None
+        if all(Path(p).suffix.lower() == ".pdf" for p in spec.files) and options.get("backend") in (None, "grid") and options.get("arbitrate", True):
+            from budgetkit.arbitration import arbitrate
+
+            def reread(doc: Document, keys: list[str]) -> dict:
+                return arbitrate(doc, [Path(p) for p in spec.files], keys)
         try:
-            out_dir = write_document(document, out_root, extra)
+            out_dir = write_document(document, out_root, extra, reread)
         except OSError as exc:
             raise output_error(exc, out_root) from None
         summary = processed.load_extraction(DocumentFolder(out_dir))
@@ -394,4 +431,8 @@ def _write_findings(document: Document, tidy: pd.DataFrame, out_dir: Path) -> pd
 
     findings = run_checks(document, tidy)
     write_findings(findings, out_dir)
+    from budgetkit.checks.coverage import write_coverage
+
+    claims = processed.load_claims(DocumentFolder(out_dir))
+    write_coverage(claims, findings, out_dir, document.doc_id)
     return findings

@@ -12,6 +12,7 @@ every other module asks it. A document's folder holds:
 ``prior_year.csv``          the prior-year values its stated changes imply
 ``performance_lines.csv``   the 绩效目标表 lines, block by block
 ``findings.parquet/.csv``   every check run, its status and the numbers it rests on
+``narrative_coverage.*``    each amount and rate the narrative states: checked or not, and why
 ``document.json``           metadata, files, tables (title, unit, notes, where), blocks
 ``extraction.json``         tables expected/found, cells parsed, reader warnings
 ``build.json``              the source files (absolute paths) and their fingerprint (``budgetkit report``)
@@ -40,6 +41,8 @@ NARRATIVE_CSV = "narrative.csv"
 CLAIMS_CSV = "claims.csv"
 PRIOR_YEAR_CSV = "prior_year.csv"
 PERFORMANCE_CSV = "performance_lines.csv"
+NARRATIVE_COVERAGE_CSV = "narrative_coverage.csv"
+NARRATIVE_COVERAGE_JSON = "narrative_coverage.json"
 FINDINGS_PARQUET = "findings.parquet"
 FINDINGS_CSV = "findings.csv"
 DOCUMENT_JSON = "document.json"
@@ -106,6 +109,14 @@ class DocumentFolder:
     @property
     def performance_csv(self) -> Path:
         return self.root / PERFORMANCE_CSV
+
+    @property
+    def coverage_csv(self) -> Path:
+        return self.root / NARRATIVE_COVERAGE_CSV
+
+    @property
+    def coverage_json(self) -> Path:
+        return self.root / NARRATIVE_COVERAGE_JSON
 
     @property
     def findings_parquet(self) -> Path:
@@ -177,9 +188,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """Read a processed CSV as text (BOM or not), blank cells as ``""``."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
+def read_csv(path: Path, *, text: bool = True) -> pd.DataFrame:
+    """Read a processed CSV (BOM or not), blank cells as ``""``; every column as text unless ``text=False``."""
+    return pd.read_csv(path, dtype=str if text else None, keep_default_na=False, encoding=CSV_ENCODING)
 
 
 def write_json(data: Any, path: Path) -> Path:

@@ -113,7 +113,7 @@ def reading_measure(document: Document, tidy: pd.DataFrame) -> dict[str, Any]:
     outside: list[dict[str, Any]] = []
     for (file, page), printed in sorted(by_page.items()):
         read_page: Counter = Counter()
-        for (table_id, f, p), counter in values.items():
+        for (_table_id, f, p), counter in values.items():
             if f == file and p == page:
                 read_page.update(counter)
         hits, missing = _matched(printed, read_page)
@@ -144,6 +144,8 @@ def reading_line(doc_id: str, report: dict[str, Any]) -> str:
     kind = report.get("kind")
     kind_text = f" [{kind}]" if kind and kind != "budget" else ""
     reading = report.get("reading") or {}
+    if report.get("content") == "narrative only":
+        return f"ok      {doc_id}{kind_text}: narrative only — no table in this file (its tables may be published as a separate file)"
     if not reading.get("applicable") or not reading.get("printed"):
         return f"ok      {doc_id}{kind_text}: {len(tables)} tables"
     unreliable = [t for t in tables if t.get("reading_status") == "unreadable"]

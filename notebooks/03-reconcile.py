@@ -49,11 +49,14 @@ pages.show_html(pages.header_html(doc) + pages.counts_html(findings))
 # lines of a text dump.
 
 # %%
+from budgetkit.checks.coverage import coverage_tables, format_coverage, read_coverage
+
+coverage, _ = read_coverage(doc.path)
 problems = findings[findings["status"].isin(["error", "warning"])]
 if problems.empty:
-    coverage = pages.narrative_coverage(findings)
+    unchecked_n = (coverage or {}).get("unchecked", 0)
     pages.show_html("<p>没有错误，也没有存疑之处：核对到的恒等式都成立（舍入差除外）。"
-                    + (f"但情况说明中有 {coverage['unchecked']} 个数字没有表格可以核对，列在下面。" if coverage["unchecked"] else "")
+                    + (f"但情况说明中有 {unchecked_n} 个金额或比率没有核对，列在下面。" if unchecked_n else "")
                     + "</p>")
 else:
     from budgetkit.checks.engine import sort_findings
@@ -69,19 +72,18 @@ else:
 # are listed apart — they say nothing about the document.
 
 # %%
-coverage = pages.narrative_coverage(findings)
 counts = findings["status"].value_counts()
 pages.show_html(
     "<ul>"
     f"<li>核对 {len(findings)} 项：相符 {int(counts.get('ok', 0))}，舍入差 {int(counts.get('rounding', 0))}，"
     f"错误 {int(counts.get('error', 0))}，存疑 {int(counts.get('warning', 0))}，说明 {int(counts.get('info', 0))}，"
     f"不适用 {int(counts.get('not_applicable', 0))}。</li>"
-    f"<li>情况说明中的数字：{coverage['checked']} 个与表格核对过，{coverage['unchecked']} 个没有表格可核对（未核对）。</li>"
+    f"<li>{pages.escape(format_coverage(coverage)) if coverage else '情况说明：没有读到金额或比率'}。</li>"
     f"<li>无法读取：{int(counts.get('unreadable', 0))} 项核对落在未能可靠读取的表上，不作错误报告。</li>"
     "</ul>" + pages.status_legend())
-unchecked = pages.unchecked_table(findings)
+coverage_counts, unchecked = coverage_tables(doc.path)
 if not unchecked.empty:
-    pages.show_html(f"<details class='bk-list'><summary>未核对的 {len(unchecked)} 个数字</summary>"
+    pages.show_html(f"<details class='bk-list'><summary>未核对的 {len(unchecked)} 个金额和比率（及原因）</summary>"
                     + pages.table_html(unchecked, sortable=True) + "</details>")
 unreadable = findings[findings["status"] == "unreadable"]
 if not unreadable.empty:

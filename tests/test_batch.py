@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from budgetkit.batch import LEDGER_NAME, append_ledger, read_ledger, run_batch

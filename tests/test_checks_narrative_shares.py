@@ -138,8 +138,14 @@ def test_subject_is_the_head_of_the_phrase():
     assert canonical_subject("财政拨款基本支出预算") == "基本支出"
     assert canonical_subject("事业单位财政拨款的机关运行经费预算") == "机关运行经费"
     # 预算支出 / 支出预算 after another line's name is that line's tail, not the 支出总计
-    for phrase in ("政府性基金拨款支出预算", "财政拨款支出预算", "公务用车购置预算支出", "政府性基金收入预算", "3．其他资金收入预算"):
-        assert canonical_subject(phrase) == phrase
+    assert canonical_subject("3．其他资金收入预算") == "3．其他资金收入预算"
+    # js-npc-office-2018 p.19 “（2）政府性基金收入预算0万元”: the fund's income line, not the 收入总计
+    assert canonical_subject("政府性基金收入预算") == "政府性基金预算拨款收入"
+    # … and the lines that have a table cell of their own are those lines (万里街道 2024 p.6; 苏州市应急管理局
+    # 2026 p.30 “（1）公务用车购置预算支出 0 万元，与上年预算数相同”)
+    assert canonical_subject("政府性基金拨款支出预算") == "政府性基金预算支出"
+    assert canonical_subject("财政拨款支出预算") == "财政拨款支出"
+    assert canonical_subject("公务用车购置预算支出") == "公务用车购置费"
     assert canonical_subject("支出预算") == "预算支出总计" and canonical_subject("本年支出预算") == "预算支出总计"
     assert canonical_subject("从会议费预算中调减") == "从会议费预算中调减"  # 会议费 is not the head
 

@@ -7,14 +7,13 @@ import shutil
 import stat
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from budgetkit.cli import collect_documents, main
 
-from conftest import ROOT, SEED
+from conftest import SEED
 
 
 @pytest.fixture()

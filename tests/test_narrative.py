@@ -167,3 +167,74 @@ def test_amount_round_trips(value, thousands, unit):
     assert amounts[0].value == value
     assert amounts[0].unit == unit
     assert amounts[0].subject == "预算收入总计"
+
+
+# --------------------------------------------------------------------------- 科目 items, bases and years
+
+
+def test_accounts_in_every_printed_form():
+    from budgetkit.narrative import find_accounts
+
+    def parts(text):
+        return [[(p.level, p.name, p.code) for p in ref.parts] for ref in find_accounts(text)]
+
+    # 万里街道 2024 p.6; 普陀区政府办公室 2025 p.6; 福州市商务局 2026 p.27; 西南大学 2024 决算 p.18; the (01项)
+    assert parts("1. “一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元") == [
+        [("类", "一般公共服务支出", None), ("款", "统计信息事务", None), ("项", "专项普查活动", None)]]
+    assert parts("2. “一般公共服务支出-政府办公厅（室）及相关机构事务-一般行政管理事务”科目4,614万元") == [
+        [("类", "一般公共服务支出", None), ("款", "政府办公厅（室）及相关机构事务", None), ("项", "一般行政管理事务", None)]]
+    assert parts("（十）2210201-住房公积金 247.25 万元。") == [[("项", "住房公积金", "2210201")]]
+    assert parts("12.住房公积金（2210201），2024 年度决算数为 7,443.57万元") == [[("项", "住房公积金", "2210201")]]
+    assert parts("住房保障支出（221类）住房改革支出（02款）住房公积金（01项）208.8万元") == [
+        [("类", "住房保障支出", "221"), ("款", "住房改革支出", "22102"), ("项", "住房公积金", "2210201")]]
+    # a class named inside an explanation is cut to the class name (西安 2022 决算 p.12)
+    assert parts("实际应使用卫生健康支出（类）公共卫生（款）应急救治机构（项）追加人员工资预算")[0][0] == ("类", "卫生健康支出", None)
+
+
+def test_item_amounts_carry_their_account_basis_and_year():
+    text = ("1. “一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元，主要用于专项普查活动。"
+            "2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少57.14%。")
+    claims = extract_claims(_lines(text))
+    heading, execution, budget, rate = claims
+    assert {c.account_names for c in (heading, execution, budget)} == {"一般公共服务支出|统计信息事务|专项普查活动"}
+    assert (execution.basis, execution.year) == ("execution", 2023)
+    assert (budget.basis, budget.year) == ("budget", 2024)
+    assert (rate.kind, rate.base_year, rate.base_basis) == ("change_rate", 2023, "execution")
+    assert (rate.current_index, rate.base_index) == (budget.index, execution.index)
+
+
+def test_amounts_of_explanations_asides_and_standards():
+    claims = extract_claims(_lines(
+        # 苏州市水务局 2026 p.29: the 31000 万元 is a project of the reason, not the class
+        "（2）城乡社区支出（类）支出 44,003.26 万元，主要用于城区污水处理运营服务费。与上年相比增加 13,424.11 万元，增长 43.9%。"
+        "主要原因是新增转拨项目吴中区沿太湖圩区退圩还湖工程（转拨）31000 万元。",
+        # 烟台市住房和城乡建设局 2026 p.35: an annotation left in the text
+        "2026年本部门委托业务费财政拨款预算为2,196.52万元，比上年预算（注：上年3,468.18万元，公开时请删除注释）减少1271.66万元，下降36.67%。",
+        "单位价值 100 万元以上设备9 台（套）。",
+    ))
+    by_text = {c.text: c for c in claims}
+    assert by_text["44,003.26 万元"].account_names == "城乡社区支出"
+    assert by_text["31000 万元"].context == "explanation" and not by_text["31000 万元"].account
+    aside, change = by_text["3,468.18万元"], by_text["1271.66万元"]
+    assert aside.context == "aside"
+    assert change.current_index == by_text["2,196.52万元"].index and change.base_index == aside.index
+    assert by_text["100 万元"].context == "standard"
+
+
+def test_letter_spacing_is_undone():
+    from budgetkit.narrative import normalise_printed
+
+    assert normalise_printed("年初预算 9 9 9 . 8 3万元") == "年初预算 999.83万元"
+    assert normalise_printed("政 府 性 基 金 收 入 27600.00 万 元") == "政府性基金收入 27600.00 万元"
+    assert normalise_printed("2026 年收入预算 99,230.46 万元") == "2026 年收入预算 99,230.46 万元"
+
+
+def test_document_period_from_metadata_or_titles():
+    from budgetkit.model import Document
+    from budgetkit.narrative import document_period
+
+    doc = Document("x", {"fiscal_year": "2024", "kind": "budget"}, [])
+    assert (document_period(doc).year, document_period(doc).kind, document_period(doc).source) == (2024, "budget", "manifest")
+    final = Document("x", {}, [], parts={2: "2022年度部门决算情况说明", 3: "2022年度部门决算表"})
+    assert (document_period(final).year, document_period(final).kind) == (2022, "final")
+    assert document_period(Document("x", {}, [])).year is None

@@ -37,7 +37,7 @@ def test_manifest_lists_every_bundled_file_with_checksum():
 
 def test_extract_seed_writes_all_outputs(workdir, capsys):
     out = workdir / "processed"
-    code = main(["extract", str(RAW / "manifest.csv"), "--out", str(out), "--no-checks"])
+    main(["extract", str(RAW / "manifest.csv"), "--out", str(out), "--no-checks"])
     # The PDF documents may fail on a machine without Java; the seed must not.
     doc = out / SEED_ID
     assert (doc / "tidy.parquet").exists() and (doc / "tidy.csv").exists()
@@ -154,7 +154,7 @@ def test_two_runs_into_the_same_out_both_succeed(workdir):
     import threading
 
     from budgetkit.manifest import spec_for_paths
-    from budgetkit.pipeline import process_document, read_spec, write_document
+    from budgetkit.pipeline import read_spec, write_document
 
     spec = spec_for_paths([workdir / "raw" / SEED.name], "seed")
     document = read_spec(spec)

@@ -23,7 +23,6 @@ from budgetkit.amounts import parse_amount  # noqa: E402
 from budgetkit.errors import (  # noqa: E402
     CorruptFileError,
     EncryptedPdfError,
-    JavaMissingError,
     NotADisclosureError,
     ScannedPdfError,
 )

@@ -1,6 +1,5 @@
 """The text-dump reader on the seed disclosure (沁水县公安局2025年度部门预算公开)."""
 
-from pathlib import Path
 
 import pytest
 

@@ -258,7 +258,7 @@ def income_vs_expenditure(ctx: Context, rule: Rule):
 
 def _fiscal_carry_general(ctx: Context) -> Quantity | None:
     """The 一般公共预算 line under 上年财政拨款结转 in the fiscal summary."""
-    start = _before(ctx, "fiscal_summary", "income", {"上年财政拨款结转", "上年结转"})
+    start = _before(ctx, "fiscal_summary", "income", {"上年财政拨款结转", "上年结转", "上年结转结余", "上年财政拨款结转结余", "上年财政拨款结转和结余"})
     if start is None:
         return None
     rows = [r for r in ctx.find_rows("fiscal_summary", "income_amount", side="income", contains="^一般公共预算") if r["row_number"] > start]
@@ -274,7 +274,15 @@ def fiscal_vs_tables(ctx: Context, rule: Rule):
     f_general = _income_line(ctx, "fiscal_summary", "^一般公共预算")
     g_total = ctx.total_row("general_expenditure", "total") if ctx.printed("general_expenditure") else None
     if f_general is not None and g_total is not None:
-        yield from_outcome(rule, compare_same(f_general, g_total), "财政拨款收支总表 本年收入「一般公共预算」= 一般公共预算支出表 合计")
+        # Templates whose 一般公共预算支出表 also spends last year's carried-over appropriation
+        # (杭州): this year's appropriation + that carry-over = the table's 合计.
+        carry_general = _fiscal_carry_general(ctx)
+        outcomes = [(compare_same(f_general, g_total), "财政拨款收支总表 本年收入「一般公共预算」= 一般公共预算支出表 合计")]
+        if carry_general is not None and carry_general.value:
+            outcomes.append((compare_sum([f_general, carry_general], g_total),
+                             "财政拨款收支总表 本年收入「一般公共预算」+ 上年结转一般公共预算 = 一般公共预算支出表 合计"))
+        outcome, label = _best(outcomes)
+        yield from_outcome(rule, outcome, label)
     f_fund = _income_line(ctx, "fiscal_summary", "^政府性基金")
     if f_fund is not None and ctx.present("fund_expenditure"):
         fund_total = ctx.total_row("fund_expenditure", "total") if ctx.printed("fund_expenditure") else None

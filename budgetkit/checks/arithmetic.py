@@ -22,8 +22,12 @@ recomputed from the printed amounts, ``part / whole × 100``, exactly. Tolerance
 the last printed digit (``0.5 × 10^-d``) plus the rounding of the amounts propagated through the
 ratio, ``(δpart / whole + part × δwhole / whole²) × 100`` with ``δ`` = half the step of each
 amount. ``ok`` when the recomputed value rounded half-up to ``d`` decimals equals the printed
-one; ``rounding`` when within tolerance; ``error`` beyond. Change rates (``下降5.35%``) are the
-same with ``part`` = the change and ``whole`` = the prior-year value implied by it.
+one; ``rounding`` when within tolerance, or when the printed value is the recomputed one cut
+(truncated) to ``d`` decimals, rounded twice (1.5494 → 1.55 → 1.6), or computed to a whole
+percent and printed with zeros after it (4.0% for 4.48%) — a publisher who rounds that way has
+made no error in the data; ``error`` beyond. Change rates (``下降5.35%``) are the same with ``part`` = the
+change and ``whole`` = the prior-year value implied by it, or (:func:`compare_rate`) recomputed
+from the two printed amounts, ``(current − base) / base × 100``.
 
 Nothing here uses ``float``: all values are :class:`~decimal.Decimal`.
 """
@@ -32,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
 from budgetkit.amounts import UNIT_TO_YUAN, normalise_number_text, rounding_step
 
@@ -91,6 +95,26 @@ class Quantity:
     def short(self) -> str:
         shown = self.text or format_amount(self.value)
         return f"{self.label}={shown}"
+
+
+@dataclass(frozen=True)
+class SumQuantity(Quantity):
+    """A sum of printed quantities: it carries the rounding of all its parts (Σ half steps)."""
+
+    parts_half_step_yuan: Decimal = Decimal(0)
+
+    @property
+    def half_step_yuan(self) -> Decimal:  # type: ignore[override]
+        return self.parts_half_step_yuan
+
+
+def summed(parts: list[Quantity], label: str, where: str = "") -> SumQuantity:
+    """``Σ parts`` in the first part's unit, with the parts' rounding (for a whole no cell prints)."""
+    unit = parts[0].unit
+    total_yuan = sum((p.yuan for p in parts), Decimal(0))
+    value = total_yuan / UNIT_TO_YUAN[unit] if unit in UNIT_TO_YUAN else total_yuan
+    return SumQuantity(value, unit, format_amount(value), label, where, None,
+                       parts_half_step_yuan=sum((p.half_step_yuan for p in parts), Decimal(0)))
 
 
 def exact(value: Decimal, unit: str | None, label: str = "", where: str = "") -> Quantity:
@@ -179,6 +203,23 @@ def compare_same(a: Quantity, b: Quantity) -> Outcome:
     return compare_sum([a], b)
 
 
+def compare_restated(cell: Quantity, restated: Quantity) -> Outcome:
+    """A table cell against a copy printed at a coarser step (a narrative's 万元 for a table's 元).
+
+    As :func:`compare_same`, except that a difference of at most one step of the coarser of the two
+    is ``rounding``: a narrative total is often the sum of its rounded parts (53,598.71 + 16,778.16 =
+    70,376.87 万元 for a table's 703,768,605.80 元), one unit off in its last digit without any
+    error in the data.
+    """
+    outcome = compare_same(cell, restated)
+    if outcome.status != ERROR or cell.half_step_yuan == restated.half_step_yuan:
+        return outcome
+    step = 2 * max(cell.half_step_yuan, restated.half_step_yuan)
+    if abs(outcome.difference_yuan) <= step:
+        outcome.status, outcome.tolerance_yuan = ROUNDING, step
+    return outcome
+
+
 def _decimals(text: str) -> int:
     candidate = normalise_number_text(text).rstrip("%％")
     return len(candidate.split(".", 1)[1]) if "." in candidate else 0
@@ -186,6 +227,28 @@ def _decimals(text: str) -> int:
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def truncate(value: Decimal, decimals: int) -> Decimal:
+    """``value`` cut (toward zero) to ``decimals`` decimals: what a publisher who truncates prints."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN)
+
+
+def _ratio_status(stated: Decimal, recomputed: Decimal, decimals: int, tolerance: Decimal) -> tuple[str, str]:
+    """``(status, why)``: ``why`` says how a rate beyond the tolerance was printed when it is still rounding."""
+    if round_half_up(recomputed, decimals) == stated:
+        return OK, ""
+    if abs(stated - recomputed) <= tolerance:
+        return ROUNDING, ""
+    if truncate(recomputed, decimals) == stated:
+        return ROUNDING, f"所印为重算值截去（非四舍五入）至 {decimals} 位小数"
+    # 1.5494% printed 1.6%: rounded twice (to 1.55, then to 1.6)
+    if round_half_up(round_half_up(recomputed, decimals + 1), decimals) == stated:
+        return ROUNDING, "所印为重算值两次舍入（先到多一位小数）"
+    # 4.0% / 4.00% for 4.48%: computed to a whole percent (rounded or cut), printed with zeros after it
+    if decimals and stated == stated.to_integral_value() and stated in (round_half_up(recomputed, 0), truncate(recomputed, 0)):
+        return ROUNDING, "所印只算到整数百分比（小数位补零）"
+    return ERROR, ""
 
 
 @dataclass
@@ -197,6 +260,7 @@ class RatioOutcome:
     recomputed_pct: Decimal
     tolerance_pct: Decimal
     decimals: int
+    why: str = ""  # how a ``rounding`` beyond the tolerance was printed (cut, rounded twice, whole percent)
 
     @property
     def expected(self) -> str:
@@ -229,10 +293,29 @@ def compare_ratio(stated_pct: Decimal, stated_text: str, part: Quantity, whole: 
         recomputed = part.yuan / whole.yuan * 100
         propagated = (part.half_step_yuan / abs(whole.yuan) + abs(part.yuan) * whole.half_step_yuan / (whole.yuan**2)) * 100
         tolerance = Decimal(5).scaleb(-(decimals + 1)) + propagated
-        if round_half_up(recomputed, decimals) == stated_pct:
-            status = OK
-        elif abs(stated_pct - recomputed) <= tolerance:
-            status = ROUNDING
-        else:
-            status = ERROR
-    return RatioOutcome(status, stated_pct, recomputed, tolerance, decimals)
+        status, why = _ratio_status(stated_pct, recomputed, decimals, tolerance)
+    return RatioOutcome(status, stated_pct, recomputed, tolerance, decimals, why)
+
+
+def compare_rate(stated_pct: Decimal, stated_text: str, current: Quantity, base: Quantity, sign: int) -> RatioOutcome | None:
+    """Compare a printed change rate with ``sign × (current − base) / base × 100`` from two printed amounts.
+
+    ``sign`` is +1 for an increase (增加/增长), −1 for a decrease (减少/下降): the printed rate is
+    unsigned, so a rate printed with the wrong direction is recomputed negative and fails. The
+    allowance is half a unit of the rate's last printed digit plus the rounding of both amounts
+    propagated through ``current / base`` (a truncated rate is ``rounding``, as in
+    :func:`compare_ratio`).
+
+    Returns:
+        ``None`` when the base is zero (no rate to recompute).
+    """
+    if base.yuan == 0:
+        return None
+    decimals = _decimals(stated_text)
+    with localcontext() as ctx:
+        ctx.prec = 40
+        recomputed = sign * (current.yuan - base.yuan) / base.yuan * 100
+        propagated = (current.half_step_yuan / abs(base.yuan) + abs(current.yuan) * base.half_step_yuan / (base.yuan**2)) * 100
+        tolerance = Decimal(5).scaleb(-(decimals + 1)) + propagated
+        status, why = _ratio_status(stated_pct, recomputed, decimals, tolerance)
+    return RatioOutcome(status, stated_pct, recomputed, tolerance, decimals, why)

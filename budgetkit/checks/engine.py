@@ -54,6 +54,8 @@ FINDING_COLUMNS = [
     "location",
     "evidence",
     "refs",
+    "claims",
+    "reason",
 ]
 FAMILIES = ("within_table", "across_tables", "narrative", "performance")
 
@@ -87,7 +89,12 @@ class Rule:
 
 @dataclass
 class Finding:
-    """One comparison a rule ran."""
+    """One comparison a rule ran.
+
+    ``claims`` lists the narrative claims (their ``index`` in ``claims.csv``, comma-separated) a
+    narrative rule held against something; ``reason`` says, for a claim it could not check, why
+    (a code of :data:`budgetkit.vocabulary.NarrativeVocabulary.unchecked_reasons`).
+    """
 
     rule_id: str
     family: str
@@ -102,6 +109,8 @@ class Finding:
     location: str = ""
     evidence: str = ""
     refs: str = ""
+    claims: str = ""
+    reason: str = ""
 
     def record(self, doc_id: str) -> dict:
         return {
@@ -121,6 +130,8 @@ class Finding:
             "location": self.location,
             "evidence": self.evidence,
             "refs": self.refs,
+            "claims": self.claims,
+            "reason": self.reason,
         }
 
 
@@ -493,7 +504,7 @@ def from_ratio(rule: Rule, outcome: RatioOutcome, what: str, quantities: list[Qu
     if status == "ok":
         verdict = "相符"
     elif status == "rounding":
-        verdict = f"差 {outcome.difference} 个百分点，在舍入容差 ±{outcome.tolerance} 内"
+        verdict = f"差 {outcome.difference} 个百分点，" + (getattr(outcome, "why", "") or f"在舍入容差 ±{outcome.tolerance} 内")
     else:
         verdict = f"不符：重算为 {outcome.expected}%，印 {outcome.actual}%（容差 ±{outcome.tolerance}）"
     return Finding(
@@ -678,6 +689,11 @@ def print_check_summary(out_dir: Path, stream=None) -> int:
     counts = findings["severity"].value_counts()
     print(f"{out_dir.name}: {len(findings)} checks — " + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in SEVERITY_ORDER), file=stream)
     print(summary_counts(findings).to_string(), file=stream)
+    from budgetkit.checks.coverage import format_coverage, read_coverage
+
+    coverage, _ = read_coverage(out_dir)
+    if coverage is not None:
+        print(format_coverage(coverage), file=stream)
     for severity in ("error", "warning"):
         rows = findings[findings["severity"] == severity]
         if rows.empty:

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from budgetkit.checks.arithmetic import ERROR, NOT_APPLICABLE, NOT_LINKED, OK, Quantity, compare_sum
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements, where_of
-from budgetkit.checks.narrative_rules import MONEY, NARRATIVE_SUMS, _QUALIFIERS, claim_quantity, claims_of, inexact_subject
+from budgetkit.checks.narrative_rules import MONEY, NARRATIVE_SUMS, _QUALIFIERS, about, claim_quantity, claims_of, inexact_subject
 
 CHANGE_KINDS = ("change_amount", "same_as_prior")
 
@@ -141,7 +141,8 @@ def narrative_change_sum(ctx: Context, rule: Rule):
                 key = (total.index, tuple(p.index for p in parts))
                 if key not in seen:
                     seen.add(key)
-                    yield _change_finding(rule, total, total_change, parts, changes)
+                    yield about(_change_finding(rule, total, total_change, parts, changes),
+                                total, total_change, *parts, *(changes[p.index] for p in parts))
                 checked = True
                 break
         if not checked:

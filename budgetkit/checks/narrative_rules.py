@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Callable
 
 from budgetkit.checks.across_tables import _first, _fiscal_carry_general, _income_line
-from budgetkit.checks.arithmetic import ERROR, NOT_LINKED, OK, ROUNDING, WARNING, Quantity, compare_ratio, compare_same, compare_sum
+from budgetkit.checks.arithmetic import (ERROR, NOT_LINKED, OK, ROUNDING, UNREADABLE, WARNING, Quantity, compare_ratio,
+                                         compare_restated, compare_sum, summed)
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, from_ratio, implements, where_of
 from budgetkit.semantics import three_public_items
 
@@ -50,8 +51,41 @@ def _total(table_id, column_id):
     return lambda ctx: ctx.total_row(table_id, column_id) if ctx.printed(table_id) else None
 
 
+def _first_of(*lookups):
+    """The first lookup that finds a cell."""
+    def lookup(ctx):
+        for one in lookups:
+            found = one(ctx)
+            if found is not None:
+                return found
+        return None
+    return lookup
+
+
+def _total_or_empty(table_id, column_id="total"):
+    """The table's 合计; a table printed empty (本表无数据) prints zero, exactly."""
+    def lookup(ctx):
+        table = ctx.table(table_id)
+        if table is not None and not ctx.printed(table_id):
+            return Quantity(Decimal(0), table.unit or "万元", "", f"{ctx.title(table_id)}（空表）", str(table.location), table_id)
+        return ctx.total_row(table_id, column_id) if ctx.printed(table_id) else None
+    return lookup
+
+
 def _s_exp(key, column="expense_total", table="summary"):
     return lambda ctx: _first(ctx, table, column, side="expense", key=key) if ctx.printed(table) else None
+
+
+def _item(table_id, pattern, column="total", exclude=None):
+    """A row of ``table_id`` whose name matches ``pattern`` (``column``), when exactly one does."""
+    def lookup(ctx):
+        if not ctx.printed(table_id):
+            return None
+        frame = ctx.find(table_id, column, contains=pattern)
+        if exclude:
+            frame = frame[~frame["key"].str.contains(exclude)]
+        return ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None
+    return lookup
 
 
 def _three_public(key: str):
@@ -128,6 +162,22 @@ SUBJECT_LINKS: list[Link] = [
     Link("一般公共预算拨款", None, _f_inc("^一般公共预算"), "财政拨款收支总表 本年收入「一般公共预算」"),
     Link("政府性基金预算拨款", None, _f_inc("^政府性基金"), "财政拨款收支总表 本年收入「政府性基金预算」"),
     Link("国有资本经营预算拨款", None, _f_inc("^国有资本经营"), "财政拨款收支总表 本年收入「国有资本经营预算」"),
+    Link("财政拨款收入", None, _first_of(_s_inc("^财政拨款(?:收入)?$"), _total("income", "fiscal_appropriation")),
+         "收支总表 财政拨款收入（或收入总表 合计「财政拨款」）"),
+    Link("事业收入", None, _first_of(_s_inc("^事业收入$"), _total("income", "business_income")), "收支总表 事业收入（或收入总表 合计「事业收入」）"),
+    Link("事业单位经营收入", None, _first_of(_s_inc("^事业单位经营收入$"), _total("income", "operating_income")),
+         "收支总表 事业单位经营收入（或收入总表 合计「事业单位经营收入」）"),
+    Link("其他收入", None, _first_of(_s_inc("^其他收入$"), _total("income", "other_income")), "收支总表 其他收入（或收入总表 合计「其他收入」）"),
+    Link("上级补助收入", None, _s_inc("^上级补助收入$"), "收支总表 上级补助收入"),
+    Link("结转下年", None, lambda ctx: (_first(ctx, "summary", "expense_total", side="expense", contains="^结转下年|年终结转|年末结转")
+                                     or _first(ctx, "summary", "expense_use_amount", side="expense", contains="^结转下年|年终结转|年末结转"))
+         if ctx.printed("summary") else None, "收支总表 结转下年"),
+    Link("附属单位上缴收入", None, _s_inc("^附属单位上缴收入$"), "收支总表 附属单位上缴收入"),
+    Link("本年支出合计", None, _first_of(_s_exp("本年支出合计"), _s_exp("本年支出合计", "expense_use_amount")), "收支总表 本年支出合计"),
+    Link("财政拨款支出", None, _first_of(_s_exp("本年支出合计", table="fiscal_summary"), _s_exp("支出总计", table="fiscal_summary")),
+         "财政拨款收支总表 本年支出合计（或支出总计）"),
+    Link("政府性基金预算支出", None, _total_or_empty("fund_expenditure"), "政府性基金预算支出表 合计"),
+    Link("国有资本经营预算支出", None, _total_or_empty("state_capital"), "国有资本经营预算支出表 合计"),
     Link("一般公共预算当年支出", None, _total("general_expenditure", "total"), "一般公共预算支出表 合计"),
     Link("基本支出", _GENERAL, _total("general_expenditure", "basic"), "一般公共预算支出表 合计「基本支出」"),
     Link("基本支出", None, _total("expenditure", "basic"), "支出总表 合计「基本支出」"),
@@ -142,7 +192,8 @@ SUBJECT_LINKS: list[Link] = [
     Link("公务用车购置及运行费", None, _three_public("vehicle_total"), "“三公”经费表 公务用车购置及运行费"),
     Link("公务用车购置费", None, _three_public("vehicle_purchase"), "“三公”经费表 公务用车购置费"),
     Link("公务用车运行维护费", None, _three_public("vehicle_operation"), "“三公”经费表 公务用车运行维护费"),
-    Link("机关运行经费", None, _total("admin_operation", "total"), "机关运行经费表 部门合计"),
+    Link("机关运行经费", None, _first_of(_total("admin_operation", "total"), _three_public("admin_operation")),
+         "机关运行经费表 部门合计（或“三公”经费表 机关运行经费列）"),
     # Jiangsu: one table for “三公”经费、会议费、培训费 (columns meeting / training)
     Link("会议费", None, _three_public("meeting"), "“三公”经费、会议费、培训费表 会议费"),
     Link("培训费", None, _three_public("training"), "“三公”经费、会议费、培训费表 培训费"),
@@ -167,14 +218,9 @@ NARRATIVE_SUMS: list[tuple[str, tuple[str, ...]]] = [
 def claims_of(ctx: Context):
     """The narrative claims of the document (cached)."""
     if "claims" not in ctx._cache:
-        from budgetkit.narrative import extract_claims
+        from budgetkit.narrative import document_claims
 
-        dept = None
-        for table in ctx.document.tables.values():
-            if table.department:
-                dept = table.department
-                break
-        ctx._cache["claims"] = extract_claims(ctx.document.narrative, dept)
+        ctx._cache["claims"] = document_claims(ctx.document)
     return ctx._cache["claims"]
 
 
@@ -185,29 +231,57 @@ def _number_text(text: str, unit: str) -> str:
 def claim_quantity(claim, value=None, text=None, unit=None, label=None) -> Quantity:
     unit = unit or claim.unit
     number = _number_text(text if text is not None else claim.text, unit)
-    where = f"{claim.location}; 情况说明 row {(claim.section or '')[:12]}"
+    page = f" p.{claim.location.page}" if claim.location.page is not None else ""
+    line = f" line {claim.location.line}" if claim.location.line is not None else ""
+    where = f"{claim.location.file}{page}{line}; 情况说明 row {(claim.section or '')[:12]}"
     return Quantity(value if value is not None else claim.value, unit, number or str(value if value is not None else claim.value),
                     label or f"情况说明「{claim.phrase or claim.subject}」", where, None)
 
 
-def _class_lookup(ctx: Context, subject: str, section: str) -> tuple[Quantity | None, str]:
+def _class_row(ctx: Context, table_id: str, subject: str):
+    rows = [r for r in ctx.find_rows(table_id, "total", key=subject) if r["code_level"] == "类"]
+    return ctx.quantity(rows[0]) if len(rows) == 1 else None
+
+
+#: Where a function class (公共安全支出) is printed, by the money the words before it speak of: the
+#: table of that money first, then the others (an amount that equals any of them is not an error).
+def _expense_line(table_id: str):
+    """An expense line of a two-sided summary table by name (the amount column as the template names it)."""
+    return lambda ctx, subject: _first_of(_s_exp(subject, table=table_id), _s_exp(subject, "expense_use_amount", table_id))(ctx)
+
+
+CLASS_TABLES = (
+    ("财政拨款", "fiscal_summary", "财政拨款收支总表", _expense_line("fiscal_summary")),
+    ("一般公共预算", "general_expenditure", "一般公共预算支出表", lambda ctx, s: _class_row(ctx, "general_expenditure", s)),
+    ("", "summary", "收支总表", _expense_line("summary")),
+    ("", "expenditure", "支出总表", lambda ctx, s: _class_row(ctx, "expenditure", s)),
+)
+
+
+def class_candidates(ctx: Context, claim) -> list[tuple[Quantity | None, str]]:
+    """The cells a function-class amount (``公共安全支出 11539.98万元``) may restate, the one its words name first.
+
+    The section and subsection headings, then the sentence, say which money it is (财政拨款,
+    一般公共预算); without such words the 收支总表 comes first. Only printed tables are listed.
+    """
+    subject = claim.subject
     if not subject.endswith("支出"):
-        return None, ""
-    if "财政拨款" in section and ctx.printed("fiscal_summary"):
-        return _s_exp(subject, table="fiscal_summary")(ctx), f"财政拨款收支总表「{subject}」"
-    if "一般公共预算" in section and ctx.printed("general_expenditure"):
-        frame = ctx.find("general_expenditure", "total", key=subject)
-        frame = frame[frame["code_level"] == "类"]
-        return (ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None), f"一般公共预算支出表「{subject}」"
-    if ctx.printed("summary"):
-        return _s_exp(subject)(ctx), f"收支总表「{subject}」"
-    return None, ""
+        return []
+    heading = f"{claim.section or ''}{claim.subsection or ''}"
+    scope = next((w for w, *_ in CLASS_TABLES if w and w in heading), None) or next(
+        (w for w, *_ in CLASS_TABLES if w and w in (claim.sentence or "")), "")
+    ordered = sorted(CLASS_TABLES, key=lambda entry: 0 if entry[0] == scope else 1)
+    # the table of the money named comes first even when it was not read (its cell is then None)
+    return [(lookup(ctx, subject) if ctx.printed(table_id) else None, f"{title}「{subject}」")
+            for words, table_id, title, lookup in ordered if ctx.printed(table_id) or (scope and words == scope)]
 
 
 #: Subjects whose cell is a total of a summary table: their printed phrase must name the cell
 #: itself — an alias plus words that do not change what is counted (本年, 部门, 预算数 …).
 STRICT_SUBJECTS = {
     "预算收入总计", "预算支出总计", "财政拨款收支总预算", "本年收入", "本年预算安排", "上年结转",
+    "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入", "财政拨款支出", "政府性基金预算支出", "国有资本经营预算支出",
+    "上级补助收入", "附属单位上缴收入", "本年支出合计", "结转下年",
     "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金",
     "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款", "一般公共预算当年支出",
     "基本支出", "项目支出", "涉及部门预算资金", "人员经费", "公用经费",
@@ -265,20 +339,74 @@ def inexact_subject(claim, label: str, qualifiers: tuple[str, ...] | None = None
 
 def link(ctx: Context, claim) -> tuple[Quantity | None, str]:
     """The table cell a narrative amount restates, with its label (``None`` if not linked)."""
-    section = claim.section or ""
+    section = f"{claim.section or ''}{claim.phrase or ''}"
     for entry in SUBJECT_LINKS:
         if entry.subject != claim.subject:
             continue
         if entry.section and not re.search(entry.section, section):
             continue
         return entry.lookup(ctx), entry.label
-    return _class_lookup(ctx, claim.subject, section)
+    candidates = class_candidates(ctx, claim)
+    found = [(cell, label) for cell, label in candidates if cell is not None]
+    return found[0] if found else (candidates[0] if candidates else (None, ""))
 
 
-def _not_linked(rule: Rule, claim, why: str) -> Finding:
+def unreadable_table(ctx: Context, table_id: str) -> str:
+    """Cells of the table printed but not read as numbers (``27.3224.62``: two columns run together), as text.
+
+    A narrative amount that disagrees with such a table may disagree with our reading, not with
+    the document: it is listed as unreadable, never reported as the publisher's error.
+    """
+    key = ("unreadable", table_id)
+    if key not in ctx._cache:
+        rows = ctx.rows(table_id)
+        bad = [str(r["value_text"]) for r in rows if not r["printed"] and str(r["value_text"] or "").strip()
+               and str(r["value_text"]) not in ("nan", "None") and re.search(r"\d", str(r["value_text"]))]
+        ctx._cache[key] = "、".join(dict.fromkeys(bad[:3]))
+    return ctx._cache[key]
+
+
+def about(finding: Finding, *claims) -> Finding:
+    """The finding, listing the narrative claims it held against something (for coverage)."""
+    indices = dict.fromkeys(str(c.index) for c in claims if c is not None and c.index >= 0)
+    finding.claims = ",".join(indices)
+    return finding
+
+
+def not_linked(rule: Rule, claim, why: str, reason: str) -> Finding:
+    """A claim that could not be checked: ``why`` in words, ``reason`` one of the unchecked-reason codes."""
     q = claim_quantity(claim)
-    return Finding(rule.id, rule.family, NOT_LINKED, f"未关联（{why}）：「{claim.phrase or claim.subject}」{claim.text}",
-                   actual=q.text, unit=claim.unit, tables="narrative", location=where_of([q]), evidence=claim.sentence[:160])
+    finding = Finding(rule.id, rule.family, NOT_LINKED, f"未关联（{why}）：「{claim.phrase or claim.subject}」{claim.text}",
+                      actual=q.text, unit=claim.unit, tables="narrative", location=where_of([q]), evidence=claim.sentence[:160],
+                      reason=reason)
+    return about(finding, claim)
+
+
+def unreadable(rule: Rule, claim, why: str) -> Finding:
+    """A claim held against a cell we could not read reliably: ``unreadable``, never the publisher's error."""
+    finding = not_linked(rule, claim, why, "unreadable")
+    finding.status = UNREADABLE
+    finding.message = finding.message.replace("未关联", "读不可靠", 1)
+    return finding
+
+
+def unlinked_reason(claim) -> str:
+    """The reason code for a claim no table cell restates: a standard, else no table holds it."""
+    return "standard" if claim.context == "standard" else "no_table"
+
+
+#: The table a link label names (its first word), longest first.
+_LABEL_TABLES = (
+    ("财政拨款收支总表", "fiscal_summary"), ("一般公共预算支出表", "general_expenditure"), ("基本支出经济分类表", "general_basic_economic"),
+    ("机关运行经费表", "admin_operation"), ("收支总表", "summary"), ("支出总表", "expenditure"), ("“三公”经费", "three_public"),
+    ("政府性基金预算支出表", "fund_expenditure"), ("国有资本经营预算支出表", "state_capital"),
+)
+
+
+def cell_missing_reason(ctx: Context, label: str) -> str:
+    """``table_not_read`` when the table the label names was not read from the file, else ``no_row``."""
+    table_id = next((t for prefix, t in _LABEL_TABLES if label.startswith(prefix)), None)
+    return "table_not_read" if table_id is not None and not ctx.present(table_id) else "no_row"
 
 
 @implements("narrative.amount")
@@ -286,29 +414,102 @@ def narrative_amount(ctx: Context, rule: Rule):
     for claim in claims_of(ctx):
         if claim.kind != "amount" or claim.unit not in MONEY:
             continue
+        if claim.account:
+            continue  # an amount of a 科目: narrative.account_amount
         cell, label = link(ctx, claim)
         if not label:
             why = "项目绩效目标的金额，见 performance.narrative_counts" if "绩效" in (claim.section or "") else "没有对应的表格单元格"
-            yield _not_linked(rule, claim, why)
+            yield not_linked(rule, claim, why, unlinked_reason(claim))
             continue
         inexact = inexact_subject(claim, label)
         if inexact:
-            yield _not_linked(rule, claim, inexact)
+            yield not_linked(rule, claim, inexact, "ambiguous")
             continue
         if cell is None:
-            yield _not_linked(rule, claim, f"{label} 未印或无法唯一定位")
+            confirmed = _confirming_cell(ctx, claim)
+            if confirmed is not None:
+                other, other_label = confirmed
+                yield about(from_outcome(rule, compare_restated(other, claim_quantity(claim)),
+                                         f"情况说明「{claim.phrase or claim.subject}」{claim.text} = {other_label}",
+                                         note_ok=f"（{label} 未印）", extra_tables=["narrative"]), claim)
+                continue
+            yield not_linked(rule, claim, f"{label} 未印或无法唯一定位", cell_missing_reason(ctx, label))
             continue
         q = claim_quantity(claim)
-        outcome = compare_same(cell, q)
+        outcome = compare_restated(cell, q)
         what = f"情况说明「{claim.phrase or claim.subject}」{claim.text} = {label}"
+        if outcome.status == ERROR and cell.table_id and unreadable_table(ctx, cell.table_id):
+            yield unreadable(rule, claim, f"{label} 为 {cell.text or '空'}，但该表有读不出的数字（{unreadable_table(ctx, cell.table_id)}）")
+            continue
+        if outcome.status == ERROR and claim.subject not in {e.subject for e in SUBJECT_LINKS}:
+            # a function class: the same class in another table (another money) that agrees is no error
+            candidates = class_candidates(ctx, claim)
+            others = [(c, l) for c, l in candidates if c is not None and l != label]
+            agreeing = next(((c, l) for c, l in others if compare_restated(c, q).status in (OK, ROUNDING)), None)
+            if agreeing is not None:
+                yield about(from_outcome(rule, compare_restated(agreeing[0], q), f"情况说明「{claim.phrase or claim.subject}」{claim.text} = {agreeing[1]}",
+                                         note_ok=f"（{label} 为 {cell.text}：口径不同）", extra_tables=["narrative"]), claim)
+                continue
+            if candidates and candidates[0][0] is None:
+                # the table of the money the words name holds no such line as read (not read, or cut):
+                # another money's table is no ground for an error
+                yield not_linked(rule, claim, f"{candidates[0][1]} 未读出此行；{label} 为 {cell.text}，口径不同", "no_row")
+                continue
+        alternate = _alternate_total(ctx, claim, q) if outcome.status == ERROR else None
+        if alternate is not None:
+            alt_cell, alt_label = alternate
+            yield about(from_outcome(rule, compare_restated(alt_cell, q), f"{what.split(' = ')[0]} = {alt_label}",
+                                     note_ok=f"（所述为本年数，不含上年结转：{label} 为 {cell.text}）", extra_tables=["narrative"]), claim)
+            continue
         if outcome.status == ERROR and claim.subject == "一般公共预算拨款":
             carry = _fiscal_carry_general(ctx)
             if carry is not None and compare_sum([cell, carry], q).status in (OK, ROUNDING):
-                yield from_outcome(rule, outcome, what, fail_status=WARNING,
-                                   note_fail=(f"叙述数 = 本年一般公共预算 {cell.text} + 上年结转一般公共预算 {carry.text}："
-                                              "口径含上年结转，与表中本年收入「一般公共预算」不同"))
+                yield about(from_outcome(rule, outcome, what, fail_status=WARNING,
+                                         note_fail=(f"叙述数 = 本年一般公共预算 {cell.text} + 上年结转一般公共预算 {carry.text}："
+                                                    "口径含上年结转，与表中本年收入「一般公共预算」不同")), claim)
                 continue
-        yield from_outcome(rule, outcome, what, extra_tables=["narrative"])
+        yield about(from_outcome(rule, outcome, what, extra_tables=["narrative"]), claim)
+
+
+#: Totals a narrative may state for the year only (本年收入预算 for 本年收入合计 where 上年结转 adds to the
+#: 收入总计): an amount equal to the alternate cell is no error.
+ALTERNATE_TOTALS = {
+    "预算收入总计": (_s_inc("^本年收入(?:合计|小计)?$"), "收支总表 本年收入合计"),
+    "预算支出总计": (_first_of(_s_exp("本年支出合计"), _s_exp("本年支出合计", "expense_use_amount")), "收支总表 本年支出合计"),
+}
+
+
+#: Cells that may confirm an amount whose own cell is not printed (another table, another name of the
+#: row): equal is ``ok``; different proves nothing (another scope) and leaves the amount unchecked.
+CONFIRMING_CELLS = {
+    "基本支出": ((_total("general_expenditure", "basic"), "一般公共预算支出表 合计「基本支出」"),
+             (_total("general_basic_economic", "total"), "基本支出经济分类表 合计")),
+    "项目支出": ((_total("general_expenditure", "project"), "一般公共预算支出表 合计「项目支出」"),),
+    "本年收入": ((_s_inc("^收入合计$"), "收支总表 收入合计"),),
+    "预算收入总计": ((_s_inc("^收入合计$"), "收支总表 收入合计"),),
+    "预算支出总计": ((_first_of(_s_exp("支出合计"), _s_exp("支出合计", "expense_use_amount")), "收支总表 支出合计"),),
+    "人员经费": ((_item("general_basic_economic", "^人员经费(?:合计|小计)?$"), "基本支出经济分类表 人员经费"),),
+    "公用经费": ((_item("general_basic_economic", "^公用经费(?:合计|小计)?$"), "基本支出经济分类表 公用经费"),),
+}
+
+
+def _confirming_cell(ctx: Context, claim):
+    q = claim_quantity(claim)
+    for lookup, label in CONFIRMING_CELLS.get(claim.subject, ()):
+        cell = lookup(ctx)
+        if cell is not None and compare_restated(cell, q).status in (OK, ROUNDING):
+            return cell, label
+    return None
+
+
+def _alternate_total(ctx: Context, claim, q: Quantity):
+    entry = ALTERNATE_TOTALS.get(claim.subject)
+    if entry is None or "本年" not in (claim.phrase or ""):
+        return None
+    cell = entry[0](ctx)
+    if cell is None or compare_restated(cell, q).status not in (OK, ROUNDING):
+        return None
+    return cell, entry[1]
 
 
 def SUBJECT_ALIASES_OF(subject: str) -> set[str]:
@@ -318,9 +519,13 @@ def SUBJECT_ALIASES_OF(subject: str) -> set[str]:
     return {a.replace('"', "“") for a in SUBJECT_ALIASES.get(subject, ())} | {subject}
 
 
+#: Wholes a share names without saying which (占总支出的, 占总收入的): the total before the list.
+GENERIC_WHOLES = {"总支出", "总收入", "支出总额", "收入总额", "总额", "合计", "总计"}
+
+
 def _denominator_is(denominator: str | None, head) -> bool:
     """May the sentence's first amount be the whole a share names (``占…的``)? Yes when no whole is named."""
-    if not denominator:
+    if not denominator or re.sub(r"[的\s]", "", denominator) in GENERIC_WHOLES:
         return True
     from budgetkit.narrative import canonical_subject
 
@@ -343,18 +548,27 @@ def narrative_share(ctx: Context, rule: Rule):
         if claim.kind != "share":
             continue
         if claim.current_value is None or claim.current_unit not in MONEY:
-            yield _not_linked(rule, claim, "占比前没有金额")
+            yield not_linked(rule, claim, "占比前没有金额", "ambiguous")
             continue
         part = claim_quantity(claim, claim.current_value, claim.current_text or str(claim.current_value), claim.current_unit,
                               f"情况说明「{claim.subject}」")
-        whole, whole_label = None, ""
-        if claim.denominator and "项目支出" in claim.denominator and ctx.printed("expenditure"):
+        whole, whole_label, whole_claim = None, "", None
+        if claim.denominator and _names_project_total(claim.denominator) and ctx.printed("expenditure"):
             whole, whole_label = ctx.total_row("expenditure", "project"), "支出总表 项目支出合计"
         if whole is None:
             head = _head_amount(claims, claim)
+            # the first amount of the sentence is the whole only when it is not itself a part with a share
             if head is not None and not (head.value == claim.current_value and head.subject == claim.subject) \
-                    and _denominator_is(claim.denominator, head):
-                whole, whole_label = claim_quantity(head), f"情况说明「{head.phrase or head.subject}」"
+                    and not _carries_share(claims, head) and _denominator_is(claim.denominator, head):
+                whole, whole_label, whole_claim = claim_quantity(head), f"情况说明「{head.phrase or head.subject}」", head
+        listed_parts: list = []
+        if whole is None and not claim.denominator:
+            # 其中：一般公共预算拨款收入 91,495.48 万元，占92.2%；其他收入 7,387.66 万元，占 7.4%；…: no whole is
+            # printed, but the shares add up to 100 %: the whole is the sum of the parts listed.
+            listed_parts = _partition(claims, claim)
+            if listed_parts:
+                whole = summed([claim_quantity(p) for p in listed_parts], "所列各项之和")
+                whole_label = f"所列 {len(listed_parts)} 项之和（各项占比合计 100%）"
         named_three_public = False
         if whole is None and claim.denominator:
             # 占“三公”经费的25.96%: the whole is named, and is a table cell
@@ -370,14 +584,17 @@ def narrative_share(ctx: Context, rule: Rule):
                 else:
                     whole, whole_label = entry.lookup(ctx), entry.label
         if whole is None:
-            yield _not_linked(rule, claim, "找不到分母")
+            yield not_linked(rule, claim, "找不到分母", "ambiguous")
             continue
         stated = claim.value
         outcome = compare_ratio(stated, claim.text, part, whole)
         if outcome is None:
-            yield _not_linked(rule, claim, "分母为 0")
+            yield not_linked(rule, claim, "分母为 0", "prior_zero")
             continue
         note = ""
+        if outcome.status == ERROR and _adjusted_to_100(claims, claim, outcome):
+            outcome.status = ROUNDING
+            outcome.why = "所列各项占比合计恰为 100%：末位经调整使合计为 100%，差不到末位一个单位"
         if named_three_public and outcome.status == ERROR:
             other, other_label = three_public_other_base(ctx, whole)
             if other is not None:
@@ -387,8 +604,70 @@ def narrative_share(ctx: Context, rule: Rule):
                 if on_other is not None and round_half_up(on_other, outcome.decimals) == stated:
                     note = (f"所印占比等于 {part.text} / {other.text}（{other_label}），分母用错："
                             f"“三公”经费为 {whole.text}，占比应为 {round_half_up(outcome.recomputed_pct, outcome.decimals)}%")
-        yield from_ratio(rule, outcome, f"情况说明「{claim.subject}」占 {claim.text} = {part.text} / {whole.text}（{whole_label}）",
-                         [part, whole], note=note)
+        part_claim = claims[claim.current_index] if claim.current_index is not None else None
+        yield about(from_ratio(rule, outcome, f"情况说明「{claim.subject}」占 {claim.text} = {part.text} / {whole.text}（{whole_label}）",
+                               [part, whole], note=note), claim, part_claim, whole_claim, *listed_parts)
+
+
+def _adjusted_to_100(claims, claim, outcome) -> bool:
+    """Shares printed so their list adds up to exactly 100 % — one is off by less than a unit of its last digit."""
+    unit = Decimal(1).scaleb(-outcome.decimals)
+    if abs(outcome.stated_pct - outcome.recomputed_pct) >= unit + outcome.tolerance_pct - Decimal(5).scaleb(-(outcome.decimals + 1)):
+        return False
+    shares = _run(claims, claim, lambda c: c.kind == "share" and c.current_index is not None and c.denominator == claim.denominator)
+    shares = [c for c in shares if c.kind == "share"]
+    return len(shares) >= 2 and sum((s.value for s in shares), Decimal(0)) == 100
+
+
+def _run(claims, claim, is_share) -> list:
+    """The run of claims around ``claim`` in one section: shares (``is_share``) and the amounts they follow."""
+    def in_run(c) -> bool:
+        if c.section != claim.section:
+            return False
+        if c.kind == "share":
+            return is_share(c)
+        return c.kind == "amount" and c.unit in MONEY and _carries_share(claims, c)
+
+    lo = hi = claim.index
+    while lo > 0 and in_run(claims[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(claims) and in_run(claims[hi + 1]):
+        hi += 1
+    return claims[lo : hi + 1]
+
+
+def _names_project_total(denominator: str) -> bool:
+    """``占部门（单位）项目支出总额的`` names the project total; ``占财政性资金(…项目支出除外)总额的`` does not."""
+    bare = re.sub(r"[（(][^）)]*[）)]", "", denominator)
+    return bool(re.search(r"项目支出(?:预算)?(?:总额|合计|总计)?(?:的|比重|比例)*(?:为)?$", bare)) and "除外" not in bare
+
+
+def _carries_share(claims, amount) -> bool:
+    """Is a share printed for this amount (then it is a part of a list, not the whole)?"""
+    return any(c.kind == "share" and c.current_index == amount.index for c in claims[amount.index + 1 : amount.index + 3])
+
+
+def _partition(claims, claim) -> list:
+    """The amounts of the list the share belongs to, when their printed shares add up to 100 %.
+
+    The list is the run of amounts each followed by its share (占…%, no whole named) around the
+    claim, in one section, possibly over several lines (苏州: one line per income source); an
+    amount without a share ends it. The shares must add up to 100 within their rounding (each
+    printed to ``d`` decimals may be off by half a unit).
+    """
+    run = _run(claims, claim, lambda c: not c.denominator and c.current_index is not None)
+    shares = [c for c in run if c.kind == "share"]
+    if len(shares) < 2 or any(s.current_unit not in MONEY for s in shares):
+        return []
+    allowance = sum((Decimal(5).scaleb(-(_decimals_of(s.text) + 1)) for s in shares), Decimal(0))
+    if abs(sum((s.value for s in shares), Decimal(0)) - 100) > allowance:
+        return []
+    return [claims[s.current_index] for s in shares]
+
+
+def _decimals_of(text: str) -> int:
+    number = re.sub(r"[^0-9.．]", "", text or "").replace("．", ".")
+    return len(number.split(".", 1)[1]) if "." in number else 0
 
 
 @implements("narrative.change_rate")
@@ -423,7 +702,9 @@ def narrative_change_rate(ctx: Context, rule: Rule):
                 note = f"所印增减率等于 增减额 / 本年数（{change.text} / {current.text}），分母用错：应除以上年数 {pv.prior_value}"
         what = (f"情况说明「{pv.subject}」{pv.direction}{change.text}{pv.unit}、{pv.direction}{rate_text}："
                 f"上年 = {current.text} {'−' if pv.direction in ('增加', '增长', '上升', '提高') else '+'} {change.text} = {pv.prior_value}")
-        yield from_ratio(rule, outcome, what, [change, current], note=note)
+        current_claim = claims[pv.current_index] if pv.current_index is not None else None
+        rate_claim = claims[pv.rate_index] if pv.rate_index is not None else None
+        yield about(from_ratio(rule, outcome, what, [change, current], note=note), change_claim, rate_claim, current_claim)
 
 
 @implements("narrative.sum")
@@ -442,14 +723,29 @@ def narrative_sum(ctx: Context, rule: Rule):
                 for subject in part_subjects:
                     match = next((c for c in pool if c.subject == subject and c is not total and not inexact_subject(c, "", _QUALIFIERS)), None)
                     if match is None:
+                        if scope == "sentence":
+                            continue  # a part the sentence does not state (拟采购工程支出 when there is none)
                         break
                     parts.append(match)
+                if scope == "sentence" and 2 <= len(parts) < len(part_subjects):
+                    # only the parts stated: they confirm the total when they add up to it, else prove nothing
+                    outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(total))
+                    key = (total.index, tuple(p.index for p in parts))
+                    if outcome.status in (OK, ROUNDING) and key not in seen:
+                        seen.add(key)
+                        missing = [s for s in part_subjects if s not in {p.subject for p in parts}]
+                        yield about(from_outcome(rule, outcome, f"情况说明「{total.phrase or total.subject}」{total.text} = "
+                                                 + " + ".join(p.phrase or p.subject for p in parts),
+                                                 note_ok=f"（未述及 {'、'.join(missing)}）"), total, *parts)
+                        break
+                    parts = []
                 if len(parts) == len(part_subjects):
                     key = (total.index, tuple(p.index for p in parts))
                     if key in seen:
                         break
                     seen.add(key)
-                    yield _sum_finding(rule, total, parts, _listed_with(claims, total, parts, scope))
+                    finding, used = _sum_finding(rule, total, parts, _listed_with(claims, total, parts, scope))
+                    yield about(finding, total, *used)
                     break
 
 
@@ -474,19 +770,23 @@ def _listed_with(claims, total, parts, scope: str) -> list:
     return out
 
 
-def _sum_finding(rule: Rule, total, parts, listed) -> Finding:
-    """Total = Σ parts, taking every part the narrative lists: never an error when it lists more parts."""
+def _sum_finding(rule: Rule, total, parts, listed) -> tuple[Finding, list]:
+    """Total = Σ parts, taking every part the narrative lists: never an error when it lists more parts.
+
+    Returns:
+        The finding and the parts it added up (none when it could not decide).
+    """
     head = f"情况说明「{total.phrase or total.subject}」{total.text} = "
     outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(total))
     if outcome.status in (OK, ROUNDING) or not listed:
-        return from_outcome(rule, outcome, head + " + ".join(f"{p.phrase or p.subject}" for p in parts))
+        return from_outcome(rule, outcome, head + " + ".join(f"{p.phrase or p.subject}" for p in parts)), parts
     every = parts + listed
     outcome_all = compare_sum([claim_quantity(p) for p in every], claim_quantity(total))
     if outcome_all.status in (OK, ROUNDING):
-        return from_outcome(rule, outcome_all, head + " + ".join(f"{p.phrase or p.subject}" for p in every))
+        return from_outcome(rule, outcome_all, head + " + ".join(f"{p.phrase or p.subject}" for p in every)), every
     others = "、".join(f"{c.phrase or c.subject} {c.text}" for c in listed[:4])
     return Finding(rule.id, rule.family, NOT_LINKED,
                    f"未关联（叙述还列有其他部分：{others}，无法确定总数的全部组成）：{head}" + " + ".join(
                        f"{p.phrase or p.subject}" for p in parts) + " + …",
                    actual=claim_quantity(total).text, unit=total.unit, tables="narrative",
-                   location=where_of([claim_quantity(total)]), evidence=total.sentence[:160])
+                   location=where_of([claim_quantity(total)]), evidence=total.sentence[:160], reason="ambiguous"), []

@@ -233,8 +233,10 @@ def narrative_counts(ctx: Context, rule: Rule):
                     missing = "、".join(f"{r['item']} {r['value_text']}" for r in unmatched)
                     note = (f"{len(lines)} 个项目支出行合计 {line_total / UNIT_TO_YUAN[aq.unit]} {aq.unit}"
                             + (f"；没有绩效目标表的项目：{missing}" if missing else ""))
-                yield from_outcome(rule, outcome, f"情况说明「{subject}」金额 {amount.text} = {n} 张绩效目标表年度资金之和",
-                                   note_fail=note, note_ok=note, extra_tables=["performance", "narrative"])
+                found = from_outcome(rule, outcome, f"情况说明「{subject}」金额 {amount.text} = {n} 张绩效目标表年度资金之和",
+                                     note_fail=note, note_ok=note, extra_tables=["performance", "narrative"])
+                found.claims = str(amount.index)
+                yield found
         elif "类" in subject and amount is not None and lines:
             aq = claim_quantity(amount)
             size = int(claim.value)
@@ -243,7 +245,8 @@ def narrative_counts(ctx: Context, rule: Rule):
                 names = "、".join(f"{n} {q.text}" for n, q in hits[0])
                 yield Finding(rule.id, rule.family, OK, f"情况说明「{subject}」{size}个、{amount.text}：项目支出表中有 {size} 个项目合计恰为此数（{names}）"
                               + ("；类别未在表中印出，仅作可能的组合" if len(hits) > 0 else ""),
-                              amount.text, amount.text, "0", "0", aq.unit, "narrative,project_current", where_of([aq]), claim.sentence[:160])
+                              amount.text, amount.text, "0", "0", aq.unit, "narrative,project_current", where_of([aq]), claim.sentence[:160],
+                              claims=str(amount.index))
             else:
                 other = [(k, h[0]) for k in range(1, min(len(lines), 6) + 1) if k != size for h in [_subsets(lines, k, aq.yuan, 1)] if h]
                 alt = "；".join(f"但 {k} 个项目合计恰为此数（{'、'.join(f'{n} {q.text}' for n, q in combo)}）" for k, combo in other[:1])

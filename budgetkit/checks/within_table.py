@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pandas as pd
 
@@ -205,7 +206,7 @@ def _catalog_total_column(ctx: Context, rule: Rule, table_id: str, cells: list):
     if unmapped:  # a column the catalog does not know (单位预留机动经费 …) may be a part too
         alternatives = alternatives + [(t, parts + unmapped) for t, parts in alternatives]
     results = []
-    for (row_number, side), row in _by_row_and_side(cells):
+    for (row_number, _side), row in _by_row_and_side(cells):
         by_col = {r["column_id"]: r for r in row}
         outcomes = []
         total_ids = list(dict.fromkeys(t for t, _ in alternatives))
@@ -323,7 +324,10 @@ def summary_balance(ctx: Context, rule: Rule):
                 if _any_printed(parts + [ctx.quantity(current[0])]):
                     outcomes.append((compare_sum(parts, ctx.quantity(current[0])), len(items)))
             if outcomes:
-                outcome, n = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), outcomes[0])
+                # The reading that holds, else the one closest to holding (the smaller difference
+                # is the publisher's; the other is the wrong reading of the lines).
+                outcome, n = next((o for o in outcomes if o[0].status in (OK, ROUNDING)), None) or min(
+                    outcomes, key=lambda o: abs(Decimal(str(o[0].difference or 0))))
                 yield from_outcome(rule, outcome, f"{title} 本年支出合计「{label}」= Σ支出功能类（{n} 行）")
             if tot_e:
                 after = max([cur_e[0]] + [r["row_number"] for r in lines])  # classes printed below the total come first

@@ -6,6 +6,7 @@ cells separated by tabs) and ``.pdf`` files with a text layer.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ def read_document(paths: list[Path], doc_id: str, metadata: dict[str, Any] | Non
     if suffixes <= {".txt", ".text", ".tsv"}:
         from budgetkit.sources.text import read_text_document
 
-        return read_text_document(paths, doc_id, metadata, encoding=options.get("encoding"))
+        document = read_text_document(paths, doc_id, metadata, encoding=options.get("encoding"))
+        document.kind = document_kind(document)
+        return document
     if suffixes == {".pdf"}:
         from budgetkit.sources.pdf import read_pdf_document
 
@@ -51,6 +54,7 @@ def read_document(paths: list[Path], doc_id: str, metadata: dict[str, Any] | Non
         document = read_pdf_document([Path(p) for p in paths], doc_id, metadata, backend=backend)
         if note:
             document.warnings.append(note)
+        document.kind = document_kind(document)
         return document
     bad = [str(p) for p in paths if Path(p).suffix.lower() not in {".txt", ".text", ".tsv", ".pdf"}]
     raise UnsupportedFormatError(
@@ -58,3 +62,24 @@ def read_document(paths: list[Path], doc_id: str, metadata: dict[str, Any] | Non
         "not a supported format: budgetkit reads PDF files with a text layer and tab-separated text dumps (.txt); "
         "a document's files must all be of one kind",
     )
+
+
+_FINAL_WORDS = re.compile(r"(?:部门|单位)?决算")
+_BUDGET_WORDS = re.compile(r"(?:部门|单位)?预算(?:公开|表|编制)")
+
+
+def document_kind(document: Document) -> str:
+    """``final`` for a 部门决算, ``budget`` for a 部门预算: by the tables it prints (the
+    catalog's kind of each standard table found), else by its own words (决算 in its titles and
+    first narrative lines against 预算公开 / 预算表)."""
+    from budgetkit.catalog import load_catalog
+
+    catalog = load_catalog()
+    kinds = [catalog.table(t).kind for t in document.tables if catalog.knows(t)]
+    finals, budgets = kinds.count("final"), kinds.count("budget")
+    if finals and finals >= budgets:
+        return "final"
+    if budgets and not finals:
+        return "budget"
+    text = " ".join([t.title for t in document.tables.values()] + [line.text for line in document.narrative[:40]])
+    return "final" if len(_FINAL_WORDS.findall(text)) > len(_BUDGET_WORDS.findall(text)) else "budget"

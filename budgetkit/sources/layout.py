@@ -49,7 +49,7 @@ def split_header_body(
     """
     header: list[list[str]] = []
     start = 0
-    for start, cells in enumerate(rows):
+    for start, cells in enumerate(rows):  # noqa: B007 (start is read after the loop)
         if is_header_row(cells, spec, catalog):
             header.append(cells)
         else:

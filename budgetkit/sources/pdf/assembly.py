@@ -303,7 +303,7 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
         if pending is None:
             return
         raw = pending.raw
-        raw.empty = not any(any(c for i, c in enumerate(r) if raw.columns is None or not raw.columns[i] in ("code", "name")) for r in raw.body_rows) or not raw.body_rows
+        raw.empty = not any(any(c for i, c in enumerate(r) if raw.columns is None or raw.columns[i] not in ("code", "name")) for r in raw.body_rows) or not raw.body_rows
         twin = _twin_by_codes(catalog, raw)
         if twin is not None:
             raw.table_id = _new_key(doc, twin, counters)
@@ -470,11 +470,18 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
     def positional(ids: list[str | None]) -> list[str | None]:
         # A column the catalog cannot name keeps its place under a positional id: its cells
         # must neither vanish nor move (an empty spacer column without a header is dropped).
-        return [
-            cid if cid is not None
-            else (f"col{i + 1}" if any(g[i] for g in body_grid) or any(h[i] for h in header_grid) else None)
-            for i, cid in enumerate(ids)
-        ]
+        # A positional id is never one another column of this page already has (two columns
+        # under one id would be joined into one cell).
+        out: list[str | None] = []
+        used = {cid for cid in ids if cid is not None}
+        for i, cid in enumerate(ids):
+            if cid is None and (any(g[i] for g in body_grid) or any(h[i] for h in header_grid)):
+                cid = f"col{i + 1}"
+                while cid in used:
+                    cid += "′"
+                used.add(cid)
+            out.append(cid)
+        return out
 
     if header_rows:
         # The page prints the header (the first page, or a repeated header): name its columns.
@@ -486,9 +493,15 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
         ids = []
         widths = [b - a for a, b in zip(pending.atomic_x, pending.atomic_x[1:])] or [30.0]
         tolerance = max(6.0, min(widths) / 3)
+        taken: set[int] = set()
         for x in columns:
             near = min(range(len(pending.atomic_x)), key=lambda k: abs(pending.atomic_x[k] - x))
-            ids.append(pending.atomic_ids[near] if abs(pending.atomic_x[near] - x) <= tolerance else None)
+            # One printed column per column of the first page: two columns here never merge into one.
+            if abs(pending.atomic_x[near] - x) <= tolerance and near not in taken:
+                taken.add(near)
+                ids.append(pending.atomic_ids[near])
+            else:
+                ids.append(None)
         ids = positional(ids)
     else:
         ids = positional(_fallback_columns(spec, body_grid, len(columns)))
@@ -528,7 +541,7 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
                 prev[i] = prev[i] + first[i]
             out_rows = out_rows[1:]
             body_rows = body_rows[1:]
-    for row, cells in zip(out_rows, body_rows):
+    for row, _cells in zip(out_rows, body_rows):
         raw.body_rows.append([_fold_spaces(t) if not looks_like_amount(t) else t.strip() for t in row])
         raw.body_locations.append(Location(file, page=page))
 

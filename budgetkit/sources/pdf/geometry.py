@@ -271,8 +271,9 @@ def read_page_geometry(page, textpage, number: int, settings: ReaderSettings = D
 
     rotation = raw.FPDFPage_GetRotation(page) * 90
     transform = _display_transform(page, rotation)
-    width, height = page.get_size()
-    glyphs = page_glyphs(textpage, transform)
+    width, height = page.get_size()  # as displayed (rotation applied)
+    # Only what the page shows: content placed outside the page box is not printed.
+    glyphs = [g for g in page_glyphs(textpage, transform) if 0 <= g.cx <= width and 0 <= g.cy <= height]
     rules = page_rules(page, transform, width * height, settings)
     return PageGeometry(number, width, height, glyphs, rules)
 

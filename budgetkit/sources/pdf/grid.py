@@ -10,6 +10,7 @@ form the other backends give, so one assembly serves them all.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from pathlib import Path
 
@@ -101,6 +102,8 @@ def _cell_text(glyphs: list[Glyph], settings: ReaderSettings) -> str:
                 text += " "
             text += glyph.text
         parts.append(text)
+    if len(parts) > 1 and all(_NUMBER_PART_RE.match(p) for p in parts):
+        return "".join(parts)  # a number wrapped in a narrow cell (576,171.1 / 1)
     joined = ""
     for part in parts:
         # Chinese wraps mid-word: no space between lines, except between two Latin/digit runs.
@@ -108,6 +111,9 @@ def _cell_text(glyphs: list[Glyph], settings: ReaderSettings) -> str:
             joined += " "
         joined += part
     return joined
+
+
+_NUMBER_PART_RE = re.compile(r"^[-−]?[\d,.]+$")
 
 
 def grid_tables(geometry: PageGeometry, settings: ReaderSettings = DEFAULT_SETTINGS) -> list[PageTable]:

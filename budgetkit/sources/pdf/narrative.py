@@ -20,6 +20,11 @@ _OPENER_RE = re.compile(
 )
 
 
+#: Lines printed smaller than this share of the body size are running headers or footers, not text.
+#: (Glyph heights are medians: a line of digits measures ≈ 0.75 of a CJK line of the same size.)
+_SMALL_PRINT = 0.65
+
+
 def _is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER_RE.match(unicodedata.normalize("NFKC", text)))
 
@@ -58,7 +63,7 @@ def narrative_paragraphs(file: str, pages: list[PageContent]) -> list[TextLine]:
         return [i for i, t in enumerate(page.text_lines) if not _is_page_number(t)] if page.line_boxes else []
 
     measured = [(p, body(p)) for p in pages]
-    em = max(_median([p.line_boxes[i].height for p, b in measured for i in b]), 1.0)  # the body text size
+    file_em = max(_median([p.line_boxes[i].height for p, b in measured for i in b]), 1.0)  # the body text size
     full_pages = [(p, b) for p, b in measured if len(b) >= 5]
     file_left = _median([min(p.line_boxes[i].left for i in b) for p, b in full_pages])
     file_right = _median([max(p.line_boxes[i].right for i in b) for p, b in full_pages])
@@ -68,19 +73,31 @@ def narrative_paragraphs(file: str, pages: list[PageContent]) -> list[TextLine]:
     may_continue = False  # may the next line continue it?
     previous_page = None
     previous_alone = False  # does the open paragraph hold only its number (八、)?
+    em = file_em
     for page, lines in measured:
         boxes = page.line_boxes
         if lines:
-            left_edge = min(boxes[i].left for i in lines) if len(lines) >= 5 or not full_pages else file_left
-            right_edge = max(boxes[i].right for i in lines) if len(lines) >= 5 or not full_pages else file_right
+            # The body size of a prose page is its own: table pages read as text (small print) must not
+            # set it for the whole file; a running header in small print does not set the block's edges.
+            em = max(_median([boxes[i].height for i in lines]), 1.0) if len(lines) >= 5 else file_em
+            edges = [i for i in lines if boxes[i].height >= _SMALL_PRINT * em] or lines
+            left_edge = min(boxes[i].left for i in edges) if len(lines) >= 5 or not full_pages else file_left
+            right_edge = max(boxes[i].right for i in edges) if len(lines) >= 5 or not full_pages else file_right
         if previous_page is not None and page.number != previous_page + 1:
             may_continue = False
+        top_of_page = True
         for line_no, text in enumerate(page.text_lines, start=1):
             location = Location(file, page=page.number, line=line_no)
             if _is_page_number(text):
                 out.append(TextLine(text, location))
                 continue
             box = boxes[line_no - 1] if boxes else None
+            if top_of_page and box is not None and box.height < _SMALL_PRINT * em:
+                # a running header in small print (苏州市应急管理局 2026 年度部门预算公开) does not end the
+                # paragraph the page before left open
+                out.append(TextLine(text, location))
+                continue
+            top_of_page = False
             folded = unicodedata.normalize("NFKC", text)
             body_size = box is not None and box.height <= 1.35 * em
             if (
