@@ -123,13 +123,25 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
         "template": template.id,
         "tables_expected": list(template.expected),
         "tables_found": list(document.tables),
-        "tables_missing": [] if _content(document) == "narrative only" else [t for t in template.expected if t not in document.tables],
+        "tables_listed": (document.metadata.get("toc") or {}).get("titles", []),
+        "tables_missing": _missing(document, template),
         "tables_empty": [t.table_id for t in document.tables.values() if t.empty],
         "tables": tables,
         "narrative_lines": len(document.narrative),
         "performance_blocks": len(document.performance_blocks),
         "warnings": document.warnings,
     }
+
+
+def _missing(document: Document, template) -> list[str]:
+    """Standard tables the document should print and does not: those its table of contents (目录)
+    lists when it has one, else those its template prints; none for a file of prose only."""
+    if _content(document) == "narrative only":
+        return []
+    toc = document.metadata.get("toc") or {}
+    expected = toc.get("tables") or list(template.expected)
+    found = {t.split("~")[0] for t in document.tables}
+    return [t for t in expected if t not in found]
 
 
 def _content(document: Document) -> str:

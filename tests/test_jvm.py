@@ -28,7 +28,7 @@ def test_a_jvm_that_cannot_start_under_a_memory_limit_does_not_end_the_command(t
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr.count("the Java VM cannot start here") == 1
     assert "pdfplumber instead of tabula" in done.stderr
-    assert "ok      sh-putuo-gov-office-2025-unit [budget (unit)]: 9 tables" in done.stdout
+    assert "ok      sh-putuo-gov-office-2025-unit: 9 tables, 231/231 printed amounts read" in done.stdout
     assert "ok      seed: 13 tables" in done.stdout
     assert not list(tmp_path.glob("hs_err*"))  # nothing written outside --out
     summary = (tmp_path / "out" / "sh-putuo-gov-office-2025-unit" / "document.json").read_text(encoding="utf-8")
