@@ -72,7 +72,7 @@ def main() -> int:
         rows = [run("cold (8 documents, 33 pages)", ["report", *common]),
                 run("nothing changed", ["report", *common]),
                 run("one PDF in (budgetkit report some.pdf)", ["report", str(outside), *common])]
-        print(f"| step | wall s | CPU s | of which extract s | load avg | exit | what it said |")
+        print("| step | wall s | CPU s | of which extract s | load avg | exit | what it said |")
         print("|---|---:|---:|---:|---|---:|---|")
         for r in rows:
             print(f"| {r['step']} | {r['wall_s']} | {r['cpu_s']} | {r['extract_s']} | {r['load']} | {r['exit']} | {r['said']} |")

@@ -817,7 +817,7 @@ def economic_class(tidy: pd.DataFrame) -> pd.Series:
     for _, table in economic.groupby(["doc_id", "table_id"], sort=False):
         first = table.drop_duplicates("row_number").set_index("row_number")
         class_of: dict[int, str | None] = {}
-        for number, row in first.iterrows():
+        for number in first.index:
             class_of[number] = _class_of(number, first, class_of)
         for index, number in zip(table.index, table["row_number"]):
             result[index] = class_of.get(number)

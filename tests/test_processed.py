@@ -10,7 +10,7 @@ import pytest
 from budgetkit.cli import main
 from budgetkit.processed import DocumentFolder, check_folder, load_document, load_processed, load_tidy
 
-from conftest import RAW, SEED, SEED_ID
+from conftest import SEED, SEED_ID
 
 
 @pytest.fixture(scope="module")

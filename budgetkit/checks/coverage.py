@@ -14,7 +14,6 @@ and shown by ``budgetkit check`` and ``notebooks/03-reconcile.py``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
