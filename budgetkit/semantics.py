@@ -293,20 +293,23 @@ def _is_list(table_id: str) -> bool:
 def _by_outline(rows: list[_Row], parent: int | None, target: Decimal) -> bool:
     """Nest a list by its amounts so that it adds up to ``target``: each row is a line, or the
     head of the rows right below it when they add up to its amount (a category over its
-    projects, a project over its purchases, a unit over its projects).
+    projects, a project over its purchases, a unit over its projects, a 款 over its 项).
 
-    The nesting is the one whose top rows add up to ``target`` exactly; since nesting a row's
-    children removes them from the sum, a flat reading and a nested one never both fit. Returns
-    False (rows left as they are) when no nesting adds up.
+    Sums are taken within the rounding of the printed amounts (a few steps of the last printed
+    digit). Nesting a row's children takes them out of the sum, so a flat reading and a nested one
+    fit the same total only when the children are within rounding of zero. Returns False (rows
+    left as they are) when no nesting adds up.
     """
     amounts = [r.amount if r.amount is not None else Decimal(0) for r in rows]
     if any(a < 0 for a in amounts) or not any(amounts):
         return False
+    places = max((max(0, -r.amount.as_tuple().exponent) for r in rows if r.amount is not None), default=0)
+    slack = Decimal(5).scaleb(-places)  # (n + 1) / 2 steps for the few parts of a typical sum
     memo: dict[tuple[int, Decimal], tuple | None] = {}
     budget = [20000]  # a bound on the search: a long list that does not add up is left flat
 
     def seq(i: int, remaining: Decimal):
-        """Items from row i adding up to ``remaining``: (end, [(row, children end)]) or None."""
+        """Items from row i adding up to ``remaining``: (end, [(row, children)]) or None."""
         key = (i, remaining)
         if key in memo:
             return memo[key]
@@ -316,7 +319,7 @@ def _by_outline(rows: list[_Row], parent: int | None, target: Decimal) -> bool:
         result = None
         if remaining == 0 and (i >= len(rows) or amounts[i] != 0):
             result = (i, [])
-        elif i < len(rows) and amounts[i] <= remaining:
+        elif i < len(rows) and amounts[i] <= remaining + slack:
             a = amounts[i]
             if a > 0:  # the row as the head of the rows below it
                 inner = seq(i + 1, a)
@@ -328,6 +331,8 @@ def _by_outline(rows: list[_Row], parent: int | None, target: Decimal) -> bool:
                 rest = seq(i + 1, remaining - a)
                 if rest is not None:
                     result = (rest[0], [(i, None)] + rest[1])
+        if result is None and remaining != 0 and abs(remaining) <= slack and (i >= len(rows) or amounts[i] > remaining + slack):
+            result = (i, [])  # within rounding of the total, and the next row would overshoot it
         memo[key] = result
         return result
 
@@ -375,27 +380,69 @@ def _segment(rows: list[_Row], parent: int | None, table_id: str, units: set[str
         return
     heads = [r for r in addends if _is_head(r)]
     if heads:
-        runs: list[tuple[int | None, list[_Row]]] = [(parent, [])]
+        runs: list[tuple[_Row | None, list[_Row]]] = [(None, [])]
         for r in addends:
             if r in heads:
                 r.parent = parent
-                runs.append((r.position, []))
+                runs.append((r, []))
             else:
                 runs[-1][1].append(r)
-        for run_parent, members in runs:
-            _by_numbering(members, run_parent)
+        for head, members in runs:
+            up = head.position if head is not None else parent
+            # Under a class printed by name only (款 and 项 by indentation, lost in the text), the
+            # amounts tell which row is over which.
+            if head is not None and head.amount and members and not any(numbering(m.item)[0] for m in members) \
+                    and _by_outline(members, up, head.amount):
+                continue
+            _by_numbering(members, up)
         return
     if any(numbering(r.item)[0] for r in addends):
-        _by_numbering(addends, parent)
+        _by_numbering(_unnumbered_children(addends), parent)
         return
     if _amount_structured(table_id, addends):
         _by_amounts(addends, parent, units)
+    elif target is not None and not _adds_up(addends, target):
+        # A flat list that does not add up to its total (a department row over its units, the
+        # indentation lost): nested where the amounts say so, else left as printed.
+        _by_outline(addends, parent, target)
+
+
+def _adds_up(rows: list[_Row], target: Decimal) -> bool:
+    """Whether the rows, as lines, add up to ``target`` within the rounding of their printed digits."""
+    total = sum((r.amount for r in rows if r.amount is not None), Decimal(0))
+    places = max((max(0, -r.amount.as_tuple().exponent) for r in rows if r.amount is not None), default=0)
+    return abs(total - target) <= Decimal(len(rows) + 1) / 2 * Decimal(1).scaleb(-places)
+
+
+def _unnumbered_children(rows: list[_Row]) -> list[_Row]:
+    """Place unnumbered rows printed under a numbered one (``一、财政拨款`` over ``一般公共预算``)
+    when they add up to it; return the rows left for the numbering outline."""
+    rest: list[_Row] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        rest.append(row)
+        j = i + 1
+        if numbering(row.item)[0] and row.amount:
+            while j < len(rows) and not numbering(rows[j].item)[0] and rows[j].item:
+                j += 1
+            run = rows[i + 1:j]
+            if run and _by_outline(run, row.position, row.amount):
+                i = j
+                continue
+        i += 1
+    return rest
 
 
 def _is_head(row: _Row) -> bool:
-    """A row that heads the rows below it: ``一般公共预算资金小计``, an economic class name."""
+    """A row that heads the rows below it: ``一般公共预算资金小计``, an economic class name, a
+    function class printed by name (``公共安全支出`` with its 款 and 项 below it)."""
+    from budgetkit.classification import class_of_name
+
     name = fold(row.item)
-    return bool(_SUBTOTAL_HEAD_RE.match(name)) or name in ECONOMIC_CLASS_NAMES
+    if _SUBTOTAL_HEAD_RE.match(name) or name in ECONOMIC_CLASS_NAMES:
+        return True
+    return numbering(row.item)[0] is None and class_of_name(row.item, "function") is not None
 
 
 def _by_codes(rows: list[_Row], parent: int | None) -> None:
