@@ -32,6 +32,7 @@ from budgetkit.amounts import is_blank
 from budgetkit.catalog import load_catalog
 from budgetkit.errors import BudgetkitError, OutputError
 from budgetkit.ids import check_doc_id, is_safe_doc_id
+from budgetkit.kinds import template_for
 from budgetkit.manifest import DocumentSpec
 from budgetkit import processed
 from budgetkit.model import Document
@@ -64,8 +65,7 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
             checks) are counted, and a table whose identities fail systematically is
             ``unreadable`` like one whose printed amounts did not all arrive.
     """
-    catalog = load_catalog()
-    template = catalog.template(document.metadata.get("template"))
+    template = template_for(document.metadata, document.kind, [t.title for t in document.tables.values()])
     # One pass over the tidy columns (no per-table DataFrame filtering): cells, printed, unparsed.
     counts: dict[Any, list] = {}
     for table_id, text, amount in zip(tidy["table_id"].tolist(), tidy["value_text"].tolist(), tidy["amount"].tolist()):
@@ -146,7 +146,8 @@ def _missing(document: Document, template) -> list[str]:
 
 def _content(document: Document) -> str:
     """``tables and narrative``, ``narrative only`` (its tables published in another file?) or ``tables only``."""
-    has_tables = any(not t.empty for t in document.tables.values())
+    # Amounts printed as tables that no table holds (an unread table) make a table file too.
+    has_tables = any(not t.empty for t in document.tables.values()) or bool(document.printed_amounts)
     if has_tables and document.narrative:
         return "tables and narrative"
     if has_tables:

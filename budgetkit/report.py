@@ -42,7 +42,13 @@ NOTEBOOKS = ["01-tables", "02-figures", "03-reconcile", "04-compare"]
 #: The page comparing every document (``reports/compare.html``), from ``notebooks/all-compare.py``.
 CORPUS_NOTEBOOK = "all-compare"
 CORPUS_PAGE = "compare.html"
-PAGE_TITLES = {"01-tables": "01 预算表", "02-figures": "02 图表", "03-reconcile": "03 勾稽核对", "04-compare": "04 比较"}
+#: Notebooks run only for documents of one kind (extraction.json ``kind``): the execution
+#: analysis for final accounts (决算).
+NOTEBOOKS_BY_KIND = {"final": ["05-execution"]}
+PAGE_TITLES = {"01-tables": "01 预算表", "02-figures": "02 图表", "03-reconcile": "03 勾稽核对", "04-compare": "04 比较",
+               "05-execution": "05 预算执行"}
+#: A page titled otherwise for a document of that kind.
+PAGE_TITLES_BY_KIND = {"final": {"01-tables": "01 决算表"}}
 #: Files of the processed folder copied beside the pages (``reports/<doc_id>/data/``).
 DOWNLOADS = ("workbook", "tidy_csv", "findings_csv")
 #: What the build records beside the pages (fingerprints) and the processed data (sources).
@@ -210,16 +216,22 @@ def extract(todo: list[tuple[DocEntry, str]], processed_dir: Path, *, jobs: int)
 # --------------------------------------------------------------------------- pages
 
 
+def page_title(name: str, kind: str | None = None) -> str:
+    """The short title of a document's page in the nav bar and the index (by the document's kind)."""
+    return PAGE_TITLES_BY_KIND.get(kind or "budget", {}).get(name) or PAGE_TITLES.get(name, name)
+
+
 def notebook_source(name: str, notebook_dir: Path = NOTEBOOK_DIR) -> Path:
     return Path(notebook_dir) / f"{name}.py"
 
 
-def nav_html(doc_id: str, title: str, current: str, names: list[str], *, index_href: str = "../index.html") -> str:
+def nav_html(doc_id: str, title: str, current: str, names: list[str], *, index_href: str = "../index.html",
+             kind: str | None = None) -> str:
     """The bar on top of a document's pages: back to the index, the document's pages, its data."""
     links = [f'<a href="{escape_html(index_href)}">← 全部文件</a>', f'<span class="bk-doc">{escape_html(title)}</span>']
     for name in names:
         css = ' class="bk-current"' if name == current else ""
-        links.append(f'<a{css} href="{escape_html(name)}.html">{escape_html(PAGE_TITLES.get(name, name))}</a>')
+        links.append(f'<a{css} href="{escape_html(name)}.html">{escape_html(page_title(name, kind))}</a>')
     links.append(f'<a href="data/{escape_html(doc_id)}.xlsx">xlsx</a>')
     links.append('<a href="data/tidy.csv">tidy.csv</a>')
     links.append(f'<a href="../{CORPUS_PAGE}">全部比较</a>')
@@ -240,13 +252,20 @@ class PagePlan:
     copies: list[tuple[str, Path]] = field(default_factory=list)
 
 
-def _same_department(processed_dir: Path, doc_id: str) -> list[str]:
+def page_inputs(processed_dir: Path, doc_id: str, notebook: str) -> list[str]:
+    """The documents a page of ``doc_id`` reads: the department's other years for 04-compare, the
+    same year's budget for a 决算's 05-execution, else the document alone."""
     from budgetkit.compare import same_department
+    from budgetkit.execution import same_year_budget
 
     try:
-        return same_department(processed_dir, doc_id)
+        if notebook == "04-compare":
+            return same_department(processed_dir, doc_id)
+        if notebook == "05-execution":
+            return [doc_id] + [b for b in [same_year_budget(processed_dir, doc_id)] if b]
     except Exception:  # a folder being written by another run
-        return [doc_id]
+        pass
+    return [doc_id]
 
 
 def plan_pages(entries: list[DocEntry], processed_dir: Path, reports_dir: Path, names: list[str], *, notebook_dir: Path,
@@ -270,8 +289,10 @@ def plan_pages(entries: list[DocEntry], processed_dir: Path, reports_dir: Path, 
         if force or recorded.get("data") != versions[entry.doc_id] or any(not (out_dir / "data" / n).exists() for n in ("tidy.csv",)):
             plan.copies.append((entry.doc_id, out_dir))
             plan.stamps[entry.doc_id]["data"] = versions[entry.doc_id]
-        for name in names:
-            peers = _same_department(processed_dir, entry.doc_id) if name == "04-compare" else [entry.doc_id]
+        kind = store.load_extraction(store.folder(processed_dir, entry.doc_id)).get("kind")
+        pages = document_pages(names, kind)
+        for name in pages:
+            peers = page_inputs(processed_dir, entry.doc_id, name)
             version = _hash(code_version(), sources.get(name), keep_code, [(p, versions.get(p)) for p in peers])
             out_html = out_dir / f"{name}.html"
             if not force and recorded.get(name) == version and out_html.exists():
@@ -280,7 +301,7 @@ def plan_pages(entries: list[DocEntry], processed_dir: Path, reports_dir: Path, 
             parameters = {"doc_id": entry.doc_id, "processed_dir": str(Path(processed_dir).resolve()),
                           "out_dir": str(out_dir.resolve()), "root_dir": str(Path(root).resolve())}
             plan.jobs.append(Job(name, notebook_source(name, notebook_dir), entry.doc_id, parameters, out_html,
-                                 f"{title} · {PAGE_TITLES.get(name, name)}", nav_html(entry.doc_id, title, name, names),
+                                 f"{title} · {page_title(name, kind)}", nav_html(entry.doc_id, title, name, pages, kind=kind),
                                  keep_code, version))
     if corpus and CORPUS_NOTEBOOK in sources:
         version = _hash(code_version(), sources[CORPUS_NOTEBOOK], keep_code, sorted(versions.items()))
@@ -294,6 +315,13 @@ def plan_pages(entries: list[DocEntry], processed_dir: Path, reports_dir: Path, 
         else:
             plan.up_to_date += 1
     return plan
+
+
+def document_pages(names: list[str], kind: str | None) -> list[str]:
+    """The notebooks of ``names`` that make a page for a document of this kind (``budget`` when not recorded)."""
+    own = set(NOTEBOOKS_BY_KIND.get(kind or "budget", []))
+    by_kind = {n for notebooks in NOTEBOOKS_BY_KIND.values() for n in notebooks}
+    return [n for n in names if n not in by_kind or n in own]
 
 
 def _copy_downloads(doc_id: str, out_dir: Path, processed_dir: Path) -> None:
@@ -384,7 +412,7 @@ def execute_notebook(name: str, doc_id: str, processed_dir: Path, out_html: Path
     out_html = Path(out_html)
     parameters = {"doc_id": doc_id, "processed_dir": str(Path(processed_dir).resolve()), "out_dir": str(out_html.parent.resolve()),
                   "root_dir": str(Path(root_dir or Path.cwd()).resolve())}
-    job = Job(name, notebook_source(name, notebook_dir), doc_id, parameters, out_html, f"{doc_id} · {PAGE_TITLES.get(name, name)}",
+    job = Job(name, notebook_source(name, notebook_dir), doc_id, parameters, out_html, f"{doc_id} · {page_title(name)}",
               nav_html(doc_id, doc_id, name, NOTEBOOKS), keep_code)
     log = Path(build_dir or out_html.parent / ".build") / "kernels.log"
     run_pages(PagePlan(jobs=[job]), jobs=1, notebook_dir=notebook_dir, log=log)
@@ -423,9 +451,10 @@ def build_reports(paths: Iterable[Path] = (), *, manifest: Path | None = Path("d
     stream = stream or sys.stdout
     started = time.perf_counter()
     processed_dir, reports = Path(processed), Path(reports)
-    names = [n for n in (notebooks or NOTEBOOKS) if notebook_source(n, notebook_dir).exists()]
+    wanted = notebooks or NOTEBOOKS + [n for ns in NOTEBOOKS_BY_KIND.values() for n in ns]
+    names = [n for n in wanted if notebook_source(n, notebook_dir).exists()]
     if not names:
-        print(f"budgetkit report: no notebook {', '.join(notebooks or NOTEBOOKS)} in {Path(notebook_dir).resolve()} — "
+        print(f"budgetkit report: no notebook {', '.join(wanted)} in {Path(notebook_dir).resolve()} — "
               "run it from the project folder", file=sys.stderr)
         return 2
     paths = [Path(p) for p in paths]
@@ -535,7 +564,7 @@ def document_status(doc_id: str, processed_dir: Path) -> dict[str, Any]:
         counts = {s: int((findings["status"] == s).sum()) for s in STATUSES}
         line += f"; {counts['error']} error(s) found by {len(findings)} checks"
     error = last.get("error") if last and not last.get("ok", True) else None
-    return {"ok": True, "line": line, "counts": counts, "error": error}
+    return {"ok": True, "line": line, "counts": counts, "error": error, "kind": extraction.get("kind") or "budget"}
 
 
 def write_index(entries, processed_dir: Path, reports: Path, names: list[str], results: list[dict[str, Any]] | None = None) -> Path:
@@ -551,12 +580,12 @@ def write_index(entries, processed_dir: Path, reports: Path, names: list[str], r
         status = document_status(doc_id, processed_dir)
         out_dir = Path(reports) / doc_id
         links = []
-        for name in names:
+        for name in document_pages(names, status.get("kind")):
             if not (out_dir / f"{name}.html").exists():
                 continue
             note = " ⚠" if (doc_id, name) in failed_pages else ""
             links.append(f'<a href="{escape_html(doc_id)}/{escape_html(name)}.html">'
-                         f"{escape_html(PAGE_TITLES.get(name, name))}</a>{note}")
+                         f"{escape_html(page_title(name, status.get('kind')))}</a>{note}")
         data = []
         for file in (f"{doc_id}.xlsx", "tidy.csv", "findings.csv"):
             if (out_dir / "data" / file).exists():
@@ -570,7 +599,7 @@ def write_index(entries, processed_dir: Path, reports: Path, names: list[str], r
         rows.append(
             "<tr><td>{title}<br><code>{doc}</code></td><td>{year}</td><td>{verdicts}</td><td>{state}</td><td>{links}</td><td>{data}</td></tr>".format(
                 title=escape_html(str(metadata.get("title") or doc_id)), doc=escape_html(doc_id),
-                year=escape_html(str(metadata.get("fiscal_year") or "")), verdicts=verdicts or "—", state=state,
+                year=escape_html(str(metadata.get("fiscal_year") or "")) + ("<br>决算" if status.get("kind") == "final" else ""), verdicts=verdicts or "—", state=state,
                 links=" · ".join(links) or "—", data=" · ".join(data) or "—",
             )
         )
@@ -585,7 +614,7 @@ table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; 
 code {{ color: #555; }} .bk-failed {{ color: #a33; }} .bk-legend {{ list-style: none; padding-left: 0; font-size: 13px; }}
 </style></head><body>
 <h1>部门预算公开 · budgetkit reports</h1>
-<p>{len(entries)} 份文件。生成于 {escape_html(time.strftime('%Y-%m-%d %H:%M'))}。每份文件四页：预算表、图表、勾稽核对、比较；数据可下载（xlsx、CSV）。</p>
+<p>{len(entries)} 份文件。生成于 {escape_html(time.strftime('%Y-%m-%d %H:%M'))}。每份文件四页：预算表、图表、勾稽核对、比较（决算另有预算执行一页）；数据可下载（xlsx、CSV）。</p>
 {compare}
 <table><thead><tr><th>文件</th><th>年度</th><th>核对结论</th><th>读取与核对</th><th>报告</th><th>数据</th></tr></thead><tbody>
 {''.join(rows)}

@@ -43,12 +43,13 @@ pages.show_html(pages.header_html(doc))
 
 # %%
 verdicts = Verdicts(doc.findings)
+absent = []
 for figure_id, spec in figures.FIGURES.items():
-    pages.show_html(f"<h3>{pages.escape(spec.title)}</h3>")
     numbers = figures.build(doc.tidy, figure_id)
     if numbers is None:
-        pages.show_html(f"<p class='bk-note'>本文件未印此图所需的表（{pages.escape('、'.join(spec.source_table_ids))}），或表为空。</p>")
+        absent.append(f"{spec.title}（{'、'.join(spec.source_table_ids)}）")
         continue
+    pages.show_html(f"<h3>{pages.escape(spec.title)}</h3>")
     figure = spec.draw(doc.tidy, subject=subject, data=numbers)
     data = figures.data_frame(numbers, verdicts)
     pages.show_figure(figure, data, out_dir, figure_id)
@@ -57,6 +58,10 @@ for figure_id, spec in figures.FIGURES.items():
     pages.show_html("<p class='bk-note'>" + pages.escape(
         f"单位：{attrs.get('unit') or '未注明'} · 来源：{attrs.get('source_title') or attrs.get('source_table_id')} · "
         f"印刷合计 {numbers.text(attrs.get('total_printed'))} · 图中各项合计 {numbers.text(attrs.get('total_recomputed'))}") + "</p>")
+if absent:
+    pages.show_html("<p class='bk-note'>本文件未印以下各图所需的表，或表为空：" + pages.escape("；".join(absent)) + "。</p>")
+if doc.extraction.get("kind") == "final":
+    pages.show_html('<p>决算的收支结构、“三公”经费预算数与决算数、与同年预算的逐项比较见 <a href="05-execution.html">05 预算执行</a>。</p>')
 
 # %% [markdown]
 # ## 各表的合计与重算 · every table: printed totals beside the recomputed ones

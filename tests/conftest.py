@@ -91,8 +91,12 @@ def bundled_reading(bundled_documents, bundled_tidy, bundled_findings):
     return out
 
 
-BUNDLED_IDS = [
-    "qinshui-police-2025", "js-npc-office-2017", "js-npc-office-2018", "js-npc-office-2019",
-    "sh-putuo-gov-office-2025-dept", "sh-putuo-gov-office-2025-unit", "sh-putuo-wanli-street-2024",
-    "sh-putuo-wanli-street-2025",
-]
+def _manifest_ids() -> list[str]:
+    import csv
+
+    with open(RAW / "manifest.csv", encoding="utf-8", newline="") as handle:
+        return list(dict.fromkeys(row["doc_id"] for row in csv.DictReader(handle)))
+
+
+#: Every document of the bundled manifest (for tests parametrized by document).
+BUNDLED_IDS = _manifest_ids()

@@ -282,9 +282,10 @@ def test_bundled_figures_never_count_a_part_with_its_whole(bundled_tidy):
 
     for doc_id, tidy in bundled_tidy.items():
         three = figures.figure_data(tidy, "three_public_distribution")
-        assert three is not None, doc_id
-        parts = sum((a for a in three["amount"] if a is not None), Decimal(0))
-        assert parts == three.attrs["total_printed"], doc_id
+        assert (three is not None) == ("three_public" in set(tidy["table_id"])), doc_id
+        if three is not None:
+            parts = sum((a for a in three["amount"] if a is not None), Decimal(0))
+            assert parts == three.attrs["total_printed"], doc_id
         for figure_id in figures.FIGURES:
             data = figures.figure_data(tidy, figure_id)
             if data is None or data.attrs["total_printed"] is None:

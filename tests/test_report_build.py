@@ -23,6 +23,8 @@ def built(tmp_path_factory):
     outside = base / "downloads" / "my-budget.pdf"
     outside.parent.mkdir()
     shutil.copy(RAW / "js-npc-office-2017.pdf", outside)
+    final = base / "downloads" / "university-final.pdf"  # a 决算, known as one by its tables only
+    shutil.copy(RAW / "swu-2024-final.pdf", final)
     args = ["--manifest", str(base / "no-manifest.csv"), "--processed", str(base / "processed"), "--out", str(base / "reports"),
             "--jobs", "2"]
     logs = {}
@@ -33,7 +35,7 @@ def built(tmp_path_factory):
     cwd = os.getcwd()
     os.chdir(ROOT)  # the notebooks are found from the project folder
     try:
-        for step, paths in (("seed", [str(SEED)]), ("pdf", [str(outside)]), ("again", [])):
+        for step, paths in (("seed", [str(SEED)]), ("pdf", [str(outside)]), ("final", [str(final)]), ("again", [])):
             buffer = io.StringIO()
             with contextlib.redirect_stdout(buffer):
                 code = main(["report", *paths, *args])
@@ -64,8 +66,23 @@ def test_next_build_rebuilds_nothing_and_says_so(built):
     reports, logs = built
     code, out = logs["again"]
     assert code == 0
-    assert "extract: 0 extracted, 2 up to date" in out
-    assert "pages: all 9 up to date" in out and "nothing to rebuild" in out
+    assert "extract: 0 extracted, 3 up to date" in out
+    assert "pages: all 14 up to date" in out and "nothing to rebuild" in out
+
+
+def test_final_accounts_get_the_execution_page_and_budgets_do_not(built):
+    reports, logs = built
+    code, out = logs["final"]
+    assert code == 0, out
+    assert "extract: 1 extracted" in out and "pages: 6 to build" in out  # its five pages and the corpus page
+    assert (reports / "university-final" / "05-execution.html").exists()
+    assert not (reports / "my-budget" / "05-execution.html").exists()
+    nav = (reports / "university-final" / "01-tables.html").read_text(encoding="utf-8").split("</nav>")[0]
+    assert "01 决算表" in nav and 'href="05-execution.html"' in nav
+    budget_nav = (reports / "my-budget" / "01-tables.html").read_text(encoding="utf-8").split("</nav>")[0]
+    assert "01 预算表" in budget_nav and "05-execution" not in budget_nav
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="university-final/05-execution.html"' in index and "my-budget/05-execution" not in index
 
 
 def test_reconcile_shows_the_three_errors_first_with_page_and_evidence(built):
@@ -112,7 +129,7 @@ class _Page(HTMLParser):
 def test_every_page_reads_clean_and_links_back(built):
     reports, _ = built
     pages = sorted(reports.glob("*/*.html")) + [reports / "compare.html"]
-    assert len(pages) == 9
+    assert len(pages) == 14
     for path in pages:
         text = path.read_text(encoding="utf-8")
         parsed = _Page()
@@ -122,8 +139,8 @@ def test_every_page_reads_clean_and_links_back(built):
         assert any(link.endswith("index.html") for link in parsed.links), path
         assert not [s for s in parsed.sources if re.match(r"https?://", s)], path  # nothing from the network
         if path.parent.name != "reports":
-            for name in PAGES:  # and to the document's other pages
-                assert f"{name}.html" in parsed.links
+            for name in PAGES + (["05-execution"] if path.parent.name == "university-final" else []):
+                assert f"{name}.html" in parsed.links  # and to the document's other pages
         # the embedded font reaches every text, code and preformatted blocks included
         assert re.search(r'pre, code[^{]*\{[^}]*"budgetkit CJK"', text), path
     figures = reports / "my-budget" / "figures"

@@ -14,7 +14,7 @@ Two PDFs are made here from the excerpts, by editing their content streams with 
 
 * the 无锡 支出总表 with the digits of every amount scrambled in the text layer: nothing in
   it can be read reliably, and the document must say ``unreadable``, never ``error``;
-* the 烟台 一般公共预算支出情况表 with one column rule drawn as a (straight) Bézier curve: the
+* the 烟台 一般公共预算支出情况表 with one column rule drawn as a slightly bent Bézier curve: the
   first reading (grid, then tabula) joins two columns and fails the table's sums; the
   third (pdfplumber) reads it whole, and arbitration must keep that one.
 """
@@ -83,19 +83,8 @@ PRINTED_BY_HAND = {
 
 
 #: Reader bugs these excerpts show, each a strict xfail: when it is fixed the test says so.
-UNIT_CODE_BUG = (
-    "无锡 公开 02 表 p.2: the 部门代码 309001…309008 of the income table by unit are tidied as the "
-    "classification code 30900 with item 1…8 (the unit name goes to detail), so the rows cannot be "
-    "found by the code printed"
-)
-SUMMARY_HEADER_BUG = (
-    "珠海 表1 收支总体情况表 prints its amount columns as 预算 (not 预算数): they get positional ids "
-    "(col2, col4), and within.summary_balance then fails with IndexError on the missing "
-    "income_amount column (a 规则运行失败 warning instead of the summary's identities)"
-)
-KNOWN_BUGS = {
-    ("wuxi-hrss-2026.pdf", "income", code): UNIT_CODE_BUG for code in ("309001", "309002", "309005", "309008")
-}
+#: (Fixed so far: 无锡's 部门代码 309001… read as code 30900 + item 1; 珠海's 预算 header.)
+KNOWN_BUGS: dict = {}
 
 
 def _xfail_known(row: dict):
@@ -272,9 +261,7 @@ MIN_IDENTITIES = {
 }
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=SUMMARY_HEADER_BUG)] if n.startswith("zhuhai") else []) for n in FIXTURES
-])
+@pytest.mark.parametrize("name", FIXTURES)
 def test_no_identity_fails_where_the_pdf_is_right(processed, name):
     """Every within-table identity holds, exactly or within rounding: none of these pages is wrong."""
     within = _within(processed(name)["findings"])
@@ -372,7 +359,7 @@ def test_scrambled_text_layer_is_unreadable_not_an_error(tmp_path):
 
 def _curved_rule(tmp_path: Path) -> Path:
     """烟台 公开表5 (pp.3–4) with the rule between 基本支出/小计 and 人员支出 (x = 498.6) drawn as a
-    straight cubic Bézier (``c``) instead of a line (``l``): it looks the same on paper."""
+    slightly bent cubic Bézier (``c``) instead of a line (``l``): it looks the same on paper."""
     from pypdf.generic import FloatObject
 
     last: list[float] = []
@@ -388,7 +375,9 @@ def _curved_rule(tmp_path: Path) -> Path:
         last = [x1, y1]
         if abs(x0 - x1) > 0.5 or abs(x0 - 498.6) > 1:
             return None
-        ctrl = [x0, y0 + (y1 - y0) / 3, x0, y0 + 2 * (y1 - y0) / 3, x1, y1]
+        # Control points 1.5 pt off the line: a rule drawn slightly bent. The grid reader takes
+        # only straight segments (and straight Béziers) as rules; pdfplumber takes the curve's edges.
+        ctrl = [x0 + 1.5, y0 + (y1 - y0) / 3, x0 + 1.5, y0 + 2 * (y1 - y0) / 3, x1, y1]
         return [FloatObject(v) for v in ctrl], b"c"
 
     path = tmp_path / "yantai-curved-rule.pdf"
@@ -432,3 +421,30 @@ def test_each_reading_of_the_curved_rule_alone(tmp_path, backend):
     else:
         assert table["reading_status"] == "unreadable"
         assert table["read"] == 34 and table["printed"] == 75
+
+
+def test_a_straight_bezier_is_a_rule(tmp_path):
+    """The same 烟台 page with the rule drawn as a *straight* Bézier (control points on the line,
+    as some producers draw every rule): the grid reader takes it as the rule it is."""
+    from pypdf.generic import FloatObject
+
+    last: list[float] = []
+
+    def straight(operands, operator):
+        nonlocal last
+        if operator == b"m":
+            last = [float(v) for v in operands]
+            return None
+        if operator != b"l" or not last:
+            return None
+        (x0, y0), (x1, y1) = last, [float(v) for v in operands]
+        last = [x1, y1]
+        if abs(x0 - x1) > 0.5 or abs(x0 - 498.6) > 1:
+            return None
+        return [FloatObject(v) for v in (x0, y0 + (y1 - y0) / 3, x0, y0 + 2 * (y1 - y0) / 3, x1, y1)], b"c"
+
+    path = tmp_path / "yantai-straight-bezier.pdf"
+    assert _rewrite(TEMPLATES / "yantai-audit-2026.pdf", path, [2, 3], straight) == 2
+    doc = _process(path, tmp_path / "out", arbitrate=False)
+    table = _table(doc["report"], "general_expenditure")
+    assert table["reading_status"] == "read" and table["read"] == table["printed"] == 75

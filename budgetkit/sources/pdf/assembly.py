@@ -230,7 +230,7 @@ def _new_key(doc: Document, table_id: str | None, counters: dict[str, int]) -> s
     return f"{table_id}~{n}"
 
 
-def _columns_match(pending: _Pending, rows: list[list[Cell]], tolerance: float = 6.0) -> bool:
+def _columns_match(pending: _Pending, rows: list[list[Cell]], tolerance: float = DEFAULT_SETTINGS.continuation_column_shift) -> bool:
     """Does a table piece without a title continue the pending table (same column edges)?"""
     if not rows or not pending.atomic_x:
         return False
@@ -364,8 +364,8 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
                 # table prints different header words *and* has different columns.)
                 printed_header = sum(1 for w in head if catalog.is_header_text(pending.spec, w) or w in pending.header_words) >= 3
                 same_columns = _columns_match(pending, rows)
-                other_table = printed_header and _overlap(head, pending.header_words) < 0.5 and not same_columns
-                same_header = printed_header and _overlap(head, pending.header_words) >= 0.8
+                other_table = printed_header and _overlap(head, pending.header_words) < DEFAULT_SETTINGS.other_header_share and not same_columns
+                same_header = printed_header and _overlap(head, pending.header_words) >= DEFAULT_SETTINGS.repeated_header_share
                 # A piece right below the table on the same page, with no line of text between
                 # (one table drawn as two ruled areas), is more of it.
                 adjacent = k > 0 and not above and page.number == pending.last_page
@@ -495,7 +495,7 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
         # by a few points from page to page: the nearest edge within a third of a column width).
         ids = []
         widths = [b - a for a, b in zip(pending.atomic_x, pending.atomic_x[1:])] or [30.0]
-        tolerance = max(6.0, min(widths) / 3)
+        tolerance = max(DEFAULT_SETTINGS.continuation_column_shift, min(widths) / 3)
         taken: set[int] = set()
         for x in columns:
             near = min(range(len(pending.atomic_x)), key=lambda k: abs(pending.atomic_x[k] - x))
