@@ -69,7 +69,11 @@ def main() -> int:
         outside = base / "downloads" / "some.pdf"
         outside.parent.mkdir()
         shutil.copy(ROOT / "data" / "raw" / "js-npc-office-2018.pdf", outside)
-        rows = [run("cold (8 documents, 33 pages)", ["report", *common]),
+        import csv
+
+        with open(ROOT / "data" / "raw" / "manifest.csv", encoding="utf-8", newline="") as handle:
+            documents = len({row["doc_id"] for row in csv.DictReader(handle)})
+        rows = [run(f"cold ({documents} documents)", ["report", *common]),
                 run("nothing changed", ["report", *common]),
                 run("one PDF in (budgetkit report some.pdf)", ["report", str(outside), *common])]
         print("| step | wall s | CPU s | of which extract s | load avg | exit | what it said |")
