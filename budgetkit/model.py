@@ -172,7 +172,7 @@ class Document:
         reading: The reading measure once computed (:func:`budgetkit.reading.reading_measure`):
             the checks report nothing as an error on a table that was not read in full.
         kind: ``budget`` (部门预算) or ``final`` (部门决算), as the document shows itself
-            (:func:`budgetkit.sources.document_kind`).
+            (:func:`budgetkit.kinds.document_kind`).
     """
 
     doc_id: str

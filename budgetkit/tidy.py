@@ -66,12 +66,13 @@ class MappedColumn:
 
 
 def map_columns(table: RawTable, spec: TableSpec | None = None) -> list[MappedColumn]:
-    """Give every body column of ``table`` a canonical id from the catalog.
+    """Give every body column of ``table`` its canonical meaning.
 
-    A column's leaf header text is matched against the aliases of the table's columns; where a
-    leaf is ambiguous (项目 on both sides of a 收支总表, 合计 under 本年收入) the column's
-    ``under`` aliases must match a header above it. Each canonical column is used once; a
-    column that matches none keeps a positional id (``col7``) and its printed header.
+    The readers name the columns (``table.columns``) with the one algorithm they share
+    (:mod:`budgetkit.sources.columns`: a column's header path matched against the catalog, the
+    levels above disambiguating 项目 on both sides of a 收支总表 or 合计 under 本年收入). A table
+    built without names (by hand, in tests) is named here by the same algorithm. A column that
+    matches nothing keeps a positional id (``col7``) and its printed header.
 
     Args:
         table: The table as printed.
@@ -90,13 +91,15 @@ def map_columns(table: RawTable, spec: TableSpec | None = None) -> list[MappedCo
             col = _spec_column(spec, col_id)
             mapped.append(_mapped(j, col, col_id, paths[j], table))
     else:
-        used: set[str] = set()
+        from budgetkit.sources.columns import _map_columns, spans_of
+
+        body = [list(r) + [""] * (n_columns - len(r)) for r in table.body_rows]
+        ids = _map_columns(spec, (paths, spans_of(paths)), body) if table.header_rows else [None] * n_columns
         mapped = []
         for j, path in enumerate(paths):
-            chosen = _choose(spec, path, used)
-            if chosen is not None:
-                used.add(chosen.id)
-            mapped.append(_mapped(j, chosen, None, path, table))
+            # (Split 类/款/项 codes are joined by the readers; unnamed here they stay positional.)
+            col = _spec_column(spec, ids[j]) if ids[j] and not ids[j].startswith("code_") else None
+            mapped.append(_mapped(j, col, None, path, table))
     mapped = _sides_by_position(_infer_headerless(mapped, table))
     return measure_columns(mapped, spec) if spec.measures else mapped
 
@@ -231,25 +234,6 @@ def _sides_by_position(mapped: list[MappedColumn]) -> list[MappedColumn]:
         else:
             out.append(MappedColumn(m.index, m.id, m.label, m.role, side, m.header_path))
     return out
-
-
-def _choose(spec: TableSpec, path: list[str], used: set[str]) -> ColumnSpec | None:
-    # Deepest header text first: the leaf names the column, the levels above disambiguate.
-    for depth in range(len(path) - 1, -1, -1):
-        leaf = path[depth]
-        above = path[:depth]
-        candidates = [c for c in spec.columns if c.id not in used and c.matches_leaf(leaf)]
-        if not candidates:
-            continue
-        with_context = [c for c in candidates if c.under and c.matches_under(above)]
-        if with_context:
-            return with_context[0]
-        plain = [c for c in candidates if not c.under]
-        if plain:
-            return plain[0]
-        if not above:
-            return candidates[0]
-    return None
 
 
 def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, columns: list[MappedColumn] | None = None) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from budgetkit.errors import (
 )
 from budgetkit.limits import check_text
 from budgetkit.model import Document, Location, RawTable, SourceFile, TextBlock, TextLine
+from budgetkit.sources.columns import name_columns
 from budgetkit.sources.layout import split_header_body
 
 _PART_RE = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
@@ -254,19 +255,33 @@ def _add_note(table: RawTable, text: str) -> None:
         table.empty = True
 
 
+#: Column ids of the tables being read (keyed by table object), so that a continuation is named
+#: like its first part.
+_COLUMNS: dict[int, dict] = {}
+
+
 def _finish_table(document: Document, builder: _TableBuilder, catalog: Catalog) -> None:
     table = builder.table
     spec = catalog.table(table.table_id)
     rows = [line.cells for line in builder.rows]
     header_rows, body_rows, body_index = split_header_body(rows, spec, catalog)
+    existing = document.tables.get(table.table_id)
+    continuation = existing is not None and fold(existing.title) == fold(table.title)
+    n_columns = max((len(r) for r in body_rows + header_rows), default=0)
+    # The columns are named by the one algorithm every reader uses (budgetkit.sources.columns).
+    state = _COLUMNS.setdefault(id(existing) if continuation else id(table), {"ids": None, "carry": {}})
+    if n_columns:
+        table.columns, body_rows, named_headers, state["ids"] = name_columns(
+            spec, header_rows, body_rows, n_columns, state["ids"] if continuation else None, state["carry"]
+        )
+        header_rows = [h for h in named_headers if any(h)] or header_rows
     table.header_rows = header_rows
     table.body_rows = body_rows
     table.body_locations = [builder.rows[i].location for i in body_index]
     if not body_rows:
         table.empty = True
-    existing = document.tables.get(table.table_id)
     if existing is not None:
-        if fold(existing.title) == fold(table.title):
+        if continuation:
             # The same title again: a continuation printed with its title repeated.
             existing.body_rows.extend(table.body_rows)
             existing.body_locations.extend(table.body_locations)

@@ -63,7 +63,8 @@ _QUALIFIER_RE = re.compile(r"^[（(][^）)]{2,40}[)）]$")
 
 def _strip_qualifier_noise(title: str) -> str:
     """（按支出经济分类科目-不含上年结转） → （按支出经济分类科目）: what the catalog's titles print."""
-    return re.sub(r"[-－—]\s*不含上年结转", "", fold(title))
+    title = re.sub(r"[-－—]\s*不含上年结转", "", fold(title))
+    return re.sub(r"（(?!按)(支出(?:功能|经济)分类科目)）", r"（按\1）", title)
 
 
 def _is_title_line(line: str) -> bool:
@@ -247,9 +248,12 @@ def _twin_by_codes(catalog: Catalog, raw: RawTable) -> str | None:
     its 科目编码 (2xx 类 or 3xx 类) decide.
     """
     spec = catalog.table(raw.table_id)
-    if not spec.codes or not spec.twin or raw.columns is None or "code" not in raw.columns:
+    if not spec.codes or not spec.twin or raw.columns is None or not raw.body_rows:
         return None
-    j = raw.columns.index("code")
+    # The code column: the one the catalog named, else the column whose cells are most often codes.
+    width = len(raw.columns)
+    counts = [sum(1 for r in raw.body_rows if j < len(r) and normalise_code(r[j])) for j in range(width)]
+    j = raw.columns.index("code") if "code" in raw.columns else max(range(width), key=lambda k: counts[k], default=0)
     firsts = [c[0] for c in (normalise_code(r[j]) for r in raw.body_rows if j < len(r)) if c]
     if len(firsts) < 3:
         return None
