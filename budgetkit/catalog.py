@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from budgetkit.vocabulary import numbered_re, strip_label
+from budgetkit.vocabulary import marker_re, strip_label
 
 # A table title ends in 表, maybe with a qualifier: （本年预算）, （不含上年结转）.
 _TITLE_END_RE = re.compile(r"表(（[^）]*）)*$")
@@ -214,9 +214,16 @@ class Catalog:
 
 
 def strip_numbering(item: str | None) -> str:
-    """``四、公共安全支出`` → ``公共安全支出``; ``①公务用车购置费``/``1公务用车购置费`` → ``公务用车购置费``."""
+    """An item folded for matching, without its list markers.
+
+    ``四、公共安全支出`` → ``公共安全支出``; ``（一）1.工资`` → ``工资``; ``①公务用车购置费`` and
+    ``1公务用车购置费`` → ``公务用车购置费``.
+    """
     text = fold(item or "")
-    text = numbered_re().sub("", text)
+    previous = None
+    while previous != text:  # （一）1.工资: every marker in front
+        previous = text
+        text = marker_re().sub("", text)
     return re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d]+(?=[\u4e00-\u9fff])", "", text)
 
 

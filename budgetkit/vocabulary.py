@@ -157,6 +157,7 @@ def _compile(key: str) -> re.Pattern[str]:
         "part": data["part"]["pattern"],
         "numbered": data["numbering"]["top"],
         "sub_numbered": data["numbering"]["sub"],
+        "marker": data["numbering"]["marker"],
         "year": data["year"]["pattern"],
     }
     return re.compile(patterns[key])
@@ -189,6 +190,11 @@ def numbered_re() -> re.Pattern[str]:
     return _compile("numbered")
 
 
+def marker_re() -> re.Pattern[str]:
+    """Any list marker an item may start with (一、 （一） 1. ①), on folded text."""
+    return _compile("marker")
+
+
 def sub_numbered_re() -> re.Pattern[str]:
     """A line numbered under another (1. / （一）)."""
     return _compile("sub_numbered")
@@ -216,5 +222,5 @@ def chinese_number(text: str) -> int | None:
 
 __all__ = [
     "Basis", "ClassRename", "NarrativeVocabulary", "chinese_number", "find_label", "fold_name", "label_re",
-    "narrative_vocabulary", "numbered_re", "part_re", "same_name", "strip_label", "sub_numbered_re", "year_re",
+    "marker_re", "narrative_vocabulary", "numbered_re", "part_re", "same_name", "strip_label", "sub_numbered_re", "year_re",
 ]

@@ -229,7 +229,7 @@ def _department_count(ctx: Context):
 
 
 def _where(claim) -> str:
-    return f"{claim.location.file} line {claim.location.line}"
+    return str(claim.location)
 
 
 @implements("narrative.unit_count")
@@ -279,7 +279,7 @@ def _unit_findings(ctx: Context, rule: Rule, claim, spec: UnitCountPattern, phra
         yield Finding(rule.id, rule.family, status,
                       f"{head}：{count} vs 部门整体支出绩效目标表「所属预算单位数」{number} 个：" + ("相符" if status == OK else "不符"),
                       str(number), str(stated), str(stated - number), "0", unit="个",
-                      location=f"{_where(claim)} | {location.file} line {location.line}", evidence=claim.sentence[:160],
+                      location=f"{_where(claim)} | {location}", evidence=claim.sentence[:160],
                       tables="narrative,performance")
     if names:
         linked = True

@@ -17,6 +17,7 @@ from budgetkit.checks.across_tables import _first, _fiscal_carry_general, _incom
 from budgetkit.checks.arithmetic import (ERROR, NOT_LINKED, OK, ROUNDING, UNREADABLE, WARNING, Quantity, compare_ratio,
                                          compare_restated, compare_sum, summed)
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, from_ratio, implements, where_of
+from budgetkit.semantics import three_public_items
 
 MONEY = ("万元", "元", "亿元", "千元")
 
@@ -75,64 +76,51 @@ def _s_exp(key, column="expense_total", table="summary"):
     return lambda ctx: _first(ctx, table, column, side="expense", key=key) if ctx.printed(table) else None
 
 
-def _item(table_id, pattern, column="total", exclude=None, column_id=None):
-    """A row of ``table_id`` whose name matches ``pattern`` (``column``); else, for a table printed as
-    one row with one column per item (上海、江苏 “三公”经费表), the cell of column ``column_id``."""
+def _item(table_id, pattern, column="total", exclude=None):
+    """A row of ``table_id`` whose name matches ``pattern`` (``column``), when exactly one does."""
     def lookup(ctx):
         if not ctx.printed(table_id):
             return None
         frame = ctx.find(table_id, column, contains=pattern)
         if exclude:
             frame = frame[~frame["key"].str.contains(exclude)]
-        if len(frame) == 1:
-            return ctx.quantity(frame.iloc[0])
-        if frame.empty and column_id:
-            return _one_row_cell(ctx, table_id, column_id)
-        return None
+        return ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None
     return lookup
 
 
-def _one_row_cell(ctx: Context, table_id: str, column_id: str):
-    frame = ctx.find(table_id, column_id)
-    return ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None
-
-
-_THREE_PUBLIC_PARTS = (
-    ("因公出国", "outbound", None),
-    ("公务接待", "reception", None),
-    ("购置及运行", "vehicle_total", None),
-)
+def _three_public(key: str):
+    """A “三公”经费 item (:func:`budgetkit.semantics.three_public_items`, a row or a column of the table)."""
+    def lookup(ctx):
+        if not ctx.printed("three_public"):
+            return None
+        item = three_public_items(ctx.tidy).get(key)
+        return ctx.quantity(ctx.cell(*item.cell)) if item is not None else None
+    return lookup
 
 
 def three_public_whole(ctx: Context):
     """The “三公”经费 total — 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费 — and its label.
 
     Jiangsu prints one table for “三公”经费、会议费、培训费: its 合计 (2542.60) includes 会议费 and
-    培训费, its “三公”经费 小计 (column ``three_public_total``, 833.60) does not. The subtotal is taken
-    when printed (column, or a row named “三公”经费合计/小计); else the sum of the three parts; the
-    table's 合计 only when the table has no 会议费/培训费. ``(None, "")`` when none is printed.
+    培训费, its “三公”经费 小计 (833.60) does not; the table semantics tell them apart. The printed
+    total is taken when printed, else the sum of the three parts. ``(None, "")`` when none is printed.
     """
     if not ctx.printed("three_public"):
         return None, ""
-    q = _one_row_cell(ctx, "three_public", "three_public_total")
-    if q is not None and q.text:
-        return q, "“三公”经费表 “三公”经费小计"
-    rows = ctx.find("three_public", "total", contains="三公.*(?:合计|小计)$|^小计$")
-    if len(rows) == 1:
-        return ctx.quantity(rows.iloc[0]), "“三公”经费表 “三公”经费小计"
-    parts = []
-    for pattern, column_id, exclude in _THREE_PUBLIC_PARTS:
-        part = _item("three_public", pattern, exclude=exclude, column_id=column_id)(ctx)
-        if part is None:
-            break
-        parts.append(part)
-    if len(parts) == len(_THREE_PUBLIC_PARTS) and any(p.text for p in parts):
-        total = sum((p.value for p in parts), Decimal(0))
-        unit = next(p.unit for p in parts if p.text)
-        text = format(total, "f")
-        where = "; ".join(dict.fromkeys(p.where for p in parts))
-        return Quantity(total, unit, text, "“三公”经费表 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费", where, "three_public"), \
-            "“三公”经费表 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费"
+    items = three_public_items(ctx.tidy)
+    whole = items.get("three_public_total")
+    if whole is not None and whole.value_text:
+        cell = ctx.cell(*whole.cell)
+        plain_total = cell["row_kind"] == "total" and "三公" not in str(cell["item"]) or cell["column_id"] == "total"
+        return ctx.quantity(cell), "“三公”经费表 合计" if plain_total else "“三公”经费表 “三公”经费小计"
+    parts = [items.get(k) for k in ("outbound", "reception", "vehicle_total")]
+    if all(p is not None for p in parts) and any(p.value_text for p in parts):
+        quantities = [ctx.quantity(ctx.cell(*p.cell)) for p in parts]
+        total = sum((q.value for q in quantities), Decimal(0))
+        unit = next(q.unit for q in quantities if q.text)
+        where = "; ".join(dict.fromkeys(q.where for q in quantities))
+        label = "“三公”经费表 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费"
+        return Quantity(total, unit, format(total, "f"), label, where, "three_public"), label
     return None, ""
 
 
@@ -140,13 +128,16 @@ def three_public_other_base(ctx: Context, whole):
     """The table's 合计 when it counts more than the “三公”经费 (会议费、培训费), else ``None``."""
     if whole is None or not ctx.printed("three_public"):
         return None, ""
-    total = ctx.total_row("three_public", "total") or _one_row_cell(ctx, "three_public", "total")
-    if total is None or not total.text or total.yuan == whole.yuan:
+    items = three_public_items(ctx.tidy)
+    total = items.get("table_total")
+    if total is None or not total.value_text:
         return None, ""
-    extra = [name for name, cid in (("会议费", "meeting"), ("培训费", "training"))
-             if _one_row_cell(ctx, "three_public", cid) is not None or not ctx.find("three_public", "total", contains=name).empty]
+    quantity = ctx.quantity(ctx.cell(*total.cell))
+    if quantity.yuan == whole.yuan:
+        return None, ""
+    extra = [items[k].label for k in ("meeting", "training") if k in items]
     label = "“三公”经费" + "".join(f"、{n}" for n in extra) + " 合计" if extra else "“三公”经费表 合计"
-    return total, label
+    return quantity, label
 
 
 def _three_public_lookup(ctx: Context):
@@ -196,19 +187,16 @@ SUBJECT_LINKS: list[Link] = [
     Link("人员经费", None, _total("general_basic_economic", "personnel"), "基本支出经济分类表 合计「人员经费」"),
     Link("公用经费", None, _total("general_basic_economic", "public"), "基本支出经济分类表 合计「公用经费」"),
     Link("“三公”经费", None, _three_public_lookup, "“三公”经费表 “三公”经费合计（不含会议费、培训费）"),
-    Link("因公出国（境）费", None, _item("three_public", "因公出国", column_id="outbound"), "“三公”经费表 因公出国（境）费"),
-    Link("公务接待费", None, _item("three_public", "公务接待", column_id="reception"), "“三公”经费表 公务接待费"),
-    Link("公务用车购置及运行费", None, _item("three_public", "购置及运行", column_id="vehicle_total"), "“三公”经费表 公务用车购置及运行费"),
-    Link("公务用车购置费", None, _item("three_public", "公务用车购置费$|^购置费$", exclude="及运行", column_id="vehicle_purchase"),
-         "“三公”经费表 公务用车购置费"),
-    Link("公务用车运行维护费", None, _item("three_public", "运行(?:维护)?费$", exclude="购置及运行", column_id="vehicle_operation"),
-         "“三公”经费表 公务用车运行维护费"),
-    Link("机关运行经费", None, _first_of(_total("admin_operation", "total"), lambda ctx: _one_row_cell(ctx, "three_public", "admin_operation")
-                                          if ctx.printed("three_public") else None),
+    Link("因公出国（境）费", None, _three_public("outbound"), "“三公”经费表 因公出国（境）费"),
+    Link("公务接待费", None, _three_public("reception"), "“三公”经费表 公务接待费"),
+    Link("公务用车购置及运行费", None, _three_public("vehicle_total"), "“三公”经费表 公务用车购置及运行费"),
+    Link("公务用车购置费", None, _three_public("vehicle_purchase"), "“三公”经费表 公务用车购置费"),
+    Link("公务用车运行维护费", None, _three_public("vehicle_operation"), "“三公”经费表 公务用车运行维护费"),
+    Link("机关运行经费", None, _first_of(_total("admin_operation", "total"), _three_public("admin_operation")),
          "机关运行经费表 部门合计（或“三公”经费表 机关运行经费列）"),
     # Jiangsu: one table for “三公”经费、会议费、培训费 (columns meeting / training)
-    Link("会议费", None, _item("three_public", "^会议费$", column_id="meeting"), "“三公”经费、会议费、培训费表 会议费"),
-    Link("培训费", None, _item("three_public", "^培训费$", column_id="training"), "“三公”经费、会议费、培训费表 培训费"),
+    Link("会议费", None, _three_public("meeting"), "“三公”经费、会议费、培训费表 会议费"),
+    Link("培训费", None, _three_public("training"), "“三公”经费、会议费、培训费表 培训费"),
 ]
 
 #: Totals the narrative states with their parts (checked within one sentence, else one section).
