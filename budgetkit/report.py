@@ -555,6 +555,9 @@ def document_status(doc_id: str, processed_dir: Path) -> dict[str, Any]:
     found = extraction["tables_found"]
     expected = extraction["tables_expected"]
     line = f"{len([t for t in expected if t in found])}/{len(expected)} expected tables found ({len(found)} in all, {len(extraction['tables_empty'])} empty)"
+    reading = extraction.get("reading") or {}
+    if reading.get("applicable") and reading.get("printed"):
+        line += f"; {reading['read']:,}/{reading['printed']:,} printed amounts read"
     unreadable = [t for t in extraction.get("tables", []) if t.get("reading_status") == "unreadable"]
     if unreadable:
         line += f"; {len(unreadable)} not read reliably"
