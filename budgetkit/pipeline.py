@@ -175,6 +175,7 @@ def write_document(
     out_root: Path,
     extra: Callable[[Document, pd.DataFrame, Path], pd.DataFrame | None] | None = None,
     reread: Callable[[Document, list[str]], dict] | None = None,
+    workbook: bool = True,
 ) -> Path:
     """Write one document's outputs under ``out_root/<doc_id>/``, atomically.
 
@@ -186,6 +187,8 @@ def write_document(
         reread: Called with ``(document, table keys)`` for the tables not read reliably: reads
             them again by other methods and keeps the better reading in ``document``
             (:func:`budgetkit.arbitration.arbitrate`); returns its log for the report.
+        workbook: Also write the Excel workbook (a third of a document's time: ``batch``,
+            which builds a corpus, leaves it out).
 
     Returns:
         The document's output folder.
@@ -213,9 +216,10 @@ def write_document(
         processed.write_lines(document, where)
         processed.write_json(document.summary(), where.document_json)
         processed.write_json(report, where.extraction_json)
-        from budgetkit.workbook import write_workbook
+        if workbook:
+            from budgetkit.workbook import write_workbook
 
-        write_workbook(where)
+            write_workbook(where)
         _replace_dir(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -425,7 +429,7 @@ def _process(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **
             def reread(doc: Document, keys: list[str]) -> dict:
                 return arbitrate(doc, [Path(p) for p in spec.files], keys)
         try:
-            out_dir = write_document(document, out_root, extra, reread)
+            out_dir = write_document(document, out_root, extra, reread, workbook=options.get("workbook", True))
         except OSError as exc:
             raise output_error(exc, out_root) from None
         summary = processed.load_extraction(DocumentFolder(out_dir))
