@@ -301,14 +301,21 @@ def read_page_geometry(page, textpage, number: int, settings: ReaderSettings = D
 def _without_overprints(glyphs: list[Glyph], tolerance: float = 1.0) -> list[Glyph]:
     """Drop a glyph printed again on itself, a hair to the side (titles made bold by printing
     each character twice: 预预算算 → 预算)."""
+    # Buckets as wide as the tolerance: a copy within it is in the same or a neighbouring bucket.
     seen: dict[tuple[str, int, int], list[Glyph]] = {}
     out: list[Glyph] = []
     for g in glyphs:
-        key = (g.text, int(g.x0 // 4), int(g.top // 4))
-        near = [h for dx in (-1, 0, 1) for dy in (-1, 0, 1) for h in seen.get((g.text, key[1] + dx, key[2] + dy), ())]
-        if any(abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance for h in near):
+        bx, by = int(g.x0 // tolerance), int(g.top // tolerance)
+        duplicate = False
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for h in seen.get((g.text, bx + dx, by + dy), ()):
+                    if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
+                        duplicate = True
+                        break
+        if duplicate:
             continue
-        seen.setdefault(key, []).append(g)
+        seen.setdefault((g.text, bx, by), []).append(g)
         out.append(g)
     return out
 
@@ -316,22 +323,30 @@ def _without_overprints(glyphs: list[Glyph], tolerance: float = 1.0) -> list[Gly
 def text_lines(glyphs: list[Glyph], settings: ReaderSettings = DEFAULT_SETTINGS) -> list[list[Glyph]]:
     """Glyphs grouped into visual lines (top to bottom), each sorted left to right."""
     lines: list[list[Glyph]] = []
-    spans: list[tuple[float, float]] = []  # vertical extent of each line so far
-    for glyph in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
-        height = max(glyph.height, 0.1)
+    tops: list[float] = []
+    bottoms: list[float] = []  # vertical extent of each line so far
+    share = settings.line_overlap
+    for glyph in sorted(glyphs, key=lambda g: (g.top + g.bottom, g.x0)):
+        g_top, g_bottom = glyph.top, glyph.bottom
+        height = max(g_bottom - g_top, 0.1)
         placed = False
         # Only the last few lines can still receive a glyph (sorted by centre).
         for k in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
-            top, bottom = spans[k]
-            overlap = min(bottom, glyph.bottom) - max(top, glyph.top)
-            if overlap >= settings.line_overlap * min(height, bottom - top):
+            top, bottom = tops[k], bottoms[k]
+            overlap = (bottom if bottom < g_bottom else g_bottom) - (top if top > g_top else g_top)
+            span = bottom - top
+            if overlap >= share * (height if height < span else span):
                 lines[k].append(glyph)
-                spans[k] = (min(top, glyph.top), max(bottom, glyph.bottom))
+                if g_top < top:
+                    tops[k] = g_top
+                if g_bottom > bottom:
+                    bottoms[k] = g_bottom
                 placed = True
                 break
         if not placed:
             lines.append([glyph])
-            spans.append((glyph.top, glyph.bottom))
+            tops.append(g_top)
+            bottoms.append(g_bottom)
     for line in lines:
         line.sort(key=lambda g: g.x0)
     return lines
