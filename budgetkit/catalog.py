@@ -28,15 +28,20 @@ def clean_text(text: str | None) -> str:
     return re.sub(r"\s+", "", str(text))
 
 
-def fold(text: str | None) -> str:
-    """Normalise text for matching: NFKC, no whitespace, Chinese quotes and brackets unified."""
-    if text is None:
-        return ""
-    folded = unicodedata.normalize("NFKC", str(text))
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text)
     folded = re.sub(r"\s+", "", folded)
     folded = folded.replace('"', "“").replace("”", "“").replace("'", "“").replace("‘", "“").replace("’", "“")
     folded = folded.replace("(", "（").replace(")", "）")
     return folded.replace("“", "")
+
+
+def fold(text: str | None) -> str:
+    """Normalise text for matching: NFKC, no whitespace, Chinese quotes and brackets unified."""
+    if text is None:
+        return ""
+    return _fold(str(text))
 
 
 @dataclass(frozen=True)

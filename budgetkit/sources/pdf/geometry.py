@@ -118,7 +118,8 @@ def page_glyphs(textpage, transform) -> list[Glyph]:
         if not raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top):
             continue
         x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
-        if raw.FPDFText_GetLooseCharBox(textpage, i, loose):
+        # CJK ideographs fill their em box: their ink box is enough (and a third fewer calls).
+        if not 0x4E00 <= code <= 0x9FFF and raw.FPDFText_GetLooseCharBox(textpage, i, loose):
             ink = y1 - y0
             # The font size is asked only when the loose box is much larger than the ink (a
             # comma, a dot): asking it for every glyph costs a fifth of the page's time.
@@ -221,6 +222,8 @@ def page_rules(page, transform, page_area: float, settings: ReaderSettings = DEF
 
     def visit(handle, parent: tuple, depth: int) -> None:
         kind = raw.FPDFPageObj_GetType(handle)
+        if kind != raw.FPDF_PAGEOBJ_PATH and kind != raw.FPDF_PAGEOBJ_FORM:
+            return  # text and images draw no rules
         matrix = _multiply(_object_matrix(handle), parent)
         if kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
             for k in range(raw.FPDFFormObj_CountObjects(handle)):
@@ -301,23 +304,20 @@ def read_page_geometry(page, textpage, number: int, settings: ReaderSettings = D
 def _without_overprints(glyphs: list[Glyph], tolerance: float = 1.0) -> list[Glyph]:
     """Drop a glyph printed again on itself, a hair to the side (titles made bold by printing
     each character twice: 预预算算 → 预算)."""
-    # Buckets as wide as the tolerance: a copy within it is in the same or a neighbouring bucket.
-    seen: dict[tuple[str, int, int], list[Glyph]] = {}
-    out: list[Glyph] = []
-    for g in glyphs:
-        bx, by = int(g.x0 // tolerance), int(g.top // tolerance)
-        duplicate = False
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for h in seen.get((g.text, bx + dx, by + dy), ()):
-                    if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
-                        duplicate = True
-                        break
-        if duplicate:
-            continue
-        seen.setdefault((g.text, bx, by), []).append(g)
-        out.append(g)
-    return out
+    # Sorted by text and position, a copy stands right after its original (a few other glyphs
+    # of the same text may come between: look back a little).
+    order = sorted(range(len(glyphs)), key=lambda k: (glyphs[k].text, glyphs[k].top, glyphs[k].x0))
+    duplicate = [False] * len(glyphs)
+    for n, k in enumerate(order):
+        g = glyphs[k]
+        for m in range(n - 1, max(-1, n - 6), -1):
+            h = glyphs[order[m]]
+            if h.text != g.text or g.top - h.top > tolerance:
+                break
+            if not duplicate[order[m]] and abs(h.x0 - g.x0) <= tolerance:
+                duplicate[k] = True
+                break
+    return [g for k, g in enumerate(glyphs) if not duplicate[k]]
 
 
 def text_lines(glyphs: list[Glyph], settings: ReaderSettings = DEFAULT_SETTINGS) -> list[list[Glyph]]:

@@ -37,6 +37,8 @@ def printed_amounts(
         settings: Reader tolerances.
     """
     found: list[PrintedAmount] = []
+    if sum(1 for g in geometry.glyphs if g.text in ".,") < MIN_AMOUNTS_PER_TABLE_PAGE:
+        return found  # no decimal point or thousands separator: no amount printed on this page
     verticals = [r for r in geometry.rules if not r.horizontal]
     lines = text_lines(geometry.glyphs, settings)
     cuts_of = [[r.x0 for r in verticals if r.y0 <= _middle(line) <= r.y1] for line in lines]
