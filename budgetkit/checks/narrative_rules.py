@@ -476,6 +476,16 @@ def narrative_amount(ctx: Context, rule: Rule):
         if outcome.status == ERROR and claim.subject == "一般公共预算拨款":
             carry = _fiscal_carry_general(ctx)
             if carry is not None and compare_sum([cell, carry], q).status in (OK, ROUNDING):
+                stated = next((c for c in claims_of(ctx) if c.location == claim.location and c.kind == "amount"
+                               and c.subject.startswith("上年结转")
+                               and compare_restated(carry, claim_quantity(c)).status in (OK, ROUNDING)), None)
+                if stated is not None:
+                    # the paragraph says so itself (其中：当年拨款收入12,270.45万元，上年结转收入76.62万元)
+                    yield about(from_outcome(rule, compare_sum([cell, carry], q),
+                                             f"{what.split(' = ')[0]} = 财政拨款收支总表 本年收入「一般公共预算」+ 上年结转「一般公共预算」",
+                                             note_ok=f"（含上年结转 {stated.text}，同段已说明）", extra_tables=["narrative"]),
+                                claim, stated)
+                    continue
                 yield about(from_outcome(rule, outcome, what, fail_status=WARNING,
                                          note_fail=(f"叙述数 = 本年一般公共预算 {cell.text} + 上年结转一般公共预算 {carry.text}："
                                                     "口径含上年结转，与表中本年收入「一般公共预算」不同")), claim)
