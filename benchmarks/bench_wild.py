@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 CORE = ("summary", "income", "expenditure", "fiscal_summary", "general_expenditure", "general_basic_economic", "three_public")
+#: The seven a 决算 prints in every template but the 高等学校 one (which prints the first three).
+CORE_FINAL = ("final_summary", "final_income", "final_expenditure", "final_fiscal_summary", "final_general_expenditure",
+              "final_general_basic", "final_three_public")
 
 
 def _one(args: tuple[list[str], str, dict, str]) -> dict:
@@ -50,12 +53,12 @@ def _one(args: tuple[list[str], str, dict, str]) -> dict:
     tables = report.get("tables", [])
     findings = pd.read_csv(result.out_dir / "findings.csv") if (result.out_dir / "findings.csv").exists() else pd.DataFrame()
     within = findings[findings["family"] == "within_table"] if not findings.empty else findings
-    ran = within[within["status"] != "not applicable"] if not within.empty else within
+    ran = within[within["status"] != "not_applicable"] if not within.empty else within
     row.update(
         kind=report.get("kind"),
         printed=reading.get("printed", 0),
         read=reading.get("read", 0),
-        core=sum(1 for t in CORE if t in report.get("tables_found", [])),
+        core=sum(1 for t in (CORE_FINAL if report.get("kind") == "final" else CORE) if t in report.get("tables_found", [])),
         tables=len(tables),
         identities_run=len(ran),
         identities_held=int((ran["passed"] == True).sum()) if not ran.empty else 0,  # noqa: E712

@@ -50,19 +50,29 @@ class TableScore:
                 + ("" if self.no_layout_doubt else ", identities fail on most rows"))
 
 
-def _alone(document: Document, table: RawTable) -> Document:
-    """A document holding one table and the amounts printed in its area."""
-    printed = [a for a in document.printed_amounts if a.file == table.file and any(r.holds(a) for r in table.regions)]
+def _alone(document: Document, table: RawTable, reference: RawTable | None = None) -> Document:
+    """A document holding one table and the amounts printed in its area (or in ``reference``'s:
+    two readings of one table are measured against the same printed amounts)."""
+    area = reference or table
+    printed = [a for a in document.printed_amounts if a.file == area.file and any(r.holds(a) for r in area.regions)]
+    if reference is not None:
+        table = RawTable(**{**table.__dict__, "regions": list(reference.regions) + [r for r in table.regions if r not in reference.regions]})
     return Document(document.doc_id, document.metadata, document.files, tables={table.table_id: table}, printed_amounts=printed)
 
 
-def score_table(document: Document, table: RawTable) -> TableScore:
-    """Read one table alone: its reading measure and its within-table identities."""
+def score_table(document: Document, table: RawTable, reference: RawTable | None = None) -> TableScore:
+    """Read one table alone: its reading measure and its within-table identities.
+
+    ``reference``: the first reading of the table, whose area gives the printed amounts this
+    reading is measured against (a reading that finds a smaller table must not score better
+    for having less to read).
+    """
     from budgetkit.checks import RULES, run_checks
     from budgetkit.reading import reading_measure
     from budgetkit.tidy import tidy_document
 
-    alone = _alone(document, table)
+    alone = _alone(document, table, reference)
+    table = next(iter(alone.tables.values()))
     tidy = tidy_document(alone)
     measure = reading_measure(alone, tidy)
     alone.reading = measure
@@ -74,6 +84,21 @@ def score_table(document: Document, table: RawTable) -> TableScore:
     failed = int((~ran["passed"].astype(bool)).sum()) if not ran.empty else 0
     printed, read = entry.get("printed", 0), entry.get("read", 0)
     return TableScore(bool(entry.get("complete", True)), not doubt, read / printed if printed else 1.0, held, failed, printed, read)
+
+
+def _better(candidate: TableScore, current: TableScore) -> bool:
+    """Whether another reading should replace the current one.
+
+    It must read more of the printed amounts or hold where the current one's layout is in
+    doubt — and not at the price of the table's structure: a reading that finds every amount
+    but far fewer of the table's own identities (columns or rows not where the header says)
+    is not kept.
+    """
+    if candidate.reliable and not current.reliable:
+        return candidate.identities_held >= 0.8 * current.identities_held or not current.no_layout_doubt
+    if candidate.reliable == current.reliable:
+        return candidate > current and candidate.identities_held >= current.identities_held
+    return False
 
 
 def _values(table: RawTable) -> Counter:
@@ -138,15 +163,17 @@ def arbitrate(document: Document, paths: list[Path], keys: list[str] | None = No
             if candidate is None:
                 entry["tried"][method] = "table not found by this reading"
                 continue
-            candidate_score = score_table(alternative, candidate)
+            candidate_score = score_table(alternative, candidate, reference=current)
             entry["tried"][method] = candidate_score.describe()
             if candidate_score.complete and scores[key].complete:
                 mine, theirs = _values(current), _values(candidate)
                 differ = sorted(str(v) for v in ((mine - theirs) + (theirs - mine)).elements())
                 if differ:
                     entry.setdefault("disagreements", {})[method] = differ[:20]
-            if candidate_score > scores[key]:
+            if _better(candidate_score, scores[key]):
                 candidate.table_id, candidate.title = key, current.title or candidate.title
+                # Where the table stands is the first reading's (measured on the displayed page).
+                candidate.regions = list(current.regions)
                 candidate.label = candidate.label or current.label
                 candidate.unit = candidate.unit or current.unit
                 candidate.reading = method

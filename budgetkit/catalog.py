@@ -61,8 +61,33 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True)
+class MeasureSpec:
+    """A measure a header may print above or below an item (预算数 / 决算数 in a 决算 “三公” table).
+
+    A column under a measure is ``<measure id>_<item column id>`` (``budget_reception``).
+    """
+
+    id: str
+    label: str
+    aliases: tuple[str, ...]
+
+    def matches(self, text: str) -> bool:
+        return any(_alias_matches(a, text) for a in self.aliases)
+
+
+#: Column ids of the second and further panels of a table printed as side-by-side panels
+#: (``panel2_code``): the tidy table stacks each panel's rows under the first panel's columns.
+PANEL_ID_RE = re.compile(r"^panel(?P<panel>\d+)_(?P<base>.+)$")
+
+
+@dataclass(frozen=True)
 class TableSpec:
-    """A standard table: canonical id and title, aliases, columns."""
+    """A standard table: canonical id and title, aliases, columns.
+
+    Attributes:
+        kind: ``budget`` (预算) or ``final`` (决算): which kind of disclosure prints the table.
+        measures: Measures a header may print around an item (see :class:`MeasureSpec`).
+    """
 
     id: str
     title: str
@@ -71,6 +96,7 @@ class TableSpec:
     headers: tuple[str, ...] = ()
     two_sided: bool = False
     kind: str = "budget"
+    measures: tuple[MeasureSpec, ...] = ()
     codes: str | None = None  # "function" (2xx 类) or "economic" (3xx 类): what its 科目编码 are
     twin: str | None = None  # the same table by the other classification (a title may not say which)
 
@@ -85,6 +111,8 @@ class TableSpec:
         for col in self.columns:
             words.extend(col.aliases)
             words.extend(col.under)
+        for measure in self.measures:
+            words.extend(measure.aliases)
         return tuple(words)
 
 
@@ -94,6 +122,7 @@ class Template:
     description: str
     expected: tuple[str, ...]
     required: tuple[str, ...] = ()
+    kind: str = "budget"
 
 
 @dataclass
@@ -241,11 +270,12 @@ def load_catalog() -> Catalog:
             headers=tuple(entry.get("headers", [])),
             two_sided=entry.get("two_sided", False),
             kind=entry.get("kind", "budget"),
+            measures=tuple(MeasureSpec(m["id"], m["label"], tuple(m["aliases"])) for m in entry.get("measures", [])),
             codes=entry.get("codes"),
             twin=entry.get("twin"),
         )
     templates = {
-        tid: Template(tid, t.get("description", ""), tuple(t.get("expected", [])), tuple(t.get("required", [])))
+        tid: Template(tid, t.get("description", ""), tuple(t.get("expected", [])), tuple(t.get("required", [])), t.get("kind", "budget"))
         for tid, t in raw.get("templates", {}).items()
     }
     common = raw.get("common", {})

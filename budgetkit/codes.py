@@ -77,7 +77,8 @@ def parent_code(code: str | None) -> str | None:
 def split_code_and_name(text: str) -> tuple[str | None, str]:
     """Split a cell like ``"2040201 行政运行"`` or ``"[2040201]行政运行"`` into code and name."""
     folded = unicodedata.normalize("NFKC", text).strip()
-    match = re.match(r"^\[?(\d{3}(?:\s?\d{2}){0,2})\]?\s*(.*)$", folded)
+    # The name must not go on with digits: 309001 (a unit code) is not 30900 + "1".
+    match = re.match(r"^\[?(\d{3}(?:\s?\d{2}){0,2})\]?\s*(\D.*)$", folded)
     if match and normalise_code(match.group(1)) and match.group(2):
         return normalise_code(match.group(1)), match.group(2).strip()
     return None, text.strip()

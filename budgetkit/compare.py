@@ -32,6 +32,7 @@ import pandas as pd
 from budgetkit.amounts import UNIT_TO_YUAN, as_decimal
 from budgetkit.catalog import fold
 from budgetkit.corpus import ECONOMIC_CLASS_NAMES, economic_class, load_corpus, partition_path
+from budgetkit.kinds import declared_kind
 from budgetkit.model import Location, TextLine
 
 WAN = Decimal(10000)
@@ -123,14 +124,15 @@ def list_docs(source: Path | str) -> pd.DataFrame:
 
 
 def same_department(source: Path | str, doc_id: str) -> list[str]:
-    """Ids of the disclosures of ``doc_id``'s department (same publisher and kind), in year order."""
+    """Ids of the disclosures of ``doc_id``'s department (same publisher and kind: budget or final accounts,
+    department or unit), in year order."""
     docs = list_docs(source)
     row = docs[docs["doc_id"] == doc_id]
     # A document from no manifest has no publisher (None, or NaN once pandas has seen it).
     if row.empty or pd.isna(row.iloc[0]["publisher"]) or not row.iloc[0]["publisher"]:
         return [doc_id]
-    def scope(kind: Any) -> str:  # a 单位预算 is not the same series as the 部门预算
-        return "unit" if "(unit)" in str(kind or "") else "department"
+    def scope(kind: Any) -> tuple[str, str]:  # a 单位预算 is not the same series as the 部门预算, a 决算 not as a 预算
+        return (declared_kind(kind) or "budget", "unit" if "(unit)" in str(kind or "") else "department")
 
     publisher, kind = row.iloc[0]["publisher"], scope(row.iloc[0]["kind"])
     same = docs[(docs["publisher"] == publisher) & (docs["kind"].map(scope) == kind)].sort_values(["fiscal_year", "doc_id"])

@@ -44,6 +44,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from budgetkit.ids import check_doc_id
+from budgetkit.kinds import amount_measure, declared_kind
 from budgetkit.tidy import TIDY_COLUMNS
 
 #: Parquet type of ``amount`` and ``amount_yuan``: exact, 22 integer digits, 6 decimals.
@@ -198,7 +199,7 @@ def document_record(processed_doc_dir: Path, sha256: Iterable[str] | None = None
         "region": meta.get("region") or None,
         "level": meta.get("level") or None,
         "fiscal_year": int(year) if str(year or "").isdigit() else None,
-        "kind": meta.get("kind") or None,
+        "kind": extraction.get("kind") or declared_kind(meta.get("kind")) or None,
         "template": extraction.get("template") or meta.get("template") or None,
         "units": ";".join(units) or None,
         "files": ";".join(Path(f["path"]).name for f in summary.get("files", [])),
@@ -327,14 +328,16 @@ def load_corpus(
 
 
 FDP_COLUMNS = [
-    "doc_id", "publisher", "region", "level", "fiscal_year", "table_id", "table_title", "column_id", "column_label",
-    "column_header", "side", "row_kind", "code", "code_level", "function_class", "function_section", "function_item",
+    "doc_id", "publisher", "region", "level", "fiscal_year", "kind", "table_id", "table_title", "column_id", "column_label",
+    "column_header", "measure", "side", "row_kind", "code", "code_level", "function_class", "function_section", "function_item",
     "economic_class", "economic_section", "item", "unit", "amount", "amount_yuan",
 ]
 
-#: Tables whose 科目编码 are function codes (类/款/项) and economic codes (类/款).
-FUNCTION_TABLES = {"income", "expenditure", "general_expenditure", "fund_income", "fund_expenditure", "state_capital", "fiscal_summary"}
-ECONOMIC_TABLES = {"general_basic_economic", "economic", "project_economic"}
+#: Tables whose 科目编码 are function codes (类/款/项) and economic codes (类/款), budgets' and 决算's.
+FUNCTION_TABLES = {"income", "expenditure", "general_expenditure", "fund_income", "fund_expenditure", "state_capital", "fiscal_summary",
+                   "final_income", "final_expenditure", "final_general_expenditure", "final_fiscal_expenditure", "final_fund",
+                   "final_state_capital"}
+ECONOMIC_TABLES = {"general_basic_economic", "economic", "project_economic", "final_general_basic"}
 
 
 #: 部门预算支出经济分类 类 by name, for tables that print names without codes (the seed).
@@ -396,9 +399,10 @@ def fiscal_rows(corpus_dir: Path) -> pd.DataFrame:
     frame["function_item"] = code.str[:7].where(is_function & (code.str.len() >= 7))
     frame["economic_class"] = economic
     frame["economic_section"] = code.str[:5].where(is_economic & (code.str.len() >= 5))
-    for column in ("publisher", "region", "level", "fiscal_year"):
+    for column in ("publisher", "region", "level", "fiscal_year", "kind"):
         if column not in frame.columns:
             frame[column] = None
+    frame["measure"] = [amount_measure(t, c) for t, c in zip(frame["table_id"], frame["column_id"])]
     return frame[FDP_COLUMNS].reset_index(drop=True)
 
 
@@ -440,11 +444,13 @@ def export_fiscal_data_package(corpus_dir: Path | str, out_dir: Path | str) -> P
         field("region", "string", "Region"),
         field("level", "string", "Government level (province/district/county)"),
         field("fiscal_year", "integer", "Fiscal year"),
+        field("kind", "string", "Disclosure kind: budget (预算) or final (决算)"),
         field("table_id", "string", "Standard table id (budgetkit catalog)"),
         field("table_title", "string", "Table title as printed"),
         field("column_id", "string", "Column id (budgetkit catalog)"),
         field("column_label", "string", "Column label"),
         field("column_header", "string", "Column header as printed (levels joined by ' / ')"),
+        field("measure", "string", "What the amount measures: budget (预算数), final (决算数), carryover_start / carryover_end (结转和结余)"),
         field("side", "string", "Income or expense side of two-sided tables"),
         field("row_kind", "string", "Row kind (code/item/total)"),
         field("code", "string", "科目编码 as printed"),
@@ -461,7 +467,7 @@ def export_fiscal_data_package(corpus_dir: Path | str, out_dir: Path | str) -> P
     ]
     package = {
         "name": "budgetkit-corpus",
-        "title": "Chinese department budget disclosures (部门预算公开), tidy",
+        "title": "Chinese department budget and final-accounts disclosures (部门预算、决算公开), tidy",
         "profile": "fiscal-data-package",
         "version": "1.0.0",
         "licenses": [{"name": "other-pd", "title": "Government disclosures; see each document's origin"}],
@@ -499,6 +505,14 @@ def export_fiscal_data_package(corpus_dir: Path | str, out_dir: Path | str) -> P
                         "publisher": {"source": "publisher"},
                         "region": {"source": "region"},
                         "level": {"source": "level"},
+                    },
+                },
+                "kind": {
+                    "dimensionType": "other",
+                    "primaryKey": ["kind", "measure"],
+                    "attributes": {
+                        "kind": {"source": "kind", "title": "Disclosure kind (budget / final)"},
+                        "measure": {"source": "measure", "title": "Budget or actual (预算数 / 决算数 / 结转和结余)"},
                     },
                 },
                 "fiscal_year": {

@@ -1164,7 +1164,9 @@ def document_period(document) -> Period:
             years[int(match.group("year"))] += 1
             kinds["final" if match.group("kind") == "决算" else "budget"] += 1
     found_year = year or (years.most_common(1)[0][0] if years else None)
-    found_kind = kind or (kinds.most_common(1)[0][0] if kinds else None)
+    # 决算 tables make a 决算, whatever an excerpt's titles say (the kind decided when it was read)
+    printed_kind = "final" if getattr(document, "kind", None) == "final" else None
+    found_kind = kind or printed_kind or (kinds.most_common(1)[0][0] if kinds else None)
     source = "manifest" if (year or kind) and not (years or kinds) else "text" if (years or kinds) else ""
     return Period(found_year, found_kind, source)
 

@@ -41,6 +41,7 @@ from budgetkit.amounts import is_blank
 from budgetkit.catalog import load_catalog
 from budgetkit.errors import BudgetkitError, OutputError
 from budgetkit.ids import check_doc_id, is_safe_doc_id
+from budgetkit.kinds import template_for
 from budgetkit.manifest import DocumentSpec
 from budgetkit.model import Document
 from budgetkit.reading import reading_measure
@@ -71,8 +72,7 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
             checks) are counted, and a table whose identities fail systematically is
             ``unreadable`` like one whose printed amounts did not all arrive.
     """
-    catalog = load_catalog()
-    template = catalog.template(document.metadata.get("template"))
+    template = template_for(document.metadata, document.kind, [t.title for t in document.tables.values()])
     # One pass over the tidy columns (no per-table DataFrame filtering): cells, printed, unparsed.
     counts: dict[Any, list] = {}
     for table_id, text, amount in zip(tidy["table_id"].tolist(), tidy["value_text"].tolist(), tidy["amount"].tolist()):
@@ -130,7 +130,8 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
         "template": template.id,
         "tables_expected": list(template.expected),
         "tables_found": list(document.tables),
-        "tables_missing": [] if _content(document) == "narrative only" else [t for t in template.expected if t not in document.tables],
+        "tables_listed": (document.metadata.get("toc") or {}).get("titles", []),
+        "tables_missing": _missing(document, template),
         "tables_empty": [t.table_id for t in document.tables.values() if t.empty],
         "tables": tables,
         "narrative_lines": len(document.narrative),
@@ -139,9 +140,21 @@ def extraction_report(document: Document, tidy: pd.DataFrame, findings: pd.DataF
     }
 
 
+def _missing(document: Document, template) -> list[str]:
+    """Standard tables the document should print and does not: those its table of contents (目录)
+    lists when it has one, else those its template prints; none for a file of prose only."""
+    if _content(document) == "narrative only":
+        return []
+    toc = document.metadata.get("toc") or {}
+    expected = toc.get("tables") or list(template.expected)
+    found = {t.split("~")[0] for t in document.tables}
+    return [t for t in expected if t not in found]
+
+
 def _content(document: Document) -> str:
     """``tables and narrative``, ``narrative only`` (its tables published in another file?) or ``tables only``."""
-    has_tables = any(not t.empty for t in document.tables.values())
+    # Amounts printed as tables that no table holds (an unread table) make a table file too.
+    has_tables = any(not t.empty for t in document.tables.values()) or bool(document.printed_amounts)
     if has_tables and document.narrative:
         return "tables and narrative"
     if has_tables:

@@ -29,6 +29,9 @@ from budgetkit.escaping import escape_html, escape_md, find_active_content  # no
 
 NOTEBOOK_DIR = Path("notebooks")
 NOTEBOOKS = ["01-tables", "02-figures", "03-reconcile", "04-compare"]
+#: Notebooks run only for documents of one kind (extraction.json ``kind``): the execution
+#: analysis for final accounts (决算).
+NOTEBOOKS_BY_KIND = {"final": ["05-execution"]}
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
@@ -119,7 +122,7 @@ def table_totals(doc: ProcessedDocument, table_id: str) -> pd.DataFrame:
             "栏目": rows["column_label"],
             "印刷值": rows["value_text"],
             "单位": rows["unit"],
-            "金额（元）": rows["amount_yuan"].map(lambda d: f"{d:,.2f}"),
+            "金额（元）": rows["amount_yuan"].map(lambda d: "" if d is None or pd.isna(d) else f"{d:,.2f}")  # no unit printed: no 元 amount,
         }
     ).reset_index(drop=True)
 
@@ -336,15 +339,20 @@ def build_reports(manifest: Path = Path("data/raw/manifest.csv"), processed: Pat
             specs.append(DocumentSpec(doc_id, summary.get("metadata", {}), [Path(f["path"]) for f in summary.get("files", [])]))
     if doc_ids:
         specs = [s for s in specs if s.doc_id in doc_ids]
-    names = [n for n in (notebooks or NOTEBOOKS) if notebook_source(n, notebook_dir).exists()]
+    kind_names = [n for ns in NOTEBOOKS_BY_KIND.values() for n in ns]
+    wanted = notebooks or NOTEBOOKS + kind_names
+    names = [n for n in wanted if notebook_source(n, notebook_dir).exists()]
     if not names:
-        print(f"budgetkit report: no notebook {', '.join(notebooks or NOTEBOOKS)} in {Path(notebook_dir).resolve()} — "
+        print(f"budgetkit report: no notebook {', '.join(wanted)} in {Path(notebook_dir).resolve()} — "
               "run it from the project folder", file=sys.stderr)
         return 2
     tasks = []
     for spec in specs:
         if (Path(processed) / spec.doc_id / "document.json").exists():
+            own = set(NOTEBOOKS_BY_KIND.get(_kind(Path(processed) / spec.doc_id), []))
             for name in names:
+                if name in kind_names and name not in own:
+                    continue  # a notebook for another kind of document
                 tasks.append((name, spec.doc_id, Path(processed), Path(reports) / spec.doc_id / f"{name}.html", keep_code, Path(notebook_dir)))
     results: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -361,6 +369,12 @@ def build_reports(manifest: Path = Path("data/raw/manifest.csv"), processed: Pat
     write_index(specs, Path(processed), Path(reports), names, results)
     print(f"{len(results)} notebooks in {time.perf_counter() - started:.0f} s → {Path(reports) / 'index.html'}")
     return 0 if all(r["ok"] for r in results) else 1
+
+
+def _kind(doc_dir: Path) -> str:
+    """The document kind its extraction report records (``budget`` when not recorded)."""
+    path = doc_dir / "extraction.json"
+    return (json.loads(path.read_text(encoding="utf-8")).get("kind") or "budget") if path.exists() else "budget"
 
 
 def document_status(doc_id: str, processed: Path) -> dict[str, Any]:

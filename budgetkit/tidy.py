@@ -16,9 +16,9 @@ from decimal import Decimal
 import pandas as pd
 
 from budgetkit.amounts import is_blank, to_yuan, try_parse_amount
-from budgetkit.catalog import Catalog, ColumnSpec, TableSpec, clean_text, fold, load_catalog
+from budgetkit.catalog import PANEL_ID_RE, Catalog, ColumnSpec, TableSpec, clean_text, fold, load_catalog
 from budgetkit.codes import code_level, join_split_code, normalise_code, parent_code, split_code_and_name
-from budgetkit.model import Document, RawTable
+from budgetkit.model import Document, Location, RawTable
 from budgetkit.sources.layout import header_paths
 
 TIDY_COLUMNS = [
@@ -94,7 +94,58 @@ def map_columns(table: RawTable, spec: TableSpec | None = None) -> list[MappedCo
             if chosen is not None:
                 used.add(chosen.id)
             mapped.append(_mapped(j, chosen, None, path, table))
-    return _sides_by_position(_infer_headerless(mapped, table))
+    mapped = _sides_by_position(_infer_headerless(mapped, table))
+    return measure_columns(mapped, spec) if spec.measures else mapped
+
+
+def measure_columns(mapped: list[MappedColumn], spec: TableSpec) -> list[MappedColumn]:
+    """Name each amount column of a table with measures by (measure, item) from its header path.
+
+    A 决算 “三公” table prints 预算数 above the items (预算数 / 公务接待费) or below them
+    (公务接待费 / 预算数); either way the column is ``budget_reception``. A column under no
+    measure keeps the item's id (``reception``: the table prints the measure in its rows); a
+    column headed by the measure alone is the measure's id (``budget``: the items are rows).
+    Columns whose header names no known item keep the id they had.
+    """
+    measure_prefixes = tuple(f"{m.id}_" for m in spec.measures)
+    measure_ids = {m.id for m in spec.measures}
+    items = [c for c in spec.columns if c.role == "amount" and not c.id.startswith(measure_prefixes) and c.id not in measure_ids]
+    known = {c.id for c in spec.columns}
+    out = []
+    for m in mapped:
+        if m.role != "amount" or not m.header_path:
+            out.append(m)
+            continue
+        measure = next((ms for text in m.header_path for ms in spec.measures if ms.matches(text)), None)
+        path = [text for text in m.header_path if measure is None or not measure.matches(text)]
+        item = _best_item(items, path)
+        if item is None and measure is not None and not path:
+            new_id = measure.id  # 项目 | 预算数 | 决算数: the items are rows
+        else:
+            new_id = (f"{measure.id}_{item.id}" if measure else item.id) if item is not None else None
+        if new_id is None or new_id not in known:
+            out.append(m)
+            continue
+        out.append(MappedColumn(m.index, new_id, spec.column(new_id).label, "amount", m.side, m.header_path))
+    return out
+
+
+def _best_item(items: list[ColumnSpec], path: list[str]) -> ColumnSpec | None:
+    """The item column a header path names: deepest leaf first; among columns matching it, the
+    one whose ``under`` matches deepest in the path above (小计 under 公务用车购置及运行维护费 is
+    the vehicle subtotal even inside a 三公经费 group); ties go to catalog order."""
+    for depth in range(len(path) - 1, -1, -1):
+        above = path[:depth]
+        scored = []
+        for order, col in enumerate(items):
+            if not col.matches_leaf(path[depth]):
+                continue
+            hits = [i for i, text in enumerate(above) if col.under and col.matches_under([text])]
+            score = max(hits) if hits else (-1 if not col.under else -2)
+            scored.append((-score, order, col))
+        if scored:
+            return min(scored, key=lambda s: (s[0], s[1]))[2]
+    return None
 
 
 def _infer_headerless(mapped: list[MappedColumn], table: RawTable) -> list[MappedColumn]:
@@ -143,7 +194,8 @@ def _mapped(j: int, col: ColumnSpec | None, fallback_id: str | None, path: list[
     if col is not None:
         return MappedColumn(j, col.id, col.label, col.role, col.side, tuple(path))
     values = [r[j] for r in table.body_rows if j < len(r) and not is_blank(r[j])]
-    numeric = values and sum(try_parse_amount(v) is not None for v in values) >= max(1, len(values) // 2)
+    numeric = sum(try_parse_amount(v) is not None for v in values) >= max(1, len(values) // 2) if values else bool(path)
+    # (A column printed blank throughout is an amount column with nothing printed, when it has a header.)
     if any(load_catalog().header_role(p) == "code" for p in path):
         numeric = False  # 部门代码 309001, 行次 12: digits, not amounts
     return MappedColumn(
@@ -216,11 +268,12 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
     if columns is None:
         columns = map_columns(table, spec)
     generic = not spec.columns
+    body_rows, locations, columns = unfold_panels(table, columns)
     sides = sorted({c.side for c in columns if c.side}, key=lambda s: ["income", "expense"].index(s) if s in ("income", "expense") else 9)
     groups = [(side, [c for c in columns if c.side in (side, None)]) for side in sides] or [(None, columns)]
     records = []
     totals: dict[str, bool] = {}  # item → is a total row (asked once per item)
-    for row_number, (cells, location) in enumerate(zip(table.body_rows, _locations(table)), start=1):
+    for row_number, (cells, location) in enumerate(zip(body_rows, locations), start=1):
         cells = list(cells) + [""] * (len(columns) - len(cells))
         for side, group in groups:
             code, item, detail = _row_identity(cells, group)
@@ -228,11 +281,15 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
             if generic:
                 # A table the catalog does not know: every cell printed as an amount is one,
                 # and the row is named by its first text cell.
+                # Amount columns keep their blank cells (identities need every part); other
+                # columns give the cells printed as amounts.
                 amount_columns = [
                     c for c in group
-                    if not is_blank(cells[c.index]) and try_parse_amount(cells[c.index]) is not None
-                    and not any(catalog.header_role(p) == "code" for p in c.header_path)
-                    and (c.role == "amount" or _AMOUNT_SHAPE_RE.search(cells[c.index]))
+                    if not any(catalog.header_role(p) == "code" for p in c.header_path)
+                    and (
+                        (c.role == "amount" and (is_blank(cells[c.index]) or try_parse_amount(cells[c.index]) is not None))
+                        or (not is_blank(cells[c.index]) and try_parse_amount(cells[c.index]) is not None and _AMOUNT_SHAPE_RE.search(cells[c.index]))
+                    )
                 ]
                 if not item and code is None:
                     item = next((clean_text(cells[c.index]) for c in group if cells[c.index].strip() and try_parse_amount(cells[c.index]) is None), "")
@@ -277,6 +334,63 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
     frame["page"] = frame["page"].astype("Int64")
     frame["line"] = frame["line"].astype("Int64")
     return frame
+
+
+def unfold_panels(table: RawTable, columns: list[MappedColumn]) -> tuple[list[list[str]], list[Location], list[MappedColumn]]:
+    """Body rows, their locations and columns, with side-by-side panels stacked into one.
+
+    A 决算 基本支出表 prints its lines in two or three panels side by side (人员经费 | 公用经费 |
+    公用经费), each with 科目代码 · 科目名称 · 决算数; the catalog names the columns of the
+    second and third panels ``panel2_code`` …. The panels become one list of rows — the first
+    panel's rows, then the second's … — under the first panel's columns, each row keeping the
+    location it was printed at. A total whose label stands in one panel and whose amount in the
+    next (公用经费合计 printed over two panels) becomes one row. A table without panels is
+    returned as printed.
+    """
+    locations = list(_locations(table))
+    panels: dict[int, dict[str, MappedColumn]] = {}
+    for col in columns:
+        match = PANEL_ID_RE.match(col.id)
+        panel, base = (int(match["panel"]), match["base"]) if match else (1, col.id)
+        panels.setdefault(panel, {}).setdefault(base, col)
+    if len(panels) < 2 or 1 not in panels:
+        return table.body_rows, locations, columns
+    first = list(panels[1].values())
+    base_ids = list(panels[1])
+    stacked_columns = [MappedColumn(k, c.id, c.label, c.role, c.side, c.header_path) for k, c in enumerate(first)]
+    roles = {c.id: c.role for c in first}
+    by_panel: dict[int, list[tuple[list[str], Location]]] = {p: [] for p in sorted(panels)}
+    for printed, location in zip(table.body_rows, locations):
+        printed = list(printed)
+        parts = []
+        for p in sorted(panels):
+            cols = panels[p]
+            parts.append([printed[cols[b].index].strip() if b in cols and cols[b].index < len(printed) else "" for b in base_ids])
+        merged = _merge_split_totals(parts, base_ids, roles)
+        for p, cells in zip(sorted(panels), merged):
+            if cells is not None and any(not is_blank(c) for c in cells):
+                by_panel[p].append((cells, location))
+    rows = [cells for p in sorted(by_panel) for cells, _ in by_panel[p]]
+    stacked_locations = [loc for p in sorted(by_panel) for _, loc in by_panel[p]]
+    return rows, stacked_locations, stacked_columns
+
+
+def _merge_split_totals(parts: list[list[str]], base_ids: list[str], roles: dict[str, str]) -> list[list[str] | None]:
+    """Join a panel row holding only a label with the next panel's row holding only amounts."""
+    label_at = [k for k, b in enumerate(base_ids) if roles[b] in ("code", "name")]
+    amount_at = [k for k, b in enumerate(base_ids) if roles[b] == "amount"]
+    out: list[list[str] | None] = [list(p) for p in parts]
+    for i in range(len(out) - 1):
+        here, after = out[i], out[i + 1]
+        if here is None or after is None:
+            continue
+        label_only = any(here[k] and normalise_code(here[k]) is None for k in label_at) and all(is_blank(here[k]) for k in amount_at)
+        amount_only = all(is_blank(after[k]) for k in label_at) and any(not is_blank(after[k]) for k in amount_at)
+        if label_only and amount_only:
+            for k in amount_at:
+                here[k] = after[k]
+            out[i + 1] = None
+    return out
 
 
 def _locations(table: RawTable):

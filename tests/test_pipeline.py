@@ -27,7 +27,7 @@ def workdir(tmp_path, monkeypatch):
 def test_manifest_lists_every_bundled_file_with_checksum():
     specs = read_manifest(RAW / "manifest.csv")
     ids = [s.doc_id for s in specs]
-    assert ids[0] == SEED_ID and len(ids) == 8
+    assert ids[0] == SEED_ID and len(ids) == 10  # 8 budgets + 西南大学 2024 budget and final accounts
     jiangsu_2019 = next(s for s in specs if s.doc_id == "js-npc-office-2019")
     assert [p.name for p in jiangsu_2019.files] == ["js-npc-office-2019-text.pdf", "js-npc-office-2019-tables.pdf"]
     assert jiangsu_2019.metadata["title"] == "江苏省人大常委会办公厅2019年度部门预算公开"

@@ -1,6 +1,6 @@
 """Reconciliation rules: where a disclosure's numbers do not agree with each other.
 
-Four families of rules (:data:`budgetkit.checks.catalog.RULES`): within a table, across tables,
+Four families of rules, for budgets and for final accounts (决算) (:data:`budgetkit.checks.catalog.RULES`): within a table, across tables,
 narrative claims against the tables, and the 绩效目标表 against the tables and the narrative.
 Each comparison becomes one row of the findings frame (passed ones included), classified with
 the explicit rounding rule of :mod:`budgetkit.checks.arithmetic`:
@@ -35,6 +35,7 @@ from budgetkit.checks import narrative_changes as _narrative_changes  # noqa: F4
 from budgetkit.checks import narrative_periods as _narrative_periods  # noqa: F401
 from budgetkit.checks import narrative_accounts as _narrative_accounts  # noqa: F401
 from budgetkit.checks import performance_rules as _performance_rules  # noqa: F401
+from budgetkit.checks import final_rules as _final_rules  # noqa: F401
 from budgetkit.checks.catalog import RULES, RULES_BY_ID, rules_frame
 
 __all__ = [

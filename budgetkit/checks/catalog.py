@@ -186,6 +186,76 @@ RULES: list[Rule] = [
          (), "sum"),
 ]
 
+#: Rules of a 部门决算 (final accounts): each needs 决算 tables (final_*), so none applies to a
+#: budget; implemented in :mod:`budgetkit.checks.final_rules`.
+FINAL_RULES: list[Rule] = [
+    Rule("within.final_summary_balance", "within_table",
+         "决算总表：本年收入合计 = Σ收入各项；收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余；本年支出合计 = Σ功能类；"
+         "支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余；收入总计 = 支出总计；年初财政拨款结转和结余 = Σ其下各项",
+         "Final summary tables: income lines add up to 本年收入合计, + balances used + carried in = 收入总计; classes add up to "
+         "本年支出合计, + distribution + carried out = 支出总计; 收入总计 = 支出总计; carried-in fiscal balance = its split",
+         ("final_summary", "final_fiscal_summary"), "sum", needs="any"),
+    Rule("within.final_fund_balance", "within_table",
+         "政府性基金 / 国有资本经营决算表每行：年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余",
+         "Fund and state-capital final tables, each line: carried in + income − expenditure = carried out",
+         ("final_fund", "final_state_capital"), "sum", needs="any"),
+    Rule("within.final_basic_groups", "within_table",
+         "基本支出决算表：人员经费合计 = Σ人员经费各类（301、303）；公用经费合计 = Σ公用经费各类（302、307、310、399 …）",
+         "Basic-expenditure final table: personnel total = its classes; public total = its classes",
+         ("final_general_basic",), "sum"),
+    Rule("within.final_three_public", "within_table",
+         "“三公”经费决算表（预算数、决算数各自）：合计 = 因公出国（境）+ 公务用车购置及运行维护 + 公务接待；车 = 购置 + 运行维护",
+         "Three-public final table, budget and actual each: total = travel abroad + vehicles + reception; vehicles = purchase + operation",
+         ("final_three_public",), "sum"),
+    Rule("across.final_summary_vs_income", "across_tables",
+         "收入支出决算总表收入（本年收入合计、财政拨款收入、事业收入、其他收入 …）= 收入决算表合计行",
+         "Final summary income lines equal the income final table's totals",
+         ("final_summary", "final_income"), "same"),
+    Rule("across.final_summary_vs_expenditure", "across_tables",
+         "收入支出决算总表 本年支出合计与各功能类 = 支出决算表合计行与类行",
+         "Final summary expenditure (total and each function class) equals the expenditure final table",
+         ("final_summary", "final_expenditure"), "same"),
+    Rule("across.final_fiscal_vs_general", "across_tables",
+         "财政拨款收入支出决算总表「一般公共预算财政拨款」（本年支出合计、各功能类）= 一般公共预算财政拨款支出决算表；"
+         "其收入各项 = 收入支出决算总表",
+         "Fiscal final summary (general-budget column, total and classes) equals the general-budget final table; its income lines the summary's",
+         ("final_fiscal_summary", "final_general_expenditure"), "same"),
+    Rule("across.final_fiscal_vs_fund", "across_tables",
+         "财政拨款收入支出决算总表「政府性基金预算财政拨款」（本年收入、本年支出、年初 / 年末结转和结余）= 政府性基金决算表合计行",
+         "Fiscal final summary, fund column (income, expenditure, carried in / out) equals the fund final table's totals",
+         ("final_fiscal_summary", "final_fund"), "same"),
+    Rule("across.final_general_vs_basic", "across_tables",
+         "一般公共预算财政拨款支出决算表 基本支出合计 = 基本支出决算表 人员经费合计 + 公用经费合计",
+         "General-budget final table basic total equals personnel + public totals of the basic-expenditure table",
+         ("final_general_expenditure", "final_general_basic"), "same"),
+    Rule("narrative.final_execution", "narrative",
+         "决算句：完成预算的 Z% = 决算 / 预算；“决算数大于 / 小于 / 同预算数”与两数相符；较预算增减额 = 决算 − 预算；"
+         "决算、预算 = 表中单元格（表中为空或 0 而叙述有数亦报）",
+         "Execution sentences: the completion rate equals actual / budget; 'actual above / below / equal to budget' agrees with both "
+         "numbers; the stated difference equals actual − budget; actual and budget equal the table cells (a table printing blank or 0 "
+         "where the narrative states an amount is reported)",
+         ("final_summary", "final_general_expenditure", "final_fiscal_expenditure", "final_three_public"), "ratio", needs="any"),
+    Rule("narrative.final_amount", "narrative",
+         "情况说明所述决算金额（收入总计、本年收入合计、各收入、功能类、基本 / 项目支出、人员 / 公用经费、财政拨款支出）= 决算表单元格",
+         "Amounts the final-accounts narrative states (totals, income lines, classes, basic / project, personnel / public, fiscal "
+         "expenditure) equal their table cells",
+         ("final_summary", "final_fiscal_summary", "final_expenditure", "final_general_expenditure", "final_general_basic"), "same", needs="any"),
+    Rule("narrative.final_wrong_year", "narrative",
+         "年度：标题、表名与情况说明所称“YYYY 年度（部门）决算”与本决算年度一致",
+         "The year the titles and the narrative give the final accounts is the document's fiscal year (决算 documents only)",
+         (), "exact"),
+    Rule("narrative.final_unfilled", "narrative",
+         "模板未填：情况说明或表名中留有 XX局、××万元 等占位符（错误），或“下降（增长）”之类选项未选定（警告）",
+         "Template left unfilled: placeholders (XX局, ××万元) in the narrative or titles (error), alternatives left unchosen (warning); "
+         "决算 documents only",
+         (), "exact"),
+    Rule("narrative.final_stated_none", "narrative",
+         "称“没有政府性基金 / 国有资本经营预算财政拨款收支”，对应决算表却印有非零金额",
+         "The narrative (or a table note) says there is no fund / state-capital money while the table prints non-zero amounts",
+         ("final_fund", "final_state_capital"), "exact", needs="any"),
+]
+RULES.extend(FINAL_RULES)
+
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 
 

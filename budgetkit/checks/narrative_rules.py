@@ -556,9 +556,16 @@ def _denominator_is(denominator: str | None, head) -> bool:
 
 
 def _head_amount(claims, claim):
-    """The first money amount of the claim's sentence (the whole of a 占…% list)."""
+    """The first money amount of the claim's sentence (the whole of a 占…% list).
+
+    ``None`` when the share names no whole and that amount carries a share itself: the sentence
+    lists parts with their shares (“三公”经费决算中，因公出国费 4.69 万元，占 10.15%；公务接待费
+    0.9 万元，占 1.95%) and names its whole without an amount."""
     for other in claims:
         if other.sentence == claim.sentence and other.location == claim.location and other.kind == "amount" and other.unit in MONEY:
+            if not claim.denominator and any(c.kind == "share" and c.sentence == other.sentence and c.location == other.location and c.current_value == other.value
+                   and c.subject == other.subject for c in claims):
+                return None
             return other
     return None
 

@@ -297,7 +297,7 @@ def summary_balance(ctx: Context, rule: Rule):
         cur = _row_numbers(income, _CURRENT_INCOME)
         tot = _row_numbers(income, _GRAND_INCOME)
         col = [r for r in income if r["column_id"] == inc_col]
-        if cur:
+        if cur and any(r["row_number"] == cur[0] for r in col):
             items = _income_lines([r for r in col if r["row_number"] < cur[0] and r["row_kind"] != "total"])
             current = [r for r in col if r["row_number"] == cur[0]]
             yield from_outcome(rule, compare_sum(quantities(ctx, items), ctx.quantity(_first_row(current))),

@@ -174,6 +174,9 @@ def _read_file(path: Path, backend: str, catalog: Catalog, doc: Document, settin
             previous_bottom = table.bottom
         content.text_after = _band_text(lines, previous_bottom, geometry.height + 1, settings)
         content.narrative_lines = _prose_outside(lines, content.tables, settings)
+    toc = table_of_contents(page_contents, catalog)
+    if toc is not None and "toc" not in doc.metadata:
+        doc.metadata["toc"] = toc
     _assemble(path, page_contents, catalog, doc)
 
 
@@ -227,7 +230,7 @@ def _new_key(doc: Document, table_id: str | None, counters: dict[str, int]) -> s
     return f"{table_id}~{n}"
 
 
-def _columns_match(pending: _Pending, rows: list[list[Cell]], tolerance: float = 6.0) -> bool:
+def _columns_match(pending: _Pending, rows: list[list[Cell]], tolerance: float = DEFAULT_SETTINGS.continuation_column_shift) -> bool:
     """Does a table piece without a title continue the pending table (same column edges)?"""
     if not rows or not pending.atomic_x:
         return False
@@ -361,8 +364,8 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
                 # table prints different header words *and* has different columns.)
                 printed_header = sum(1 for w in head if catalog.is_header_text(pending.spec, w) or w in pending.header_words) >= 3
                 same_columns = _columns_match(pending, rows)
-                other_table = printed_header and _overlap(head, pending.header_words) < 0.5 and not same_columns
-                same_header = printed_header and _overlap(head, pending.header_words) >= 0.8
+                other_table = printed_header and _overlap(head, pending.header_words) < DEFAULT_SETTINGS.other_header_share and not same_columns
+                same_header = printed_header and _overlap(head, pending.header_words) >= DEFAULT_SETTINGS.repeated_header_share
                 # A piece right below the table on the same page, with no line of text between
                 # (one table drawn as two ruled areas), is more of it.
                 adjacent = k > 0 and not above and page.number == pending.last_page
@@ -492,7 +495,7 @@ def _append_rows(catalog: Catalog, pending: _Pending, rows: list[list[Cell]], fi
         # by a few points from page to page: the nearest edge within a third of a column width).
         ids = []
         widths = [b - a for a, b in zip(pending.atomic_x, pending.atomic_x[1:])] or [30.0]
-        tolerance = max(6.0, min(widths) / 3)
+        tolerance = max(DEFAULT_SETTINGS.continuation_column_shift, min(widths) / 3)
         taken: set[int] = set()
         for x in columns:
             near = min(range(len(pending.atomic_x)), key=lambda k: abs(pending.atomic_x[k] - x))
@@ -599,3 +602,43 @@ def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: s
     if errors and len(errors) == len(paths):
         raise errors[0]
     return doc
+
+
+_TOC_HEAD_RE = re.compile(r"^目\s*录$")
+_TOC_SPLIT_RE = re.compile(r"[.…·．]{3,}\s*\d*|\s{2,}\d{1,3}(?=\s|$)")
+_TOC_NUMBER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])\s*")
+
+
+def table_of_contents(pages: list[PageContent], catalog: Catalog) -> dict | None:
+    """The tables a document's table of contents (目录) lists, with catalog ids where known.
+
+    The 目录 is looked for on the first pages; its entries (one a line, or several a line
+    between dot leaders) that read as a table title are kept: ``tables`` the catalog ids,
+    ``titles`` every listed table title as printed. ``None`` when there is no 目录.
+    """
+    for index, page in enumerate(pages[:6]):
+        if not any(_TOC_HEAD_RE.match(_fold_spaces(line)) for line in page.text_lines):
+            continue
+        lines = list(page.text_lines)
+        if index + 1 < len(pages) and not pages[index + 1].tables and sum(bool(_TOC_SPLIT_RE.search(t)) for t in pages[index + 1].text_lines) >= 3:
+            lines += pages[index + 1].text_lines  # a 目录 over two pages
+        toc: dict = {"parts": [], "tables": [], "titles": []}
+        for line in lines:
+            for entry in _TOC_SPLIT_RE.split(line):
+                entry = _TOC_NUMBER_RE.sub("", entry.strip()).strip(" .…·")
+                if not entry or _TOC_HEAD_RE.match(_fold_spaces(entry)):
+                    continue
+                part = _PART_RE.match(_fold_spaces(entry))
+                if part:
+                    number = _part_number(part.group(1))
+                    if number and number not in toc["parts"]:
+                        toc["parts"].append(number)
+                    continue
+                table_id = catalog.match_title(entry)
+                if table_id is None and not _is_title_line(entry):
+                    continue
+                toc["titles"].append(entry)
+                if table_id and table_id not in toc["tables"]:
+                    toc["tables"].append(table_id)
+        return toc if toc["titles"] else None
+    return None

@@ -9,11 +9,12 @@ from budgetkit.amounts import looks_like_amount, normalise_unit
 from budgetkit.catalog import Catalog, TableSpec, fold, load_catalog
 from budgetkit.codes import join_split_code, normalise_code
 from budgetkit.sources.pdf.page import Cell, PageTable, _fold_spaces
+from budgetkit.sources.pdf.settings import DEFAULT_SETTINGS
 
 _SPLIT_CODE = {"类": 0, "款": 1, "项": 2}
 
 
-def _atomic_columns(table: PageTable, tolerance: float = 3.0) -> list[float]:
+def _atomic_columns(table: PageTable, tolerance: float = DEFAULT_SETTINGS.column_edge) -> list[float]:
     """The x positions where columns start (left edges of all cells, clustered)."""
     edges = sorted(c.left for row in table.rows for c in row)
     columns: list[float] = []
@@ -23,7 +24,7 @@ def _atomic_columns(table: PageTable, tolerance: float = 3.0) -> list[float]:
     return columns
 
 
-def _column_index(columns: list[float], x: float, tolerance: float = 3.0) -> int:
+def _column_index(columns: list[float], x: float, tolerance: float = DEFAULT_SETTINGS.column_edge) -> int:
     best = 0
     for i, start in enumerate(columns):
         if start <= x + tolerance:
@@ -31,7 +32,7 @@ def _column_index(columns: list[float], x: float, tolerance: float = 3.0) -> int
     return best
 
 
-def _span(columns: list[float], cell: Cell, tolerance: float = 3.0) -> range:
+def _span(columns: list[float], cell: Cell, tolerance: float = DEFAULT_SETTINGS.column_edge) -> range:
     first = _column_index(columns, cell.left, tolerance)
     last = first
     for i in range(first + 1, len(columns)):

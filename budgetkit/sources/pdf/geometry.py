@@ -166,6 +166,7 @@ def _path_segments(obj, matrix: tuple) -> list[list[tuple[float, float]]]:
     subpaths: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
     start: tuple[float, float] | None = None
+    bezier: list[tuple[float, float]] = []  # control points of the cubic being read
     for i in range(raw.FPDFPath_CountSegments(obj)):
         segment = raw.FPDFPath_GetPathSegment(obj, i)
         raw.FPDFPathSegment_GetPoint(segment, x, y)
@@ -177,15 +178,32 @@ def _path_segments(obj, matrix: tuple) -> list[list[tuple[float, float]]]:
             current, start = [point], point
         elif kind == raw.FPDF_SEGMENT_LINETO:
             current.append(point)
-        else:  # a curve: not a ruling line; end the straight run here
-            if len(current) > 1:
-                subpaths.append(current)
-            current = [point]
+        else:
+            # A cubic comes as three points. One whose control points lie on the line between
+            # its ends is drawn straight (some producers draw every rule that way): a line.
+            bezier.append(point)
+            if len(bezier) < 3:
+                continue
+            origin = current[-1] if current else bezier[0]
+            if _straight(origin, bezier):
+                current.append(bezier[-1])
+            else:  # a real curve: not a ruling line; end the straight run here
+                if len(current) > 1:
+                    subpaths.append(current)
+                current = [bezier[-1]]
+            bezier = []
         if raw.FPDFPathSegment_GetClose(segment) and start is not None and current and current[-1] != start:
             current.append(start)
     if len(current) > 1:
         subpaths.append(current)
     return subpaths
+
+
+def _straight(origin: tuple[float, float], bezier: list[tuple[float, float]], tolerance: float = 0.5) -> bool:
+    """Whether a cubic from ``origin`` through ``bezier`` (c1, c2, end) is a horizontal or vertical line."""
+    points = [origin, *bezier]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return max(ys) - min(ys) <= tolerance or max(xs) - min(xs) <= tolerance
 
 
 def page_rules(page, transform, page_area: float, settings: ReaderSettings = DEFAULT_SETTINGS) -> list[Rule]:

@@ -29,6 +29,12 @@ class ReaderSettings:
             (share of the smaller height).
         word_gap_em: A horizontal gap wider than this many glyph heights breaks a word.
         min_table_rules: A ruled area needs at least this many horizontal and vertical rules.
+        column_edge: Cell left edges closer than this start one column.
+        continuation_column_shift: A column of a table's next page stands where it stood on
+            the first page within this many points (or a third of the narrowest column).
+        repeated_header_share: A piece of table whose header words are this share of the
+            table's header words repeats that header (a continuation).
+        other_header_share: …and below this share (with other columns) it is another table.
     """
 
     rule_max_thickness: float = 2.5
@@ -41,6 +47,10 @@ class ReaderSettings:
     line_overlap: float = 0.5
     word_gap_em: float = 0.6
     min_table_rules: int = 2
+    column_edge: float = 3.0
+    continuation_column_shift: float = 6.0
+    repeated_header_share: float = 0.8
+    other_header_share: float = 0.5
 
 
 DEFAULT_SETTINGS = ReaderSettings()
