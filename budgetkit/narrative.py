@@ -70,7 +70,8 @@ _PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 
 #: Canonical subjects and the printed phrases that name them (longest phrase wins).
 SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
-    "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算", "收支总预算", "收支预算总计", "收支预算"),
+    "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算", "收支总预算", "收支预算总计", "收支预算", "收、支总计", "收支总计",
+               "收、支预算总计"),
     "预算支出总计": ("部门预算支出总计", "预算支出总计", "支出总计", "支出预算", "预算支出"),
     "财政拨款收支总预算": ("财政拨款收支总预算", "财政拨款收支预算总额", "财政拨款收支总计", "财政拨款收、支总预算", "财政拨款收、支总计"),
     "本年收入": ("本年收入", "当年拨款收入", "本年收入合计"),
@@ -140,7 +141,7 @@ _SUBJECT_STRIP_PREFIX = re.compile(
 )
 _GENERIC_PHRASES = {"金额", "涉及金额", "涉及项目金额", "共计金额", "涉及资金", "资金", "涉及预算资金", "项目金额", "预算金额"}
 _DEPT_PREFIX = re.compile(
-    r"^[^，,。；;]{2,30}?(?:局|委员会|委|办公室|办公厅|街道办事处|办事处|中心|院|厅|处|所|馆|站|队)(?=.{2,})"
+    r"^[^，,。；;]{2,30}?(?:局|委员会|委(?!托)|办公室|办公厅|街道办事处|办事处|中心|院|厅|处|所(?!属)|馆|站|队)(?=.{2,})"
 )
 _YEAR_PREFIX = re.compile(r"^(?:截至)?\d{4}\s*年(?:度)?(?:\d{1,2}月\d{1,2}日)?")
 
@@ -392,8 +393,9 @@ def _clean_phrase(raw: str, department: str | None) -> str:
         phrase = _SUBJECT_STRIP_PREFIX.sub("", phrase).strip("：: ")
         if phrase == before:
             break
-    phrase = re.sub(r"(约|共计|合计|总计|为|达|计|共|是)$", "", phrase)
-    phrase = re.sub(r"(约|共计|合计|总计|为|达|计|共|是)$", "", phrase)
+    if not re.search(r"收、?支总计$", phrase):  # 收、支总计 keeps its 总计: 收、支 alone names nothing
+        phrase = re.sub(r"(约|共计|合计|总计|为|达|计|共|是)$", "", phrase)
+        phrase = re.sub(r"(约|共计|合计|总计|为|达|计|共|是)$", "", phrase)
     return phrase.strip()
 
 
@@ -414,6 +416,8 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     best = floor
     for sep in "，,；;：:、":
         idx = text.rfind(sep, floor, pos)
+        while sep == "、" and idx > floor and text[idx - 1] == "收" and text[idx + 1 : idx + 2] == "支":
+            idx = text.rfind(sep, floor, idx)  # 收、支总计 is one phrase (收入和支出), not two clauses
         if idx + 1 > best:
             best = idx + 1
     return best

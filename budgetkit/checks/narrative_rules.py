@@ -61,6 +61,18 @@ def _first_of(*lookups):
     return lookup
 
 
+def _first_printed(*lookups):
+    """The first lookup that finds a printed cell (a blank cell of the row is not the amount: 江苏 prints
+    支出合计 in the column of 支出用途, not of 功能分类)."""
+    def lookup(ctx):
+        for one in lookups:
+            found = one(ctx)
+            if found is not None and found.text:
+                return found
+        return None
+    return lookup
+
+
 def _total_or_empty(table_id, column_id="total"):
     """The table's 合计; a table printed empty (本表无数据) prints zero, exactly."""
     def lookup(ctx):
@@ -153,6 +165,80 @@ def _three_public_lookup(ctx: Context):
     return three_public_whole(ctx)[0]
 
 
+def _total_or_only(table_id, column_id):
+    """The table's 合计 row; a table printed as one row of totals (江苏: 合计 | 基本支出 | 项目支出 …), that row."""
+    def lookup(ctx):
+        if not ctx.printed(table_id):
+            return None
+        found = ctx.total_row(table_id, column_id)
+        if found is not None:
+            return found
+        rows = ctx.rows(table_id, column_id)
+        return ctx.quantity(rows[0]) if len(rows) == 1 else None
+    return lookup
+
+
+#: The economic classes of 人员经费 in a 基本支出 table (工资福利支出, 对个人和家庭的补助); every other
+#: class of 基本支出 is 公用经费 (基本支出 = 人员经费 + 公用经费).
+PERSONNEL_CLASSES = ("301", "303")
+_BASIC_ECONOMIC = ("general_basic_economic", "fiscal_basic_economic")
+
+
+def basic_group(ctx: Context, personnel: bool):
+    """人员经费 (or 公用经费) as the sum of its economic classes of the 基本支出 table, when the table prints
+    its classes (3-digit codes) adding up to its 合计; ``(None, "")`` otherwise."""
+    for table_id in _BASIC_ECONOMIC:
+        if not ctx.printed(table_id):
+            continue
+        total = ctx.total_row(table_id, "total")
+        classes = [r for r in ctx.rows(table_id, "total") if isinstance(r["code"], str) and re.fullmatch(r"3\d\d", r["code"])]
+        if total is None or not classes or len({r["code"] for r in classes}) != len(classes):
+            continue
+        quantities = [ctx.quantity(r) for r in classes]
+        if compare_sum(quantities, total).status not in (OK, ROUNDING):
+            continue  # the classes do not make up the table: not read in full, or not this layout
+        group = [(r, q) for r, q in zip(classes, quantities) if (r["code"] in PERSONNEL_CLASSES) == personnel]
+        if not group:
+            continue
+        names = " + ".join(f"{r['code']} {r['item']}" for r, _q in group)
+        label = f"{ctx.title(table_id)} {names}"
+        parts = [q for _r, q in group]
+        return (parts[0] if len(parts) == 1 else summed(parts, label, "; ".join(dict.fromkeys(q.where for q in parts)))), label
+    return None, ""
+
+
+def _basic_column(ctx: Context, pattern: str):
+    """The 合计 row's cell of a 基本支出 column named by its printed header (``基本支出/人员经费``,
+    ``日常公用支出``) in the 基本支出 or 一般公共预算支出 table."""
+    for table_id in (*_BASIC_ECONOMIC, "general_expenditure"):
+        if not ctx.printed(table_id):
+            continue
+        labels = {r["column_id"]: str(r["column_label"] or "") for r in ctx.rows(table_id)}
+        columns = [c for c, label in labels.items() if re.search(pattern, label.replace(" ", ""))]
+        if len(columns) == 1:
+            found = ctx.total_row(table_id, columns[0])
+            if found is not None and found.text:
+                return found, f"{ctx.title(table_id)} 合计「{labels[columns[0]]}」"
+    return None, ""
+
+
+def _personnel(ctx):
+    return _basic_lookup(ctx, True)
+
+
+def _public(ctx):
+    return _basic_lookup(ctx, False)
+
+
+def _basic_lookup(ctx: Context, personnel: bool):
+    column = "personnel" if personnel else "public"
+    for table_id in _BASIC_ECONOMIC:
+        found = ctx.total_row(table_id, column) if ctx.printed(table_id) else None
+        if found is not None and found.text:
+            return found, f"{ctx.title(table_id)} 合计「{'人员经费' if personnel else '公用经费'}」"
+    return _basic_column(ctx, r"(?:^|/)人员(?:经费|支出)$" if personnel else r"(?:^|/)(?:日常)?公用(?:经费|支出)$")
+
+
 _GENERAL = "一般公共预算|绩效"
 SUBJECT_LINKS: list[Link] = [
     Link("预算收入总计", None, _s_inc("^收入总计"), "收支总表 收入总计"),
@@ -189,12 +275,12 @@ SUBJECT_LINKS: list[Link] = [
     Link("国有资本经营预算支出", None, _total_or_empty("state_capital"), "国有资本经营预算支出表 合计"),
     Link("一般公共预算当年支出", None, _total("general_expenditure", "total"), "一般公共预算支出表 合计"),
     Link("基本支出", _GENERAL, _total("general_expenditure", "basic"), "一般公共预算支出表 合计「基本支出」"),
-    Link("基本支出", None, _total("expenditure", "basic"), "支出总表 合计「基本支出」"),
+    Link("基本支出", None, _total_or_only("expenditure", "basic"), "支出总表 合计「基本支出」"),
     Link("项目支出", _GENERAL, _total("general_expenditure", "project"), "一般公共预算支出表 合计「项目支出」"),
-    Link("项目支出", None, _total("expenditure", "project"), "支出总表 合计「项目支出」"),
+    Link("项目支出", None, _total_or_only("expenditure", "project"), "支出总表 合计「项目支出」"),
     Link("涉及部门预算资金", None, _total("general_expenditure", "total"), "一般公共预算支出表 合计"),
-    Link("人员经费", None, _total("general_basic_economic", "personnel"), "基本支出经济分类表 合计「人员经费」"),
-    Link("公用经费", None, _total("general_basic_economic", "public"), "基本支出经济分类表 合计「公用经费」"),
+    Link("人员经费", None, _personnel, "基本支出经济分类表 合计「人员经费」"),
+    Link("公用经费", None, _public, "基本支出经济分类表 合计「公用经费」"),
     Link("“三公”经费", None, _three_public_lookup, "“三公”经费表 “三公”经费合计（不含会议费、培训费）"),
     Link("因公出国（境）费", None, _item("three_public", "因公出国", column_id="outbound"), "“三公”经费表 因公出国（境）费"),
     Link("公务接待费", None, _item("three_public", "公务接待", column_id="reception"), "“三公”经费表 公务接待费"),
@@ -349,6 +435,14 @@ def inexact_subject(claim, label: str, qualifiers: tuple[str, ...] | None = None
     return None
 
 
+def entry_cell(ctx: Context, entry: Link) -> tuple[Quantity | None, str]:
+    """The cell a link names and its label (a lookup may return its own, more exact label)."""
+    found = entry.lookup(ctx)
+    if isinstance(found, tuple):
+        return found if found[0] is not None else (None, entry.label)
+    return found, entry.label
+
+
 def link(ctx: Context, claim) -> tuple[Quantity | None, str]:
     """The table cell a narrative amount restates, with its label (``None`` if not linked)."""
     section = f"{claim.section or ''}{claim.phrase or ''}"
@@ -357,7 +451,7 @@ def link(ctx: Context, claim) -> tuple[Quantity | None, str]:
             continue
         if entry.section and not re.search(entry.section, section):
             continue
-        return entry.lookup(ctx), entry.label
+        return entry_cell(ctx, entry)
     candidates = class_candidates(ctx, claim)
     found = [(cell, label) for cell, label in candidates if cell is not None]
     return found[0] if found else (candidates[0] if candidates else (None, ""))
@@ -507,11 +601,17 @@ CONFIRMING_CELLS = {
     "基本支出": ((_total("general_expenditure", "basic"), "一般公共预算支出表 合计「基本支出」"),
              (_total("general_basic_economic", "total"), "基本支出经济分类表 合计")),
     "项目支出": ((_total("general_expenditure", "project"), "一般公共预算支出表 合计「项目支出」"),),
-    "本年收入": ((_s_inc("^收入合计$"), "收支总表 收入合计"),),
+    "本年收入": ((_s_inc("^收入合计$"), "收支总表 收入合计"), (_s_inc("^当年收入小计$"), "收支总表 当年收入小计")),
     "预算收入总计": ((_s_inc("^收入合计$"), "收支总表 收入合计"),),
-    "预算支出总计": ((_first_of(_s_exp("支出合计"), _s_exp("支出合计", "expense_use_amount")), "收支总表 支出合计"),),
-    "人员经费": ((_item("general_basic_economic", "^人员经费(?:合计|小计)?$"), "基本支出经济分类表 人员经费"),),
-    "公用经费": ((_item("general_basic_economic", "^公用经费(?:合计|小计)?$"), "基本支出经济分类表 公用经费"),),
+    "预算支出总计": ((_first_printed(_s_exp("支出合计"), _s_exp("支出合计", "expense_use_amount")), "收支总表 支出合计"),),
+    "本年支出合计": ((_first_printed(_s_exp("当年支出小计"), _s_exp("当年支出小计", "expense_use_amount")), "收支总表 当年支出小计"),),
+    "财政拨款支出": ((_first_printed(_s_exp("支出合计", table="fiscal_summary"), _s_exp("支出合计", "expense_use_amount", "fiscal_summary")),
+                "财政拨款收支总表 支出合计"),),
+    # 人员经费 = 工资福利支出 + 对个人和家庭的补助 by the usual definition, not every publisher's: equal confirms
+    "人员经费": ((_item("general_basic_economic", "^人员经费(?:合计|小计)?$"), "基本支出经济分类表 人员经费"),
+             (lambda ctx: basic_group(ctx, True)[0], "基本支出经济分类表 301 工资福利支出 + 303 对个人和家庭的补助")),
+    "公用经费": ((_item("general_basic_economic", "^公用经费(?:合计|小计)?$"), "基本支出经济分类表 公用经费"),
+             (lambda ctx: basic_group(ctx, False)[0], "基本支出经济分类表 基本支出中 301、303 以外的经济分类")),
 }
 
 
@@ -611,7 +711,7 @@ def narrative_share(ctx: Context, rule: Rule):
                     whole, whole_label = three_public_whole(ctx)
                     named_three_public = whole is not None
                 else:
-                    whole, whole_label = entry.lookup(ctx), entry.label
+                    whole, whole_label = entry_cell(ctx, entry)
         if whole is None:
             yield not_linked(rule, claim, "找不到分母", "ambiguous")
             continue
