@@ -57,7 +57,7 @@ _UNIT = "|".join(
 _NUMBER_RE = re.compile(rf"(?<![0-9０-９.．A-Za-z])(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 
 _CHANGE_WORD_RE = re.compile(r"(?P<word>增加|增长|上升|提高|减少|下降|降低)了?\s*$")
-_SHARE_RE = re.compile(r"占(?P<den>[^，,；;。：:]{0,30}?)(?:的|比重为|比例为|比重|比例)?\s*$")
+_SHARE_RE = re.compile(r"占(?P<den>[^，,；;。：:]{0,30}?)(?:的|比重为|比例为|比重|比例|比为|比)?\s*$")
 _BASE_RE = re.compile(r"(?:比|较|与|同)\s*(?P<base>上年|上一年|去年|\d{4}\s*年|年初预算|预算数|预算)(?:度)?")
 _SAME_RE = re.compile(
     r"(?:与|和|同|较|比)\s*(?P<base>上年|上一年|去年|\d{4}\s*年|年初预算数?|预算数)(?:度)?"

@@ -690,8 +690,13 @@ def narrative_share(ctx: Context, rule: Rule):
             if head is not None and not (head.value == claim.current_value and head.subject == claim.subject) \
                     and not _carries_share(claims, head) and _denominator_is(claim.denominator, head):
                 whole, whole_label, whole_claim = claim_quantity(head), f"情况说明「{head.phrase or head.subject}」", head
+        if whole is None and claim.denominator:
+            # 占授予中小企业合同金额的 60.02%: the whole is an amount the paragraph stated before, by its words
+            named_claim = _named_amount(claims, claim)
+            if named_claim is not None:
+                whole, whole_label, whole_claim = claim_quantity(named_claim), f"情况说明「{named_claim.phrase}」", named_claim
         listed_parts: list = []
-        if whole is None and not claim.denominator:
+        if whole is None and (not claim.denominator or _generic_whole(claim.denominator)):
             # 其中：一般公共预算拨款收入 91,495.48 万元，占92.2%；其他收入 7,387.66 万元，占 7.4%；…: no whole is
             # printed, but the shares add up to 100 %: the whole is the sum of the parts listed.
             listed_parts = _partition(claims, claim)
@@ -712,6 +717,18 @@ def narrative_share(ctx: Context, rule: Rule):
                     named_three_public = whole is not None
                 else:
                     whole, whole_label = entry_cell(ctx, entry)
+        if whole is None and claim.denominator:
+            # a final account's 本年支出合计 (and the like) in its 收入支出决算总表
+            whole, whole_label = _final_whole(ctx, claim.denominator)
+        confirming = False
+        if whole is None and (not claim.denominator or _generic_whole(claim.denominator)):
+            # 占总支出94.24% with no total in its sentence: the document's totals may be meant; one that
+            # gives the printed share confirms it, none proves nothing (which total is meant is not said)
+            for candidate, candidate_label in _generic_wholes(ctx, claim):
+                ratio = compare_ratio(claim.value, claim.text, part, candidate)
+                if ratio is not None and ratio.status in (OK, ROUNDING):
+                    whole, whole_label, confirming = candidate, candidate_label, True
+                    break
         if whole is None:
             yield not_linked(rule, claim, "找不到分母", "ambiguous")
             continue
@@ -734,8 +751,71 @@ def narrative_share(ctx: Context, rule: Rule):
                     note = (f"所印占比等于 {part.text} / {other.text}（{other_label}），分母用错："
                             f"“三公”经费为 {whole.text}，占比应为 {round_half_up(outcome.recomputed_pct, outcome.decimals)}%")
         part_claim = claims[claim.current_index] if claim.current_index is not None else None
+        if confirming:
+            whole_label += "；分母未言明，与此数相符"
         yield about(from_ratio(rule, outcome, f"情况说明「{claim.subject}」占 {claim.text} = {part.text} / {whole.text}（{whole_label}）",
                                [part, whole], note=note), claim, part_claim, whole_claim, *listed_parts)
+
+
+def _generic_whole(denominator: str) -> bool:
+    return re.sub(r"[的\s]", "", denominator) in GENERIC_WHOLES
+
+
+def _named_amount(claims, claim):
+    """The amount stated before the share, in its paragraph, whose printed phrase is the whole the share
+    names (``授予中小企业合同金额 1820.69 万元，…，占授予中小企业合同金额的55.78%``); ``None`` if none or
+    several differ."""
+    den = re.sub(r"[的\s]", "", claim.denominator or "")
+    if len(den) < 4 or _generic_whole(den):
+        return None
+    found = [c for c in claims[: claim.index] if c.location == claim.location and c.kind == "amount" and c.unit in MONEY
+             and re.sub(r"\s", "", c.phrase or "") == den]
+    values = {c.value for c in found}
+    return found[-1] if len(values) == 1 else None
+
+
+#: What a final account's share names as its whole, and the 收入支出决算总表 row that prints it.
+_FINAL_WHOLES = (
+    (r"^(?:本年)?支出(?:合计|决算合计)$", "expense", "current"),
+    (r"^(?:本年)?收入(?:合计|决算合计)$", "income", "current"),
+    (r"^(?:支出|收入)总计$", None, "grand_total"),
+)
+
+
+def _final_whole(ctx: Context, denominator: str):
+    """The 决算 table cell a share's whole names (本年支出合计 …), in a final account; ``(None, "")`` else."""
+    if not ctx.printed("final_summary"):
+        return None, ""
+    from budgetkit.checks.final_rules import _summary_row_by_role
+
+    den = re.sub(r"[的\s]", "", denominator)
+    for pattern, side, role in _FINAL_WHOLES:
+        if re.search(pattern, den):
+            side = side or ("income" if den.startswith("收入") else "expense")
+            row = _summary_row_by_role(ctx, "final_summary", side, role)
+            if row is not None:
+                return ctx.quantity(row), f"{ctx.title('final_summary')} {row['item']}"
+    return None, ""
+
+
+def _generic_wholes(ctx: Context, claim) -> list:
+    """The totals an unnamed whole (占总支出, 占比) may be: this year's and all of it, of expenditure
+    (or income, when the words speak of income)."""
+    income = "收入" in (claim.denominator or "") or ("收入" in (claim.subject or "") and "支出" not in (claim.subject or ""))
+    names = ("本年收入合计", "收入总计") if income else ("本年支出合计", "支出总计")
+    out = []
+    if ctx.printed("final_summary"):
+        for name in names:
+            found = _final_whole(ctx, name)
+            if found[0] is not None:
+                out.append(found)
+    for subject in (("本年收入", "预算收入总计") if income else ("本年支出合计", "预算支出总计")):
+        entry = next((e for e in SUBJECT_LINKS if e.subject == subject and not e.section), None)
+        if entry is not None:
+            found = entry_cell(ctx, entry)
+            if found[0] is not None and found[0].text:
+                out.append(found)
+    return out
 
 
 def _adjusted_to_100(claims, claim, outcome) -> bool:
