@@ -588,6 +588,14 @@ _ROLE_PHRASES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: A phrase (folded) that names one “三公” item and nothing else: 因公出国（境）费支出, 全年公务用车运行维护费支出,
+#: 国内公务接待支出, 三公经费财政拨款支出决算.
+_THREE_PUBLIC_PHRASE_RE = re.compile(
+    r"(?:全年|国内)?(?:三公经费(?:财政拨款)?|因公出国（境）(?:费用?)?|公务用车购置及运行(?:维护)?费?|公务用车购置费?|公务用车运行(?:及)?维护费?"
+    r"|公务接待费?)(?:支出)?(?:决算)?"
+)
+
+
 def _phrase_core(phrase: str) -> str:
     """What a phrase names, without department, year, numbering and verbs (``国家信访局 2024 年度收、支总计``
     → ``收、支总计``)."""
@@ -656,6 +664,21 @@ def link_final_claim(ctx: Context, claim) -> tuple[dict | None, str]:
             if ctx.printed(table_id):
                 return _summary_row_by_role(ctx, table_id, side, role), table_id
             return None, ""
+    if re.search(r"^(?:总收入|收入总计)$", core) and ctx.printed("final_summary"):
+        return _summary_row_by_role(ctx, "final_summary", "income", "grand_total"), "final_summary"
+    if re.search(r"^(?:总支出|支出总计)$", core) and ctx.printed("final_summary"):
+        return _summary_row_by_role(ctx, "final_summary", "expense", "grand_total"), "final_summary"
+    if re.search(r"^(?:其中)?本年(?:收入|支出)(?:合计)?$", core):
+        table_id = "final_fiscal_summary" if fiscal_section and "财政拨款" in section else "final_summary"
+        if ctx.printed(table_id):
+            return _summary_row_by_role(ctx, table_id, "income" if "收入" in core else "expense", "current"), table_id
+        return None, ""
+    if re.search(r"^(?:一般公共预算)?财政拨款(?:收入|支出)合计$", core) and ctx.printed("final_fiscal_summary"):
+        return _summary_row_by_role(ctx, "final_fiscal_summary", "income" if "收入" in core else "expense", "current"), "final_fiscal_summary"
+    if _THREE_PUBLIC_PHRASE_RE.fullmatch(core) and ctx.printed("final_three_public"):
+        item = three_public_item(core)
+        if item is not None:
+            return three_public_cells(ctx.rows("final_three_public")).get(("final", item)), "final_three_public"
     if core in ("人员经费", "公用经费") and ctx.printed("final_general_basic"):
         groups = basic_groups(ctx.rows("final_general_basic", "final_actual"))
         number = groups.personnel_total if core == "人员经费" else groups.public_total
