@@ -956,7 +956,7 @@ def _claims_in_sentence(
             if claim.kind == "amount" and subsection and _BASIS_ONLY_RE.match(phrase) and not out:
                 # （二）公务接待费 / 2026 年预算安排 8.00 万元，与上年持平。: the heading names what the amount is
                 heading = _NUMBERING_RE.sub("", subsection.strip()).rstrip("。：: ")
-                if canonical_subject(heading) != heading:
+                if canonical_subject(heading) != heading or heading in SUBJECT_ALIASES:  # a known subject (公务接待费 is one)
                     claim.phrase, claim.subject, claim.attached = heading, canonical_subject(heading), "heading"
             previous = [c for c in out if c.kind in ("count", "amount")]
             if claim.kind == "amount" and (not phrase or phrase in _GENERIC_PHRASES) and previous:
