@@ -20,11 +20,73 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgetkit.checks.arithmetic import ERROR, NOT_APPLICABLE, NOT_LINKED, OK, Quantity, compare_sum
+from budgetkit.checks.arithmetic import ERROR, NOT_APPLICABLE, NOT_LINKED, OK, ROUNDING, Quantity, compare_sum
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements, where_of
 from budgetkit.checks.narrative_rules import MONEY, NARRATIVE_SUMS, _QUALIFIERS, about, claim_quantity, claims_of, inexact_subject
+from budgetkit.narrative import normalise_printed
 
 CHANGE_KINDS = ("change_amount", "same_as_prior")
+
+
+# --------------------------------------------------------------------------- 其中 lists
+
+_OF_WHICH_RE = re.compile(r"其中")
+_SENTENCE_END = "。！？!?"
+
+
+def of_which_lists(claims, texts: dict) -> list[tuple[object, list]]:
+    """The 其中 lists of the narrative: ``(total, parts)`` — a money amount (or change) and the two or
+    more amounts (or changes) of the same kind the same sentence lists after the 其中 that follows it,
+    up to the next 其中 or the end of the sentence. Explanations, standards and asides are no parts."""
+    by_line: dict = {}
+    for c in claims:
+        if c.kind in ("amount", "change_amount") and c.unit in MONEY:
+            by_line.setdefault(c.location, []).append(c)
+    out = []
+    for location, items in by_line.items():
+        text = texts.get(location)
+        if not text:
+            continue
+        items = sorted(items, key=lambda c: c.start)
+        for match in _OF_WHICH_RE.finditer(text):
+            at = match.start()
+            begin = max(text.rfind(mark, 0, at) for mark in _SENTENCE_END) + 1
+            ends = [i for i in (text.find(mark, at) for mark in _SENTENCE_END) if i >= 0]
+            end = min(ends) if ends else len(text)
+            nxt = text.find("其中", match.end())
+            if 0 <= nxt < end:
+                end = nxt
+            before = [c for c in items if begin <= c.start < at and not c.context]
+            if not before:
+                continue
+            total = before[-1]
+            parts = [c for c in items if match.end() <= c.start < end and c.kind == total.kind and not c.context]
+            if total.kind == "change_amount" and any(p.sign not in (1, -1) for p in [total, *parts]):
+                continue
+            if len(parts) >= 2:
+                out.append((total, parts))
+    return out
+
+
+@implements("narrative.of_which")
+def narrative_of_which(ctx: Context, rule: Rule):
+    claims = claims_of(ctx)
+    texts = {line.location: normalise_printed((line.text or "").replace("\t", "")) for line in ctx.document.narrative}
+    found = False
+    for total, parts in of_which_lists(claims, texts):
+        if total.kind == "change_amount":
+            signs = [p.sign * total.sign for p in parts]
+        else:
+            signs = [1] * len(parts)
+        outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(total), signs=signs)
+        if outcome.status not in (OK, ROUNDING):
+            continue  # a partial list proves nothing
+        found = True
+        words = " + ".join(f"{p.phrase or p.subject}{'' if s > 0 else '（减）'}" for p, s in zip(parts, signs))
+        what = (total.direction or "") if total.kind == "change_amount" else ""
+        yield about(from_outcome(rule, outcome, f"情况说明「{total.phrase or total.subject}」{what}{total.text} = 其中 {words}"), total, *parts)
+    if not found:
+        yield Finding(rule.id, rule.family, NOT_APPLICABLE, "不适用：情况说明没有加总相符的“其中”列举", tables="narrative")
 
 
 # --------------------------------------------------------------------------- additivity of stated changes
