@@ -89,6 +89,58 @@ def narrative_of_which(ctx: Context, rule: Rule):
         yield Finding(rule.id, rule.family, NOT_APPLICABLE, "不适用：情况说明没有加总相符的“其中”列举", tables="narrative")
 
 
+# --------------------------------------------------------------------------- against the prior year's columns
+
+#: Subjects whose prior-year amount a “三公” table may print, and its catalog column.
+PRIOR_COLUMNS = {
+    "“三公”经费": "three_public_total", "因公出国（境）费": "outbound", "公务接待费": "reception",
+    "公务用车购置及运行费": "vehicle_total", "公务用车购置费": "vehicle_purchase", "公务用车运行维护费": "vehicle_operation",
+    "会议费": "meeting", "培训费": "training",
+}
+
+
+def _prior_cell(ctx: Context, subject: str):
+    from budgetkit.checks.narrative_rules import column_total_cell, prior_column
+
+    column = PRIOR_COLUMNS.get(subject)
+    if column is None or not ctx.printed("three_public"):
+        return None
+    found = prior_column(ctx, "three_public", column)
+    if found is None and column == "three_public_total" and not ctx.rows("three_public", "meeting"):
+        found = prior_column(ctx, "three_public", "total")  # a table of the “三公” only: its 合计
+    return column_total_cell(ctx, "three_public", found) if found is not None else None
+
+
+@implements("narrative.prior_year")
+def narrative_prior_year(ctx: Context, rule: Rule):
+    from budgetkit.narrative import document_period, implied_prior_year
+
+    claims = claims_of(ctx)
+    year = document_period(ctx.document).year
+    last_year = {"上年", "上一年", "去年"} | ({f"{year - 1}年"} if year else set())
+    found = False
+    for pv in implied_prior_year(claims):
+        change = claims[pv.change_index]
+        if pv.unit not in MONEY or "执行" in (change.sentence or "") or re.sub(r"\s", "", change.base or "") not in last_year:
+            continue  # the tables print last year's budget (not its execution), and only last year's
+        prior = _prior_cell(ctx, change.subject)
+        if prior is None:
+            continue
+        current_claim = claims[pv.current_index] if pv.current_index is not None else None
+        current = claim_quantity(change, pv.current_value, change.current_text or str(pv.current_value), pv.unit, "本年数")
+        if change.kind == "same_as_prior":
+            outcome = compare_sum([current], prior)
+            what = f"情况说明「{change.subject}」{change.current_text}，与上年持平 = 表中上年数"
+        else:
+            stated = claim_quantity(change)
+            outcome = compare_sum([current, stated], prior, signs=[1, -(change.sign or 0)])
+            what = f"情况说明「{change.subject}」{change.current_text} {change.direction}{change.text}：上年 = {prior.label or '表中上年数'}"
+        found = True
+        yield about(from_outcome(rule, outcome, what, extra_tables=["three_public"]), change, current_claim)
+    if not found:
+        yield Finding(rule.id, rule.family, NOT_APPLICABLE, "不适用：表中没有可对照的上年数", tables="narrative")
+
+
 # --------------------------------------------------------------------------- additivity of stated changes
 
 

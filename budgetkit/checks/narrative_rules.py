@@ -84,7 +84,16 @@ def _total_or_empty(table_id, column_id="total"):
 
 
 def _s_exp(key, column="expense_total", table="summary"):
-    return lambda ctx: _first(ctx, table, column, side="expense", key=key) if ctx.printed(table) else None
+    """An expense line of a summary table by name (its amount column ``column``; a template that heads
+    it 合计 gives it the id ``total``)."""
+    def lookup(ctx):
+        if not ctx.printed(table):
+            return None
+        found = _first(ctx, table, column, side="expense", key=key)
+        if found is None and column == "expense_total" and not ctx.rows(table, "expense_total"):
+            found = _first(ctx, table, "total", side="expense", key=key)
+        return found
+    return lookup
 
 
 def _item(table_id, pattern, column="total", exclude=None, column_id=None):
@@ -93,6 +102,8 @@ def _item(table_id, pattern, column="total", exclude=None, column_id=None):
     def lookup(ctx):
         if not ctx.printed(table_id):
             return None
+        if column_period(ctx, table_id, column) == "other":  # 上年 | 当年 | 增减: the items are columns
+            return _one_row_cell(ctx, table_id, column_id) if column_id else None
         frame = ctx.find(table_id, column, contains=pattern)
         if exclude:
             frame = frame[~frame["key"].str.contains(exclude)]
@@ -104,9 +115,145 @@ def _item(table_id, pattern, column="total", exclude=None, column_id=None):
     return lookup
 
 
+#: A column group's header naming its period (上年 | 当年 | 增减变化情况; 2025年预算数 | 2026年预算数).
+_PERIOD_RE = re.compile(r"^(?:(?P<prior>上年度?|去年)|(?P<current>当年|本年度?)|(?P<year>(?:19|20)\d{2})年度?(?:预算数?|决算数?)?"
+                        r"|(?P<change>增减.*|比上年.*))$")
+
+
+def column_period(ctx: Context, table_id: str, column_id: str) -> str | None:
+    """Whether a column of a table printing several periods side by side is this year's: ``current``,
+    ``other`` (上年, an earlier year, 增减), or ``None`` when the table prints one period.
+
+    The periods repeat the same columns, each group starting with its 合计; a group's period is the
+    one its columns' headers name (the reader may keep the period on some of a group's headers only:
+    西安 prints 上年 | 当年 | 增减变化情况 over 合计 | “三公”经费 … in each). A year is this year's when
+    it is the document's; a group naming none is this year's only when no other group is."""
+    key = ("column_period", table_id)
+    if key not in ctx._cache:
+        order = list(dict.fromkeys((r["column_id"], str(r["column_label"] or "")) for r in ctx.rows(table_id)))
+        groups: list[list[str]] = []
+        named: list[str | None] = []
+        for cid, label in order:
+            label = label.replace(" ", "")
+            if not groups or label.split("/")[-1] == "合计":
+                groups.append([])
+                named.append(None)
+            groups[-1].append(cid)
+            match = _PERIOD_RE.match(label.split("/")[0]) if "/" in label and named[-1] is None else None
+            if match:
+                named[-1] = next(k for k in ("prior", "current", "year", "change") if match[k]) + (match["year"] or "")
+        result: dict[str, str | None] = {}
+        if len(groups) >= 2 and any(named):
+            from budgetkit.narrative import document_period
+
+            year = document_period(ctx.document).year
+
+            def period(name: str | None) -> str | None:
+                if name is None:
+                    return None
+                if name == "current" or (name.startswith("year") and year is not None and int(name[4:]) == year):
+                    return "current"
+                if name.startswith("year") and year is None:
+                    return None
+                return "other"
+
+            periods = [period(n) for n in named]
+            unresolved = any(n is not None and p is None for n, p in zip(named, periods))
+            if "current" not in periods and not unresolved:
+                # every named group is another period's: the group naming none is this year's
+                periods = ["current" if p is None else p for p in periods]
+            else:
+                # one group is this year's, or which is cannot be told: no other group is linked
+                periods = ["other" if p is None else p for p in periods]
+            # a group naming no period beside this year's and a 增减 group is the prior year's
+            kinds = ["prior" if (n is None and "current" in periods and all(m is None or m == "change" or period(m) == "current"
+                                                                             for m in named)) else n for n in named]
+            prior_year = f"year{year - 1}" if year else None
+            for columns, p, kind in zip(groups, periods, kinds):
+                for cid in columns:
+                    result[cid] = p
+                    ctx._cache.setdefault(("column_prior", table_id), {})[cid] = kind in ("prior", prior_year)
+        ctx._cache[key] = result
+    return ctx._cache[key].get(column_id)
+
+
+def prior_column(ctx: Context, table_id: str, column_id: str) -> str | None:
+    """The column of the prior year's group (上年, or last year's 2025年预算数) that is ``column_id`` by its
+    printed header; ``None`` when the table prints no prior year or not this column for it."""
+    column_period(ctx, table_id, column_id)
+    prior = ctx._cache.get(("column_prior", table_id), {})
+    if prior.get(column_id):
+        return column_id
+    return _group_column(ctx, table_id, column_id, lambda cid: prior.get(cid, False))
+
+
+def current_column(ctx: Context, table_id: str, column_id: str) -> str | None:
+    """The column of this year's group that is ``column_id`` by its printed header, when the reader gave
+    the canonical id to another period's column (西安: 上年 | 当年 | 增减变化情况); ``None`` if none is."""
+    return _group_column(ctx, table_id, column_id, lambda cid: column_period(ctx, table_id, cid) == "current")
+
+
+def _group_column(ctx: Context, table_id: str, column_id: str, in_group) -> str | None:
+    """The one column of a group (``in_group``) whose printed header, below its period, names catalog
+    column ``column_id``."""
+    from budgetkit.catalog import load_catalog
+
+    spec = load_catalog().table(table_id)
+    labels = dict.fromkeys((r["column_id"], str(r["column_label"] or "")) for r in ctx.rows(table_id))
+    found = []
+    for cid, label in labels:
+        if not in_group(cid) or "/" not in label:
+            continue
+        path = label.replace(" ", "").split("/")[1:]
+        # the catalog column the leaf names; among several (小计), the one whose ``under`` is deepest above it
+        scored = []
+        for order, col in enumerate(spec.columns):
+            if col.role != "amount" or not col.matches_leaf(path[-1]):
+                continue
+            hits = [i for i, text in enumerate(path[:-1]) if col.under and col.matches_under([text])]
+            if col.under and not hits:
+                continue
+            scored.append((-(max(hits) if hits else -1), order, col.id))
+        if scored and min(scored)[2] == column_id:
+            found.append(cid)
+    return found[0] if len(found) == 1 else None
+
+
 def _one_row_cell(ctx: Context, table_id: str, column_id: str):
-    frame = ctx.find(table_id, column_id)
-    return ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None
+    """The cell of a column of a table printed as one row, or as one row per unit under a 合计 row —
+    of this year's group of columns when the table prints 上年 | 当年 | 增减 side by side."""
+    if column_period(ctx, table_id, column_id) == "other":
+        column_id = current_column(ctx, table_id, column_id)
+        if column_id is None:
+            return None
+    return column_total_cell(ctx, table_id, column_id)
+
+
+def column_total_cell(ctx: Context, table_id: str, column_id: str):
+    """A column's one cell, or its 合计 row's in a table of one row per unit. A first row whose name
+    was not read counts as the 合计 when it equals the sum of the top units (the rows of the shortest
+    code: 253 above 253001, 253002 …)."""
+    rows = ctx.rows(table_id, column_id)
+    if len(rows) == 1:
+        return ctx.quantity(rows[0])
+    totals = [r for r in rows if r["row_kind"] == "total"]
+    if len(totals) == 1:
+        return ctx.quantity(totals[0])
+    def code(r) -> str:  # a unit code, in the code column or read as the row's name
+        for value in (r["code"], r["item"]):
+            if isinstance(value, str) and value.strip().isdigit():
+                return value.strip()
+        return ""
+
+    if not totals and rows and not str(rows[0]["item"] or "").strip() and not code(rows[0]):
+        coded = [r for r in rows[1:] if code(r)]
+        if coded:
+            shortest = min(len(code(r)) for r in coded)
+            top = [ctx.quantity(r) for r in coded if len(code(r)) == shortest]
+            first = ctx.quantity(rows[0])
+            if first.text and compare_sum(top, first).status in (OK, ROUNDING):
+                return first
+    return None
 
 
 _THREE_PUBLIC_PARTS = (
@@ -152,7 +299,8 @@ def three_public_other_base(ctx: Context, whole):
     """The table's 合计 when it counts more than the “三公”经费 (会议费、培训费), else ``None``."""
     if whole is None or not ctx.printed("three_public"):
         return None, ""
-    total = ctx.total_row("three_public", "total") or _one_row_cell(ctx, "three_public", "total")
+    total = (ctx.total_row("three_public", "total") if column_period(ctx, "three_public", "total") != "other" else None) \
+        or _one_row_cell(ctx, "three_public", "total")
     if total is None or not total.text or total.yuan == whole.yuan:
         return None, ""
     extra = [name for name, cid in (("会议费", "meeting"), ("培训费", "training"))
@@ -222,6 +370,15 @@ def _basic_column(ctx: Context, pattern: str):
     return None, ""
 
 
+def _column_total(ctx: Context, table_id: str, pattern: str):
+    """The 合计 row's cell of the one column of ``table_id`` whose printed header (its last level) matches."""
+    if not ctx.printed(table_id):
+        return None
+    labels = {r["column_id"]: str(r["column_label"] or "") for r in ctx.rows(table_id)}
+    columns = [c for c, label in labels.items() if re.search(pattern, label.replace(" ", "").split("/")[-1])]
+    return ctx.total_row(table_id, columns[0]) if len(columns) == 1 else None
+
+
 def _personnel(ctx):
     return _basic_lookup(ctx, True)
 
@@ -279,6 +436,10 @@ SUBJECT_LINKS: list[Link] = [
     Link("项目支出", _GENERAL, _total("general_expenditure", "project"), "一般公共预算支出表 合计「项目支出」"),
     Link("项目支出", None, _total_or_only("expenditure", "project"), "支出总表 合计「项目支出」"),
     Link("涉及部门预算资金", None, _total("general_expenditure", "total"), "一般公共预算支出表 合计"),
+    # columns of the 支出总表 beside 基本支出 / 项目支出, by their printed header
+    Link("事业单位经营支出", None, lambda ctx: _column_total(ctx, "expenditure", r"^事业单位经营支出$"), "支出总表 合计「事业单位经营支出」"),
+    Link("上缴上级支出", None, lambda ctx: _column_total(ctx, "expenditure", r"^上缴上级支出$"), "支出总表 合计「上缴上级支出」"),
+    Link("对附属单位补助支出", None, lambda ctx: _column_total(ctx, "expenditure", r"^对附属单位补助支出$"), "支出总表 合计「对附属单位补助支出」"),
     Link("人员经费", None, _personnel, "基本支出经济分类表 合计「人员经费」"),
     Link("公用经费", None, _public, "基本支出经济分类表 合计「公用经费」"),
     Link("“三公”经费", None, _three_public_lookup, "“三公”经费表 “三公”经费合计（不含会议费、培训费）"),
@@ -443,11 +604,25 @@ def entry_cell(ctx: Context, entry: Link) -> tuple[Quantity | None, str]:
     return found, entry.label
 
 
+#: Words a 一般公共预算基本支出 part may print instead of 人员经费 / 公用经费 (杭州: 人员支出, 日常公用支出).
+BASIC_PART_NAMES = {"人员支出": "人员经费", "日常公用支出": "公用经费", "日常公用经费": "公用经费"}
+
+
+def link_subject(claim) -> str:
+    """The subject a claim is linked under: 人员支出 is 人员经费 under a 一般公共预算基本支出 heading (under
+    支出预算 it is the part of every fund's spending, not of the general budget's)."""
+    heading = f"{claim.section or ''}{claim.subsection or ''}"
+    if claim.subject in BASIC_PART_NAMES and "基本支出" in heading and "一般公共预算" in heading:
+        return BASIC_PART_NAMES[claim.subject]
+    return claim.subject
+
+
 def link(ctx: Context, claim) -> tuple[Quantity | None, str]:
     """The table cell a narrative amount restates, with its label (``None`` if not linked)."""
     section = f"{claim.section or ''}{claim.phrase or ''}"
+    subject = link_subject(claim)
     for entry in SUBJECT_LINKS:
-        if entry.subject != claim.subject:
+        if entry.subject != subject:
             continue
         if entry.section and not re.search(entry.section, section):
             continue
@@ -549,7 +724,7 @@ def narrative_amount(ctx: Context, rule: Rule):
         if outcome.status == ERROR and cell.table_id and unreadable_table(ctx, cell.table_id):
             yield unreadable(rule, claim, f"{label} 为 {cell.text or '空'}，但该表有读不出的数字（{unreadable_table(ctx, cell.table_id)}）")
             continue
-        if outcome.status == ERROR and claim.subject not in {e.subject for e in SUBJECT_LINKS}:
+        if outcome.status == ERROR and link_subject(claim) not in {e.subject for e in SUBJECT_LINKS}:
             # a function class: the same class in another table (another money) that agrees is no error
             candidates = class_candidates(ctx, claim)
             others = [(c, l) for c, l in candidates if c is not None and l != label]
@@ -609,6 +784,7 @@ CONFIRMING_CELLS = {
     "本年支出合计": ((_first_printed(_s_exp("当年支出小计"), _s_exp("当年支出小计", "expense_use_amount")), "收支总表 当年支出小计"),),
     "财政拨款支出": ((_first_printed(_s_exp("支出合计", table="fiscal_summary"), _s_exp("支出合计", "expense_use_amount", "fiscal_summary")),
                 "财政拨款收支总表 支出合计"),),
+    "财政拨款收支总预算": ((_f_inc("^收入合计$"), "财政拨款收支总表 收入合计"),),
     # 人员经费 = 工资福利支出 + 对个人和家庭的补助 by the usual definition, not every publisher's: equal confirms
     "人员经费": ((_item("general_basic_economic", "^人员经费(?:合计|小计)?$"), "基本支出经济分类表 人员经费"),
              (lambda ctx: basic_group(ctx, True)[0], "基本支出经济分类表 301 工资福利支出 + 303 对个人和家庭的补助")),
@@ -619,7 +795,7 @@ CONFIRMING_CELLS = {
 
 def _confirming_cell(ctx: Context, claim):
     q = claim_quantity(claim)
-    for lookup, label in CONFIRMING_CELLS.get(claim.subject, ()):
+    for lookup, label in CONFIRMING_CELLS.get(link_subject(claim), ()):
         cell = lookup(ctx)
         if cell is not None and compare_restated(cell, q).status in (OK, ROUNDING):
             return cell, label
