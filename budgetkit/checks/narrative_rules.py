@@ -947,7 +947,7 @@ def _named_amount(claims, claim):
     if len(den) < 4 or _generic_whole(den):
         return None
     found = [c for c in claims[: claim.index] if c.location == claim.location and c.kind == "amount" and c.unit in MONEY
-             and re.sub(r"\s", "", c.phrase or "") == den]
+             and re.sub(r"\s", "", c.phrase or "").endswith(den)]  # (学校 2024 年度)政府采购支出总额
     values = {c.value for c in found}
     return found[-1] if len(values) == 1 else None
 
@@ -1042,14 +1042,17 @@ def _partition(claims, claim) -> list:
     amount without a share ends it. The shares must add up to 100 within their rounding (each
     printed to ``d`` decimals may be off by half a unit).
     """
-    run = _run(claims, claim, lambda c: not c.denominator and c.current_index is not None)
+    run = _run(claims, claim, lambda c: (not c.denominator or _generic_whole(c.denominator)) and c.current_index is not None)
     shares = [c for c in run if c.kind == "share"]
-    if len(shares) < 2 or any(s.current_unit not in MONEY for s in shares):
-        return []
-    allowance = sum((Decimal(5).scaleb(-(_decimals_of(s.text) + 1)) for s in shares), Decimal(0))
-    if abs(sum((s.value for s in shares), Decimal(0)) - 100) > allowance:
-        return []
-    return [claims[s.current_index] for s in shares]
+    sentence = [c for c in shares if c.sentence == claim.sentence and c.location == claim.location]
+    # the run of the section, else of the sentence (two lists one after the other: 按功能分类 …；按经济分类 …)
+    for listed in (shares, sentence):
+        if len(listed) < 2 or any(s.current_unit not in MONEY for s in listed):
+            continue
+        allowance = sum((Decimal(5).scaleb(-(_decimals_of(s.text) + 1)) for s in listed), Decimal(0))
+        if abs(sum((s.value for s in listed), Decimal(0)) - 100) <= allowance:
+            return [claims[s.current_index] for s in listed]
+    return []
 
 
 def _decimals_of(text: str) -> int:
