@@ -44,7 +44,7 @@ data: $(STAMP) ## extract, tidy and check every document of the manifest into da
 check: $(STAMP) ## print the reconciliation summary of every document
 	$(BK) check $(MANIFEST) --out $(PROCESSED)
 
-report: data ## the main job: set up, extract everything, build reports/index.html
+report: $(STAMP) ## the main job: set up, extract and report what changed, build reports/index.html
 	$(BK) report --manifest $(MANIFEST) --processed $(PROCESSED) --out $(REPORTS) --jobs $(JOBS)
 	@echo "open $(REPORTS)/index.html"
 
@@ -62,6 +62,7 @@ lint: $(STAMP) ## check the code with ruff (configured in pyproject.toml)
 bench: $(STAMP) ## run the benchmarks (numbers go in README.md)
 	$(PY) benchmarks/bench_pdf.py
 	$(PY) benchmarks/bench_corpus.py
+	$(PY) benchmarks/bench_report.py
 
 clean: ## remove generated data and reports (never data/raw)
 	rm -rf $(PROCESSED)/* $(REPORTS)/* data/corpus

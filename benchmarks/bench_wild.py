@@ -41,11 +41,11 @@ def _one(args: tuple[list[str], str, dict, str]) -> dict:
     from budgetkit.manifest import DocumentSpec
     from budgetkit.pipeline import process_document
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     spec = DocumentSpec(doc_id=doc_id, files=[Path(p) for p in paths], metadata=metadata)
     result = process_document(spec, Path(out))
     seconds = time.perf_counter() - start
-    row = {"doc_id": doc_id, "ok": result.ok, "seconds": round(seconds, 2), "error": result.error}
+    row = {"doc_id": doc_id, "ok": result.ok, "seconds": round(seconds, 2), "cpu": round(time.process_time() - cpu, 2), "error": result.error}
     if not result.ok:
         return row
     report = result.summary
@@ -90,6 +90,7 @@ def main() -> int:
     parser.add_argument("--only", help="only documents whose id contains this text")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    parser.add_argument("--markdown", type=Path, help="also write the table as Markdown (for the README)")
     args = parser.parse_args()
     docs = documents(args.folders, args.only)
     start = time.perf_counter()
@@ -121,10 +122,20 @@ def main() -> int:
         f"identities {sum(r['identities_held'] for r in ok)}/{sum(r['identities_run'] for r in ok)} held; "
         f"{sum(r['errors'] for r in ok)} errors ({sum(r['table_errors'] for r in ok)} table arithmetic), "
         f"{sum(r['unreadable'] for r in ok)} unreadable tables; {wall:.1f} s wall, {sum(r['seconds'] for r in rows):.1f} s in workers "
-        f"({len(rows) / wall:.2f} documents/s with {args.workers} workers)"
+        f"({len(rows) / wall:.2f} documents/s with {args.workers} workers; "
+        f"{len(rows) / max(sum(r['cpu'] for r in rows), 1e-9):.2f} documents per CPU-second, the rate one busy core gives)"
     )
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.markdown:
+        lines = ["| document | kind | printed amounts read | core tables | tables | identities held | errors (table arithmetic) | unreadable tables | s |",
+                 "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in ok:
+            lines.append(f"| {r['doc_id']} | {r['kind']} | {r['read']}/{r['printed']} | {r['core']} | {r['tables']} | "
+                         f"{r['identities_held']}/{r['identities_run']} | {r['errors']} ({r['table_errors']}) | {r['unreadable']} | {r['seconds']:.1f} |")
+        lines.append(f"| **{len(ok)} documents** | | **{read}/{printed}** | | | **{sum(r['identities_held'] for r in ok)}/{sum(r['identities_run'] for r in ok)}** | "
+                     f"**{sum(r['errors'] for r in ok)} ({sum(r['table_errors'] for r in ok)})** | **{sum(r['unreadable'] for r in ok)}** | {wall:.0f} wall |")
+        args.markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 

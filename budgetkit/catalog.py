@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-_LABEL_RE = re.compile(
-    r"^(?:(?:部门|预算|单位)?公开表\s*(?:\d{1,2}|[一二三四五六七八九十]+)(?:-\d+)?|表\s*(?:\d{1,2}|[一二三四五六七八九十]+)(?:-\d+)?)[\s:：、.．]*"
-)
+from budgetkit.vocabulary import marker_re, strip_label
+
 # A table title ends in 表, maybe with a qualifier: （本年预算）, （不含上年结转）.
 _TITLE_END_RE = re.compile(r"表(（[^）]*）)*$")
 _YEAR_RE = re.compile(r"^.*?(?:19|20)\d{2}\s*年(?:度)?")
@@ -214,13 +213,17 @@ class Catalog:
         return any(_alias_matches(a, folded) for a in spec.header_vocabulary() + self.common_headers)
 
 
-_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")
-
-
 def strip_numbering(item: str | None) -> str:
-    """``四、公共安全支出`` → ``公共安全支出``; ``①公务用车购置费``/``1公务用车购置费`` → ``公务用车购置费``."""
+    """An item folded for matching, without its list markers.
+
+    ``四、公共安全支出`` → ``公共安全支出``; ``（一）1.工资`` → ``工资``; ``①公务用车购置费`` and
+    ``1公务用车购置费`` → ``公务用车购置费``.
+    """
     text = fold(item or "")
-    text = _NUMBERING_RE.sub("", text)
+    previous = None
+    while previous != text:  # （一）1.工资: every marker in front
+        previous = text
+        text = marker_re().sub("", text)
     return re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d]+(?=[\u4e00-\u9fff])", "", text)
 
 
@@ -232,7 +235,7 @@ def base_table_id(table_id: str) -> str:
 def strip_title(title: str) -> str:
     """Remove label, department/year prefix and unit from a printed title."""
     core = fold(title)
-    core = _LABEL_RE.sub("", core)
+    core = strip_label(core)
     core = _YEAR_RE.sub("", core, count=1)
     core = re.sub(r"单位[:：].*$", "", core)
     return core

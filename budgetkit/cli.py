@@ -196,12 +196,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from budgetkit.checks import print_check_summary
+    from budgetkit.processed import DocumentFolder, check_folder
 
+    # A processed folder (data/processed/<doc_id>) is checked again from its files, without the PDF.
+    folders = [DocumentFolder(p) for p in args.paths if Path(p).is_dir() and DocumentFolder(p).exists()]
+    code = 0
+    for where in folders:
+        check_folder(where)
+        code = max(code, print_check_summary(where.root))
+    sources = [p for p in args.paths if not (Path(p).is_dir() and DocumentFolder(p).exists())]
+    if not sources:
+        return code
+    args.paths = sources
     documents = _documents_and_output(args)
     if isinstance(documents, int):
         return documents
     results = _process_all(documents, args.out, with_checks=True, encoding=args.encoding, backend=args.backend)
-    code = 0
     for result in results:
         if result.ok:
             code = max(code, print_check_summary(result.out_dir))
@@ -212,8 +222,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from budgetkit.report import build_reports
 
     return build_reports(
-        manifest=args.manifest, processed=args.processed, reports=args.out, doc_ids=args.doc_id or None,
-        notebooks=args.notebook or None, keep_code=args.keep_code, jobs=args.jobs,
+        args.paths, manifest=args.manifest, processed=args.processed, reports=args.out, doc_ids=args.doc_id or None,
+        notebooks=args.notebook or None, keep_code=args.keep_code, jobs=args.jobs, force=args.force,
     )
 
 
@@ -236,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def reader_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="+", type=Path, help="PDF or text files, folders, or manifest CSV files")
+        p.add_argument("paths", nargs="+", type=Path, help="PDF or text files, folders, or manifest CSV files (check: also processed folders)")
         p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder; writes OUT/<doc_id>/ (default: %(default)s)")
         p.add_argument("--join", action="store_true", help="treat all given files as the parts of one document")
         p.add_argument("--doc-id", help="document id for files in no manifest (default: the file name)")
@@ -248,18 +258,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-checks", action="store_true", help="skip the reconciliation rules")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("check", help="extract and reconcile; print a summary and the errors", description="Run every reconciliation rule on documents; print a summary and each error with where to look. Exit 1 if any error was found.")
+    p = sub.add_parser("check", help="extract and reconcile; print a summary and the errors", description="Run every reconciliation rule on documents; print a summary and each error with where to look. Exit 1 if any error was found. A processed folder (data/processed/<doc_id>) is checked again from its files, without reading the PDF.")
     reader_options(p)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("report", help="execute the notebooks and export HTML reports", description="Execute the notebook series for every document (papermill, parameter doc_id) and export self-contained HTML to OUT/<doc_id>/, plus OUT/index.html.")
+    p = sub.add_parser("report", help="extract what changed and build the HTML reports (one PDF in, one report out)",
+                       description="Build self-contained HTML reports: OUT/<doc_id>/01-tables … 04-compare.html and OUT/index.html. "
+                                   "Given files or folders, extract and check those documents (no manifest needed) and build their "
+                                   "pages; the index still lists every document. Without paths, every document of the manifest and "
+                                   "every document already processed. Only what changed is rebuilt (sources, notebooks or budgetkit's "
+                                   "code), and it says so.")
+    p.add_argument("paths", nargs="*", type=Path, help="PDF or text files, folders or manifest CSVs to report on (default: the manifest)")
     p.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST, help="manifest of documents (default: %(default)s)")
     p.add_argument("--processed", type=Path, default=DEFAULT_OUT, help="processed data folder (default: %(default)s)")
     p.add_argument("--out", type=Path, default=Path("reports"), help="reports folder (default: %(default)s)")
     p.add_argument("--doc-id", action="append", help="only this document (repeatable)")
     p.add_argument("--notebook", action="append", help="only this notebook, e.g. 01-tables (repeatable)")
     p.add_argument("--keep-code", action="store_true", help="show code cells in the HTML (hidden by default)")
-    p.add_argument("--jobs", type=int, default=2, help="notebooks executed in parallel (default: %(default)s)")
+    p.add_argument("--jobs", type=int, default=2, help="documents extracted and notebooks executed in parallel (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="rebuild everything, changed or not")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("batch", help="extract, tidy and check many documents in parallel (resumable)", description="Process every document in the given folders on all cores; skip documents already processed (same sha256); record failures.")

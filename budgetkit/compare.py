@@ -20,7 +20,6 @@ accepts both.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,9 +28,11 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from budgetkit import processed, semantics
 from budgetkit.amounts import UNIT_TO_YUAN, as_decimal
+from budgetkit.status import INFO, OK, UNCHECKED, WARNING
 from budgetkit.catalog import fold
-from budgetkit.corpus import ECONOMIC_CLASS_NAMES, economic_class, load_corpus, partition_path
+from budgetkit.corpus import load_corpus, partition_path
 from budgetkit.kinds import declared_kind
 from budgetkit.model import Location, TextLine
 
@@ -41,7 +42,6 @@ CENT = Decimal("0.01")
 #: Tables giving function classes (first one present wins) and the economic table.
 FUNCTION_TABLES = ("general_expenditure", "expenditure")
 ECONOMIC_TABLE = "general_basic_economic"
-_TOTAL_NAMES = {"合计", "总计", "部门合计", "支出合计", "收入合计"}
 _ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十\d]+）|\d+[.、．]|[①-⑳])")
 #: Subjects of staff counts in the narrative (编制 338 名).
 STAFF_SUBJECTS = ("编制", "编制人数", "人员编制", "实有人数", "在职人数", "编制数")
@@ -58,6 +58,7 @@ class Doc:
     metadata: dict[str, Any]
     tidy: pd.DataFrame
     narrative: list[TextLine] = field(default_factory=list)
+    findings: pd.DataFrame | None = None
 
     @property
     def year(self) -> int | None:
@@ -70,9 +71,9 @@ class Doc:
 
 
 def _doc_folder(source: Path, doc_id: str) -> Path:
-    for folder in (source / doc_id, source / "processed" / doc_id):
-        if (folder / "document.json").exists():
-            return folder
+    for root in (source, source / "processed"):
+        if processed.folder(root, doc_id).exists():
+            return processed.folder(root, doc_id).root
     raise FileNotFoundError(f"{doc_id}: no processed output under {source} (run `budgetkit extract` or `budgetkit batch` first)")
 
 
@@ -88,19 +89,20 @@ def load_doc(source: Path | str, doc_id: str) -> Doc:
     """
     source = Path(source)
     folder = _doc_folder(source, doc_id)
+    where = processed.DocumentFolder(folder, doc_id)
     if partition_path(source, doc_id).exists():
         tidy = load_corpus(source, doc_ids=[doc_id])
     else:
-        tidy = pd.read_parquet(folder / "tidy.parquet")
-    summary = json.loads((folder / "document.json").read_text(encoding="utf-8"))
+        tidy = processed.load_tidy(where)
+    summary = processed.load_summary(where)
     narrative: list[TextLine] = []
-    if (folder / "narrative.csv").exists():
-        lines = pd.read_csv(folder / "narrative.csv", dtype=str, keep_default_na=False)
+    if where.narrative_csv.exists():
+        lines = processed.load_lines(where)
         narrative = [
             TextLine(r.text, Location(r.file, int(r.page) if r.page else None, int(r.line) if r.line else None))
             for r in lines.itertuples()
         ]
-    return Doc(doc_id, summary.get("metadata", {}), tidy, narrative)
+    return Doc(doc_id, summary.get("metadata", {}), tidy, narrative, processed.load_findings(where))
 
 
 def list_docs(source: Path | str) -> pd.DataFrame:
@@ -109,11 +111,11 @@ def list_docs(source: Path | str) -> pd.DataFrame:
     roots = [source / "processed"] if (source / "processed").is_dir() else [source]
     records = []
     for root in roots:
-        for path in sorted(root.glob("*/document.json")):
-            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        for doc_id in processed.processed_ids(root):
+            meta = processed.load_summary(processed.folder(root, doc_id)).get("metadata", {})
             year = meta.get("fiscal_year")
             records.append({
-                "doc_id": path.parent.name,
+                "doc_id": doc_id,
                 "publisher": meta.get("publisher") or None,
                 "fiscal_year": int(year) if str(year or "").isdigit() else None,
                 "kind": meta.get("kind") or None,
@@ -182,50 +184,31 @@ def amount_column(rows: pd.DataFrame, preferred: Sequence[str] = ("total",)) -> 
     return present[0] if present else None
 
 
-def _is_total(row: Any) -> bool:
-    return row.row_kind == "total" or norm_name(row.item) in _TOTAL_NAMES or (not row.item and not isinstance(row.code, str))
-
-
-def _first_block(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows up to the second total row: some PDFs print a second table under the same title."""
-    rows = rows.sort_values("row_number", kind="stable")
-    totals = [r.row_number for r in rows.drop_duplicates("row_number").itertuples() if _is_total(r)]
-    if len(totals) >= 2:
-        rows = rows[rows["row_number"] < totals[1]]
-    return rows
-
-
 def table_total(tidy: pd.DataFrame, table_id: str, columns: Sequence[str] = ("total",)) -> Decimal | None:
-    """The amount (元) of the table's first total row in the first of ``columns`` printed."""
+    """The amount (元) of the table's total (:func:`budgetkit.semantics.total_cell`) in the first of ``columns`` printed."""
     rows = _table(tidy, table_id)
     if rows.empty:
         return None
     column = amount_column(rows, columns)
     if column is None:
         return None
-    for row in rows[rows["column_id"] == column].sort_values("row_number", kind="stable").itertuples():
-        if _is_total(row) and row.amount_yuan is not None and not pd.isna(row.amount_yuan):
-            return Decimal(row.amount_yuan)
-    return None
+    cell = semantics.total_cell(tidy, table_id, column)
+    return as_decimal(cell["amount_yuan"]) if cell is not None else None
 
 
 # --------------------------------------------------------------------------- classes
 
 
 def function_classes(tidy: pd.DataFrame, levels: Sequence[str] = ("类", "款")) -> pd.DataFrame:
-    """Expenditure by function class: ``code, level, name, amount_yuan`` (first table of :data:`FUNCTION_TABLES` printed)."""
-    for table_id in FUNCTION_TABLES:
+    """Expenditure by function class: ``code, level, name, amount_yuan`` (:func:`budgetkit.semantics.function_classes`)."""
+    for table_id in semantics.FUNCTION_TABLES:
         rows = _table(tidy, table_id)
         column = amount_column(rows) if not rows.empty else None
         if column is None:
             continue
-        rows = rows[(rows["column_id"] == column) & rows["code_level"].isin(list(levels)) & rows["amount_yuan"].notna()]
-        if rows.empty:
-            continue
-        out = rows.drop_duplicates("code")[["code", "code_level", "item", "amount_yuan"]]
-        out = out.rename(columns={"code_level": "level", "item": "name"}).assign(table_id=table_id)
-        out["amount_yuan"] = out["amount_yuan"].map(Decimal)
-        return out.reset_index(drop=True)
+        classes = semantics.function_classes(tidy, levels, column, tables=(table_id,))
+        if len(classes):
+            return classes.drop(columns="row_number")
     return pd.DataFrame(columns=["code", "level", "name", "amount_yuan", "table_id"])
 
 
@@ -233,14 +216,13 @@ def economic_classes(tidy: pd.DataFrame) -> pd.DataFrame:
     """Basic expenditure by economic class: ``code, level, name, amount_yuan``.
 
     ``code`` is the printed code, or for tables printing names only the class (301 …) for class
-    rows and ``<class>:<name>`` for the rows under it. Only the first block of the table is
-    used (Jiangsu prints a second, project block under the same title).
+    rows and ``<class>:<name>`` for the rows under it (:func:`budgetkit.semantics.economic_class`).
     """
-    rows = _first_block(_table(tidy, ECONOMIC_TABLE))
+    rows = _table(tidy, ECONOMIC_TABLE)
     column = amount_column(rows) if not rows.empty else None
     if column is None:
         return pd.DataFrame(columns=["code", "level", "name", "amount_yuan"])
-    rows = rows.assign(economic_class=economic_class(rows))
+    rows = rows.assign(economic_class=semantics.economic_class(rows))
     rows = rows[(rows["column_id"] == column) & rows["amount_yuan"].notna() & rows["economic_class"].notna()]
     records = []
     for row in rows.itertuples():
@@ -248,7 +230,7 @@ def economic_classes(tidy: pd.DataFrame) -> pd.DataFrame:
         if isinstance(row.code, str) and row.code:
             level = row.code_level if isinstance(row.code_level, str) else ("类" if len(row.code) == 3 else "款")
             code = row.code
-        elif name in ECONOMIC_CLASS_NAMES:
+        elif row.row_role == semantics.GROUP:
             level, code = "类", row.economic_class
         else:
             level, code = "款", f"{row.economic_class}:{name}"
@@ -296,9 +278,8 @@ def year_over_year(docs: Sequence[Doc], by: str = "function", levels: Sequence[s
 # --------------------------------------------------------------------------- stated changes
 
 
-#: Subjects printed as one column of the one-row “三公”经费 table (上海、江苏): that cell first — the
-#: basic-expenditure line of the same name counts basic spending only.
-_THREE_PUBLIC_COLUMNS = {
+#: Narrative subjects that name a “三公”经费 item, with its key in :func:`budgetkit.semantics.three_public_items`.
+_THREE_PUBLIC_KEYS = {
     "“三公”经费": "three_public_total",
     "因公出国（境）费": "outbound",
     "公务接待费": "reception",
@@ -312,15 +293,16 @@ _THREE_PUBLIC_COLUMNS = {
 
 def _candidate_cells(tidy: pd.DataFrame, subject: str) -> pd.DataFrame:
     """Cells whose row name or column label is the subject (folded, enumeration stripped); for a
-    “三公”经费 subject, its column of the one-row “三公”经费 table first."""
+    “三公”经费 subject, its cell in the “三公”经费 table first (a row or a column, whichever layout)."""
     key = norm_name(subject)
     if not key:
         return tidy.iloc[0:0]
     cells = tidy[tidy["amount_yuan"].notna()]
-    column = _THREE_PUBLIC_COLUMNS.get(subject)
-    first = cells[(cells["table_id"] == "three_public") & (cells["column_id"] == column)] if column else cells.iloc[0:0]
-    if len(first) == 1:
-        return pd.concat([first, _named_cells(cells, key).drop(first.index, errors="ignore")])
+    item = semantics.three_public_items(tidy).get(_THREE_PUBLIC_KEYS.get(subject, ""))
+    if item is not None:
+        first = cells[(cells["table_id"] == item.table_id) & (cells["row_number"] == item.row_number) & (cells["column_id"] == item.column_id)]
+        if len(first) == 1:
+            return pd.concat([first, _named_cells(cells, key).drop(first.index, errors="ignore")])
     return _named_cells(cells, key)
 
 
@@ -349,12 +331,15 @@ def stated_changes(doc: Doc, prior: Doc | None = None) -> pd.DataFrame:
 
     Returns:
         One row per stated change: ``subject, unit, current, direction, change, implied_prior``
-        (Decimal, in the narrative's unit), ``stated_rate_pct``, ``recomputed_rate_pct`` and
-        ``status``: ``implied only`` (no prior disclosure), ``agrees`` (a prior-year cell of that
-        name — row name, or column label of a one-row/total row — holds the value), ``agrees
-        (other label)`` (the non-zero value is printed, under another name: weaker evidence),
-        ``differs`` (a cell of that name holds another value, see ``prior_table_value``)
-        or ``not in prior tables``; ``prior_cell`` says where; ``line`` where the change is stated.
+        (Decimal, in the narrative's unit), ``stated_rate_pct``, ``rate_status`` (the verdict of
+        the check ``narrative.change_rate`` on the stated rate, when the findings are at hand —
+        compare does not recompute it), and ``status`` of the implied prior-year value, in the
+        vocabulary of :mod:`budgetkit.status`: ``ok`` (a prior-year cell of that name — row name,
+        or column label of a one-row/total row — holds the value), ``info`` (the non-zero value is
+        printed, under another name: weaker evidence), ``warning`` (a cell of that name holds
+        another value, see ``prior_table_value``) or ``unchecked`` (no prior disclosure at hand,
+        or no cell of that name in it); ``prior_note`` says which; ``prior_cell`` where;
+        ``line`` where the change is stated.
     """
     from budgetkit.narrative import extract_claims, implied_prior_year
 
@@ -374,8 +359,9 @@ def stated_changes(doc: Doc, prior: Doc | None = None) -> pd.DataFrame:
             "change": value.change_value,
             "implied_prior": value.prior_value,
             "stated_rate_pct": value.stated_rate_pct,
-            "recomputed_rate_pct": value.recomputed_rate_rounded_pct,
-            "status": "implied only",
+            "rate_status": _rate_status(doc, value) if value.stated_rate_pct is not None else None,
+            "status": UNCHECKED,
+            "prior_note": "无上年公开，仅由增减额推算",
             "prior_table_value": None,
             "prior_cell": None,
             "base": value.base,
@@ -386,9 +372,25 @@ def stated_changes(doc: Doc, prior: Doc | None = None) -> pd.DataFrame:
             record.update(_check_prior(prior.tidy, value.subject, prior_yuan, tolerance, factor))
         records.append(record)
     return pd.DataFrame(records, columns=[
-        "subject", "unit", "current", "direction", "change", "implied_prior", "stated_rate_pct", "recomputed_rate_pct",
-        "status", "prior_table_value", "prior_cell", "base", "line", "sentence",
+        "subject", "unit", "current", "direction", "change", "implied_prior", "stated_rate_pct", "rate_status",
+        "status", "prior_note", "prior_table_value", "prior_cell", "base", "line", "sentence",
     ])
+
+
+def _rate_status(doc: Doc, value) -> str | None:
+    """The status the check ``narrative.change_rate`` gave the rate stated with this change (same line, same subject)."""
+    findings = doc.findings
+    if findings is None or findings.empty:
+        return None
+    import json
+
+    rates = findings[(findings["rule_id"] == "narrative.change_rate") & findings["message"].str.contains(value.subject, regex=False)]
+    here = (value.location.file, value.location.page, value.location.line)
+    for status, refs in zip(rates["status"], rates["refs"]):
+        places = {(r.get("file"), r.get("page"), r.get("line")) for r in (json.loads(refs) if refs else [])}
+        if here in places:
+            return status
+    return None
 
 
 def _check_prior(tidy: pd.DataFrame, subject: str, prior_yuan: Decimal, tolerance: Decimal, factor: Decimal) -> dict[str, Any]:
@@ -401,36 +403,27 @@ def _check_prior(tidy: pd.DataFrame, subject: str, prior_yuan: Decimal, toleranc
     candidates = _candidate_cells(tidy, subject)
     for row in candidates.itertuples():
         if close(row.amount_yuan):
-            return {"status": "agrees", "prior_table_value": Decimal(row.amount_yuan) / factor, "prior_cell": where(row)}
+            return {"status": OK, "prior_note": "上年公开同名单元格相符", "prior_table_value": Decimal(row.amount_yuan) / factor,
+                    "prior_cell": where(row)}
     cells = tidy[tidy["amount_yuan"].notna()]
     hits = cells[cells["amount_yuan"].map(close)] if prior_yuan != 0 else cells.iloc[0:0]  # a zero matches anything
     if not hits.empty:
         row = next(hits.itertuples())
-        return {"status": "agrees (other label)", "prior_table_value": Decimal(row.amount_yuan) / factor, "prior_cell": where(row)}
+        return {"status": INFO, "prior_note": "上年公开中有此数，但名称不同（证据较弱）", "prior_table_value": Decimal(row.amount_yuan) / factor,
+                "prior_cell": where(row)}
     if not candidates.empty:
         row = next(candidates.itertuples())
-        return {"status": "differs", "prior_table_value": Decimal(row.amount_yuan) / factor, "prior_cell": where(row)}
-    return {"status": "not in prior tables"}
+        return {"status": WARNING, "prior_note": "上年公开同名单元格为另一数（预算调整或口径不同？）",
+                "prior_table_value": Decimal(row.amount_yuan) / factor, "prior_cell": where(row)}
+    return {"status": UNCHECKED, "prior_note": "上年公开中没有同名单元格"}
 
 
 # --------------------------------------------------------------------------- units inside a disclosure
 
 
-_UNIT_RE = re.compile(r"(本级|机关|大队|支队|中队|局|中心|所|站|院|馆|处|队|办公室|办事处|委员会|学校|小学|中学|幼儿园)$")
-_NOT_UNIT_RE = re.compile(r"(项目|工程|经费|资金|费|补助|支出|建设|购置|运行|维护|改造|[0-9]{4})")
-
-
 def unit_names(doc: Doc) -> list[str]:
-    """The budget units a disclosure lists: the non-total rows of ``admin_operation`` (one row a
-    unit), else rows of ``project_current`` whose name reads like a unit (…局本级, …大队)."""
-    rows = _table(doc.tidy, "admin_operation")
-    names = [fold(r.item) for r in rows.drop_duplicates("row_number").itertuples() if r.item and not _is_total(r)]
-    names = [n for n in names if _UNIT_RE.search(n) and not _NOT_UNIT_RE.search(n)]
-    if names:
-        return list(dict.fromkeys(names))
-    rows = _table(doc.tidy, "project_current")
-    names = [fold(r.item) for r in rows.drop_duplicates("row_number").itertuples() if r.item and not _is_total(r)]
-    return list(dict.fromkeys(n for n in names if _UNIT_RE.search(n) and not _NOT_UNIT_RE.search(n)))
+    """The budget units a disclosure lists (:func:`budgetkit.semantics.unit_names`)."""
+    return semantics.unit_names(doc.tidy)
 
 
 def unit_split(doc: Doc, tables: Sequence[str] = ("project_current", "admin_operation")) -> pd.DataFrame:
@@ -446,7 +439,6 @@ def unit_split(doc: Doc, tables: Sequence[str] = ("project_current", "admin_oper
         table's 合计) and ``units_sum_wan``; units not printed in a table are left out.
     """
     units = unit_names(doc)
-    department = fold(doc.metadata.get("publisher") or "")
     records = []
     for table_id in tables:
         rows = _table(doc.tidy, table_id)
@@ -454,14 +446,14 @@ def unit_split(doc: Doc, tables: Sequence[str] = ("project_current", "admin_oper
         if column is None:
             continue
         rows = rows[rows["column_id"] == column]
-        named = {fold(r.item): r for r in rows.itertuples()}
-        total_row = next((r for r in rows.itertuples() if _is_total(r)), None) or named.get(department)
-        present = [u for u in units if u in named and u != department]
+        named = {fold(r.item): r for r in rows.itertuples() if r.row_role != semantics.TOTAL}
+        present = [u for u in units if u in named]
         if not present:
             continue
+        total = semantics.total_cell(doc.tidy, table_id, column)
         amounts = {u: as_decimal(named[u].amount_yuan) or Decimal(0) for u in present}
         units_sum = sum(amounts.values(), Decimal(0))
-        dept_total = as_decimal(total_row.amount_yuan) if total_row is not None else None
+        dept_total = as_decimal(total["amount_yuan"]) if total is not None else None
         for unit in present:
             records.append({
                 "table_id": table_id,
@@ -507,7 +499,7 @@ TOTALS = {
     "基本支出经济分类合计": (ECONOMIC_TABLE, ("total",)),
     "人员经费": (ECONOMIC_TABLE, ("personnel",)),
     "公用经费": (ECONOMIC_TABLE, ("public",)),
-    "“三公”经费": ("three_public", ("three_public_total", "total")),
+    "“三公”经费": ("three_public", ("three_public_total",)),
     "机关运行经费": ("admin_operation", ("total",)),
 }
 
@@ -534,22 +526,16 @@ def totals(tidy: pd.DataFrame) -> dict[str, Decimal | None]:
             out["人员经费"] = by_class.get("301", Decimal(0)) + by_class.get("303", Decimal(0))
             out["公用经费"] = sum((v for k, v in by_class.items() if k not in ("301", "303")), Decimal(0))
             out["人员/公用经费来源"] = "derived"
-    if out["机关运行经费"] is None:
-        three = _table(tidy, "three_public")
-        if "admin_operation" in set(three["column_id"]):
-            out["机关运行经费"] = table_total(tidy, "three_public", ("admin_operation",)) or _first_amount(three, "admin_operation")
-    if out["“三公”经费"] is None:
-        three = _table(tidy, "three_public")
-        if not three.empty:
-            out["“三公”经费"] = _first_amount(three, amount_column(three, ("three_public_total", "total")))
+    three = semantics.three_public_items(tidy)
+    if out["机关运行经费"] is None and "admin_operation" in three and three["admin_operation"].amount is not None:
+        out["机关运行经费"] = _yuan(three["admin_operation"])
+    if "three_public_total" in three and three["three_public_total"].amount is not None:
+        out["“三公”经费"] = _yuan(three["three_public_total"])
     return out
 
 
-def _first_amount(rows: pd.DataFrame, column: str | None) -> Decimal | None:
-    if column is None:
-        return None
-    values = rows[(rows["column_id"] == column) & rows["amount_yuan"].notna()].sort_values("row_number")["amount_yuan"]
-    return Decimal(values.iloc[0]) if len(values) else None
+def _yuan(item: semantics.PrintedItem) -> Decimal | None:
+    return item.amount * UNIT_TO_YUAN[item.unit] if item.amount is not None and item.unit in UNIT_TO_YUAN else None
 
 
 def staff_count(doc: Doc) -> int | None:

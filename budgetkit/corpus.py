@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from budgetkit import processed, semantics
 from budgetkit.ids import check_doc_id
 from budgetkit.kinds import amount_measure, declared_kind
 from budgetkit.tidy import TIDY_COLUMNS
@@ -58,6 +59,8 @@ TIDY_SCHEMA = pa.schema(
         ("row_number", pa.int64()),
         ("side", pa.string()),
         ("row_kind", pa.string()),
+        ("row_role", pa.string()),
+        ("parent_row", pa.int64()),
         ("code", pa.string()),
         ("code_level", pa.string()),
         ("parent_code", pa.string()),
@@ -182,10 +185,9 @@ def document_record(processed_doc_dir: Path, sha256: Iterable[str] | None = None
         processed_doc_dir: ``processed/<doc_id>/`` (``document.json``, ``extraction.json``, findings).
         sha256: The sha256 of the document's files, in reading order.
     """
-    processed_doc_dir = Path(processed_doc_dir)
-    summary = json.loads((processed_doc_dir / "document.json").read_text(encoding="utf-8"))
-    extraction_path = processed_doc_dir / "extraction.json"
-    extraction = json.loads(extraction_path.read_text(encoding="utf-8")) if extraction_path.exists() else {}
+    where = processed.DocumentFolder(processed_doc_dir)
+    summary = processed.load_summary(where)
+    extraction = processed.load_extraction(where) if where.extraction_json.exists() else {}
     meta = summary.get("metadata", {})
     units = sorted({t.get("unit") for t in summary.get("tables", []) if t.get("unit")})
     year = meta.get("fiscal_year")
@@ -206,7 +208,7 @@ def document_record(processed_doc_dir: Path, sha256: Iterable[str] | None = None
         "sha256": ";".join(sha256 or []),
         "n_tables": len(summary.get("tables", [])),
         "n_amount_cells": sum(int(t.get("numeric_cells_parsed", 0)) for t in extraction.get("tables", [])),
-        "n_errors": count_errors(processed_doc_dir),
+        "n_errors": count_errors(where.root),
         "n_warnings": len(summary.get("warnings", [])),
         "processed_at": None,
     }
@@ -218,16 +220,12 @@ def count_errors(processed_doc_dir: Path) -> int | None:
     Reads ``findings.parquet`` / ``findings.csv`` (written by :mod:`budgetkit.checks`) and counts
     rows whose outcome ``status`` is ``error`` (``severity``/``level`` when there is no status).
     """
-    processed_doc_dir = Path(processed_doc_dir)
-    for name in ("findings.parquet", "findings.csv"):
-        path = processed_doc_dir / name
-        if not path.exists():
-            continue
-        frame = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path, dtype=str)
-        for column in ("status", "severity", "level"):
-            if column in frame.columns:
-                return int((frame[column].astype(str).str.lower() == "error").sum())
+    frame = processed.load_findings(processed.DocumentFolder(processed_doc_dir))
+    if frame is None:
         return None
+    for column in ("status", "severity", "level"):
+        if column in frame.columns:
+            return int((frame[column].astype(str).str.lower() == "error").sum())
     return None
 
 
@@ -249,12 +247,13 @@ def corpus_from_processed(processed_dir: Path, corpus_dir: Path) -> pd.DataFrame
         The documents table written.
     """
     records = []
-    for doc_dir in sorted(p for p in Path(processed_dir).iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if not (doc_dir / "tidy.parquet").exists():
+    for doc_id in processed.processed_ids(processed_dir):
+        where = processed.folder(processed_dir, doc_id)
+        if not where.tidy_parquet.exists():
             continue
-        write_partition(pd.read_parquet(doc_dir / "tidy.parquet"), corpus_dir, doc_dir.name)
-        summary = json.loads((doc_dir / "document.json").read_text(encoding="utf-8"))
-        records.append(document_record(doc_dir, [f.get("sha256") or "" for f in summary.get("files", [])]))
+        write_partition(processed.load_tidy(where), corpus_dir, doc_id)
+        summary = processed.load_summary(where)
+        records.append(document_record(where.root, [f.get("sha256") or "" for f in summary.get("files", [])]))
     documents = pd.DataFrame(records, columns=DOCUMENT_COLUMNS)
     write_table(documents, corpus_dir, "documents")
     return documents
@@ -317,7 +316,7 @@ def load_corpus(
             expression = condition if expression is None else expression & condition
         table = dataset.to_table(columns=wanted, filter=expression)
         frame = table.to_pandas()
-        frame = frame.astype({c: "Int64" for c in ("page", "line") if c in frame.columns})
+        frame = frame.astype({c: "Int64" for c in ("page", "line", "parent_row") if c in frame.columns})
     if with_documents:
         documents = load_documents(corpus_dir).drop(columns=["processed_at"], errors="ignore")
         frame = frame.merge(documents, on="doc_id", how="left")
@@ -340,46 +339,9 @@ FUNCTION_TABLES = {"income", "expenditure", "general_expenditure", "fund_income"
 ECONOMIC_TABLES = {"general_basic_economic", "economic", "project_economic", "final_general_basic"}
 
 
-#: 部门预算支出经济分类 类 by name, for tables that print names without codes (the seed).
-ECONOMIC_CLASS_NAMES = {
-    "工资福利支出": "301",
-    "商品和服务支出": "302",
-    "对个人和家庭的补助": "303",
-    "债务利息及费用支出": "307",
-    "资本性支出（基本建设）": "309",
-    "资本性支出": "310",
-    "对企业补助（基本建设）": "311",
-    "对企业补助": "312",
-    "对社会保障基金补助": "313",
-    "其他支出": "399",
-}
-
-
-def economic_class(tidy: pd.DataFrame) -> pd.Series:
-    """The 经济分类 类 (``"301"`` …) of each row of economic tables, ``None`` elsewhere.
-
-    From the row's code where printed (``30101`` → ``301``); else from the name of the class row
-    it stands under (工资福利支出 → 301), carried down the table in printed order. Totals get none.
-
-    Args:
-        tidy: Tidy rows (one or more documents), with ``doc_id``, ``table_id``, ``row_number``,
-            ``code``, ``item`` and ``row_kind``.
-    """
-    result = pd.Series([None] * len(tidy), index=tidy.index, dtype=object)
-    economic = tidy[tidy["table_id"].isin(ECONOMIC_TABLES)]
-    for _, rows in economic.groupby(["doc_id", "table_id"], sort=False):
-        current = None
-        for index, row in rows.sort_values("row_number", kind="stable").iterrows():
-            code = row["code"] if isinstance(row["code"], str) else ""
-            name = str(row["item"] or "").strip()
-            if re.fullmatch(r"[35]\d{2}(\d{2})?", code):
-                current = code[:3]
-            elif name in ECONOMIC_CLASS_NAMES:
-                current = ECONOMIC_CLASS_NAMES[name]
-            elif row["row_kind"] == "total" or name in ("合计", "总计"):
-                current = None
-            result[index] = current
-    return result
+# The economic classes are table semantics: decided in budgetkit.semantics.
+ECONOMIC_CLASS_NAMES = semantics.ECONOMIC_CLASS_NAMES
+economic_class = semantics.economic_class
 
 
 def fiscal_rows(corpus_dir: Path) -> pd.DataFrame:

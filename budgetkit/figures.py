@@ -8,8 +8,11 @@ its unit and its source table in a footnote (``单位：万元 · 来源：…``
 
 The numbers behind each figure come from :func:`figure_data`: one row a drawn element with the
 exact amount (:class:`~decimal.Decimal`, in the printed unit), the share in percent computed
-exactly and rounded half-up to 0.01, and — when the narrative's own numbers are passed in —
-the stated amount/share beside it, so a report can print "printed vs recomputed".
+exactly and rounded half-up to 0.01, and the table cells it was read from. Which rows are parts
+and which are totals is decided by :mod:`budgetkit.semantics` (a figure never counts a line and
+its parts); whether a number agrees with the rest of the document is decided by the checks only:
+given the findings, :func:`figure_data` puts their verdict beside each drawn number
+(:mod:`budgetkit.verdicts`), and the figure itself judges nothing.
 
 Fonts: :func:`use_cjk_font` registers the OFL-licensed *Noto Sans CJK SC* shipped with the
 ``mplfonts`` package with matplotlib's font manager. Nothing global is changed: figures are
@@ -43,8 +46,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.patches import Patch
 
+from budgetkit import semantics
 from budgetkit.amounts import as_decimal
-from budgetkit.catalog import fold, load_catalog
+from budgetkit.catalog import load_catalog
 
 __all__ = [
     "FIGURES",
@@ -101,20 +105,6 @@ MUTED_COLOUR = "#555555"
 _HUNDREDTH = Decimal("0.01")
 _HUNDRED = Decimal(100)
 _ORDINAL_PREFIX_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]?\d{1,2}[）)、.．]|[①②③④⑤⑥⑦⑧⑨⑩])+")
-
-THREE_PUBLIC_ITEMS = ("因公出国（境）费", "公务接待费", "公务用车购置费", "公务用车运行维护费")
-INCOME_SOURCE_COLUMNS = (
-    "fiscal_appropriation",  # 财政拨款收入 (Shanghai): dropped when its parts are printed too
-    "general_public_budget",
-    "government_fund",
-    "state_capital",
-    "special_account",
-    "unit_funds",
-    "carryover",
-    "business_income",
-    "operating_income",
-    "other_income",
-)
 
 
 # --------------------------------------------------------------------------- fonts and rc
@@ -236,13 +226,22 @@ class FigureData:
     notes: list[str] = field(default_factory=list)
     subtitle: str | None = None
 
+    def text(self, amount: Decimal | None) -> str:
+        """An amount of this figure as its table prints amounts: thousands separators and the
+        printed number of decimals (``156,211,123`` for a table in 元 printed to the 元)."""
+        if amount is None:
+            return "—"
+        printed = [r.get("amount_text") or "" for r in self.rows]
+        places = max((len(t.split(".", 1)[1]) if "." in t else 0 for t in printed if t), default=2)
+        return f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
+
     @property
     def total_recomputed(self) -> Decimal:
         return sum((r["amount"] for r in self.rows if r["amount"] is not None), Decimal(0))
 
     def frame(self) -> pd.DataFrame:
         columns = ["label", "group", "amount", "amount_text", "share_pct", "share_text"]
-        extra = [c for c in ("recomputed", "stated_amount", "stated_share_pct", "agrees") if any(c in r for r in self.rows)]
+        extra = [c for c in ("recomputed", "cells") if any(c in r for r in self.rows)]
         df = pd.DataFrame([{c: r.get(c) for c in columns + extra} for r in self.rows], columns=columns + extra)
         df = df.astype(object)
         df.attrs.update(
@@ -336,10 +335,20 @@ def _total_row_amount(rows: pd.DataFrame) -> Decimal | None:
     return None
 
 
+def _printed_text(text: Any) -> str | None:
+    """A printed amount with thousands separators, its decimals as printed (``189767551`` → ``189,767,551``)."""
+    value = as_decimal(text) if isinstance(text, str) and text.strip() else None
+    if value is None:
+        return None
+    places = max(0, -value.as_tuple().exponent)
+    return f"{value:,.{places}f}"
+
+
 def _with_shares(rows: list[dict[str, Any]], whole: Decimal | None = None) -> list[dict[str, Any]]:
     total = whole if whole is not None else sum((r["amount"] for r in rows if r["amount"] is not None), Decimal(0))
     for r in rows:
-        r["amount_text"] = format_amount(r["amount"]) if r["amount"] is not None else ""
+        printed = _printed_text(r.get("printed"))
+        r["amount_text"] = printed or (format_amount(r["amount"]) if r["amount"] is not None else "")
         if r["amount"] is None or total == 0:
             r["share_pct"] = None
             r["share_text"] = ""
@@ -347,48 +356,6 @@ def _with_shares(rows: list[dict[str, Any]], whole: Decimal | None = None) -> li
             r["share_pct"] = share_pct(r["amount"], total)
             r["share_text"] = f"{r['share_pct']}%"
     return rows
-
-
-def _label_matches(key: str, label: str) -> bool:
-    a, b = fold(_clean_label(key)), fold(_clean_label(label))
-    return bool(a and b) and (a == b or a in b or b in a)
-
-
-def _apply_stated(
-    data: FigureData,
-    stated_amounts: Mapping[str, Any] | None,
-    stated_shares_pct: Mapping[str, Any] | None,
-) -> FigureData:
-    """Put the narrative's numbers beside the recomputed ones (exact label match wins)."""
-    for stated, key_amount, key_recomputed in (
-        (stated_amounts, "stated_amount", "amount"),
-        (stated_shares_pct, "stated_share_pct", "share_pct"),
-    ):
-        if not stated:
-            continue
-        for row in data.rows:
-            row.setdefault(key_amount, None)
-        for key, value in stated.items():
-            candidates = [r for r in data.rows if fold(_clean_label(key)) == fold(_clean_label(r["label"]))]
-            candidates = candidates or [r for r in data.rows if _label_matches(key, r["label"])]
-            if not candidates:
-                data.notes.append(f"说明所列“{key}”在图中无对应项")
-                continue
-            candidates[0][key_amount] = as_decimal(value)
-        for row in data.rows:
-            if row[key_amount] is None:
-                continue
-            recomputed = row[key_recomputed] if row[key_recomputed] is not None else Decimal(0)
-            agrees = row[key_amount] == recomputed
-            row["agrees"] = agrees if row.get("agrees") is None else (row["agrees"] and agrees)
-            if not agrees:
-                shown = f"{row[key_amount]}%" if key_amount == "stated_share_pct" else format_amount(row[key_amount])
-                recomputed_text = f"{recomputed}%" if key_amount == "stated_share_pct" else format_amount(recomputed)
-                data.notes.append(f"说明与表不一致：{row['label']} 说明 {shown}，表算 {recomputed_text}")
-    for row in data.rows:
-        if any(k in row for k in ("stated_amount", "stated_share_pct")):
-            row.setdefault("agrees", None)
-    return data
 
 
 # -- data builders, one per figure ------------------------------------------------------
@@ -403,7 +370,8 @@ def _data_appropriation_structure_by_class(tidy: pd.DataFrame) -> FigureData | N
     if not classes:
         return None
     drawn = [
-        {"label": _clean_label(r["item"]), "group": r["code"], "code": r["code"], "amount": _amount(r)}
+        {"label": _clean_label(r["item"]), "group": r["code"], "code": r["code"], "amount": _amount(r), "cells": [_cell(r)],
+         "printed": r.get("value_text")}
         for r in classes
     ]
     drawn.sort(key=lambda r: (-r["amount"], r["code"] or ""))
@@ -423,62 +391,34 @@ def _data_appropriation_structure_by_class(tidy: pd.DataFrame) -> FigureData | N
     return data
 
 
-def _three_public_key(item: str) -> str | None:
-    name = fold(_clean_label(item))
-    if "出国" in name:
-        return "因公出国（境）费"
-    if "接待" in name:
-        return "公务接待费"
-    if "购置" in name and "运行" in name:
-        return "公务用车购置及运行费"
-    if "购置" in name:
-        return "公务用车购置费"
-    if "运行" in name:
-        return "公务用车运行维护费"
-    return None
+def _cell(record: Mapping[str, Any]) -> tuple[str, int, str]:
+    """``(table_id, row_number, column_id)`` of a tidy row: how the checks name the cell."""
+    return (str(record["table_id"]), int(record["row_number"]), str(record["column_id"]))
 
 
 def _data_three_public_distribution(tidy: pd.DataFrame) -> FigureData | None:
+    """因公出国（境）费, 公务接待费, 公务用车购置费, 公务用车运行维护费 — printed one a row or one a column."""
     table_id = "three_public"
-    table = _table(tidy, table_id)
-    rows = _column(table, "total")
-    if not _has_amounts(rows):
-        rows = _column(table, "general_public_budget")
-    if len(rows) == 0:
-        return None
-    found: dict[str, dict[str, Any]] = {}
-    for record in rows.to_dict("records"):
-        if record.get("row_kind") == "total":
-            continue
-        key = _three_public_key(record.get("item") or "")
-        if key and key not in found:
-            found[key] = record
-    if not found:
+    items = semantics.three_public_items(tidy)
+    parts = semantics.three_public_parts(items)
+    if not parts or all(p.amount is None for p in parts):
         return None
     notes: list[str] = []
-    keys = list(THREE_PUBLIC_ITEMS)
-    if "公务用车购置费" not in found and "公务用车运行维护费" not in found and "公务用车购置及运行费" in found:
-        keys = ["因公出国（境）费", "公务接待费", "公务用车购置及运行费"]
+    if any(p.key == "vehicle_total" for p in parts):
         notes.append("表中公务用车购置费与运行维护费未分列")
-    drawn = []
-    blank = False
-    for key in keys:
-        record = found.get(key)
-        amount = _amount(record) if record is not None else None
-        blank = blank or amount is None
-        drawn.append({"label": key, "group": None, "amount": amount})
-    if all(r["amount"] is None for r in drawn):
-        return None
-    if blank:
+    drawn = [{"label": p.label, "group": None, "amount": p.amount, "cells": [p.cell], "printed": p.value_text} for p in parts]
+    if any(r["amount"] is None for r in drawn):
         notes.append("“—”：表中该项空白或未列")
+    whole = items.get("three_public_total")
+    rows = _table(tidy, table_id)
     data = FigureData(
         "three_public_distribution",
         "三公经费分布图",
-        _unit_of(rows),
+        next((p.unit for p in parts if p.unit), None),
         table_id,
         _title_of(rows, table_id),
         drawn,
-        total_printed=_total_row_amount(rows),
+        total_printed=whole.amount if whole is not None else None,
         notes=notes,
     )
     _with_shares(drawn)
@@ -491,21 +431,27 @@ def _two_part(
     title: str,
     table_ids: Iterable[str],
     parts: tuple[tuple[str, str], ...],
+    more: tuple[tuple[str, str], ...] = (),
 ) -> FigureData | None:
+    """The parts of a table's 合计 row, by column; ``more`` are parts drawn only where printed and
+    not zero (Jiangsu's 单位预留机动经费), so that the parts add up to the printed total."""
     for table_id in table_ids:
         table = _table(tidy, table_id)
         drawn = []
-        for column_id, label in parts:
-            col = _column(table, column_id)
-            amount = _total_row_amount(col)
-            if amount is None:
-                # No 合计 row: add up the top-level (类) rows.
-                tops = [r for r in col.to_dict("records") if r.get("code_level") == "类"]
-                amounts = [_amount(r) for r in tops if _amount(r) is not None]
-                amount = sum(amounts, Decimal(0)) if amounts else None
-            drawn.append({"label": label, "group": None, "amount": amount})
+        present = set(table["column_id"]) if len(table) else set()
+        extra = tuple(p for p in more if p[0] in present)
+        for column_id, label in parts + extra:
+            total = semantics.total_cell(tidy, table_id, column_id)
+            if total is not None and _amount(total) is not None:
+                drawn.append({"label": label, "group": None, "amount": _amount(total), "cells": [_cell(total)], "printed": total["value_text"]})
+                continue
+            # No total row printed: add up the lines (what the total would be).
+            lines = [r for r in semantics.lines(tidy, table_id, column_id).to_dict("records") if _amount(r) is not None]
+            amount = sum((_amount(r) for r in lines), Decimal(0)) if lines else None
+            drawn.append({"label": label, "group": None, "amount": amount, "cells": [_cell(r) for r in lines]})
+        drawn = drawn[:len(parts)] + [r for r in drawn[len(parts):] if r["amount"]]
         if any(r["amount"] for r in drawn):
-            total_col = _column(table, "total")
+            total = semantics.total_cell(tidy, table_id, "total")
             data = FigureData(
                 figure_id,
                 title,
@@ -513,9 +459,9 @@ def _two_part(
                 table_id,
                 _title_of(table, table_id),
                 drawn,
-                total_printed=_total_row_amount(total_col),
+                total_printed=_amount(total) if total is not None else None,
             )
-            _with_shares(drawn)
+            _with_shares(drawn, data.total_printed or None)
             return data
     return None
 
@@ -527,6 +473,7 @@ def _data_basic_vs_project(tidy: pd.DataFrame) -> FigureData | None:
         "基本支出与项目支出",
         ("expenditure", "general_expenditure"),
         (("basic", "基本支出"), ("project", "项目支出")),
+        (("reserve", "单位预留机动经费"), ("carry_forward", "结转下年资金")),
     )
 
 
@@ -543,119 +490,18 @@ def _data_personnel_vs_public(tidy: pd.DataFrame) -> FigureData | None:
 # -- projects ---------------------------------------------------------------------------
 
 
-@dataclass
-class _ProjectRow:
-    row_number: int
-    item: str
-    amount: Decimal | None
-    unit: str | None = None
-    is_unit: bool = False
-    is_department: bool = False
-
-
-def _unit_names(tidy: pd.DataFrame) -> set[str]:
-    rows = _table(tidy, "admin_operation")
-    names = set()
-    records = rows.drop_duplicates("row_number").to_dict("records")
-    if any(isinstance(r.get("code"), str) and r.get("row_kind") != "total" for r in records):
-        return set()  # broken down by economic class (302 商品和服务支出 …), not by unit
-    for record in records:
-        if record.get("row_kind") == "total" or not record.get("item"):
-            continue
-        names.add(fold(record["item"]))
-    return names
-
-
-def _structural_groups(amounts: list[Decimal], candidates: list[int]) -> dict[int, int]:
-    """Rows whose amount equals the sum of the next ≥2 candidate rows: {group index: end}.
-
-    ``candidates`` are the indices still treated as leaves. Greedy, left to right.
-    """
-    groups: dict[int, int] = {}
-    position = 0
-    while position < len(candidates):
-        start = candidates[position]
-        running = Decimal(0)
-        end = None
-        for offset, index in enumerate(candidates[position + 1 :], start=1):
-            running += amounts[index]
-            if running == amounts[start] and offset >= 2:
-                end = offset
-                break
-            if running > amounts[start] and amounts[start] >= 0:
-                break
-        if end is not None and amounts[start] != 0:
-            groups[start] = position + end
-            position += end + 1
-        else:
-            position += 1
-    return groups
-
-
-def _project_rows(tidy: pd.DataFrame, table_id: str = "project_current") -> tuple[list[_ProjectRow], pd.DataFrame]:
-    """The rows of a project table, each marked as department row, unit row or project.
-
-    Unit rows are the rows named like a unit of the 机关运行经费 table; without that table (or
-    when it names none of the rows) a row whose amount equals the sum of the rows that follow it
-    is a unit row, and a row that equals the sum of all unit rows is the department row.
-    """
-    rows = _column(_table(tidy, table_id), "total")
-    records = [
-        r
-        for r in rows.to_dict("records")
-        if r.get("row_kind") != "total" and r.get("item") and not re.fullmatch(r"\d+", str(r["item"]))
-    ]
-    out = [_ProjectRow(int(r["row_number"]), _clean_label(r["item"]), _amount(r)) for r in records]
-    if not out:
-        return out, rows
-    amounts = [r.amount if r.amount is not None else Decimal(0) for r in out]
-    names = _unit_names(tidy)
-    unit_index = [i for i, r in enumerate(out) if fold(r.item) in names]
-    if unit_index:
-        # Units the 机关运行经费 table does not list (事业单位) still add up.
-        leaves = [i for i in range(len(out)) if i not in unit_index]
-        for start in _structural_groups(amounts, leaves):
-            if start > unit_index[0]:
-                unit_index.append(start)
-        unit_index.sort()
-    else:
-        groups = _structural_groups(amounts, list(range(len(out))))
-        unit_index = sorted(groups)
-    for i in unit_index:
-        out[i].is_unit = True
-    unit_sum = sum((amounts[i] for i in unit_index), Decimal(0))
-    for i, row in enumerate(out):
-        if row.is_unit or (unit_index and i > unit_index[0]):
-            continue
-        if unit_index and amounts[i] == unit_sum:
-            row.is_department = True
-    # A single unit whose amount is the sum of everything else is the department itself.
-    if len(unit_index) == 1 and unit_index[0] == 0:
-        rest = sum(amounts[1:], Decimal(0))
-        if amounts[0] == rest:
-            out[0].is_unit = False
-            out[0].is_department = True
-            unit_index = []
-    current: str | None = None
-    for row in out:
-        if row.is_department:
-            continue
-        if row.is_unit:
-            current = row.item
-            row.unit = current
-        else:
-            row.unit = current
-    return out, rows
-
-
 def _data_projects_by_amount(tidy: pd.DataFrame, top_n: int | None = 30) -> FigureData | None:
     table_id = "project_current"
-    project_rows, rows = _project_rows(tidy, table_id)
-    projects = [r for r in project_rows if not r.is_unit and not r.is_department and r.amount]
-    if not projects:
+    rows = semantics.project_rows(tidy, table_id)
+    projects = rows[(rows["entity"] == "project") & rows["amount"].map(lambda a: bool(a))]
+    if projects.empty:
         return None
-    projects.sort(key=lambda r: (-r.amount, r.row_number))
-    drawn = [{"label": r.item, "group": r.unit, "amount": r.amount, "row_number": r.row_number} for r in projects]
+    projects = projects.assign(_sort=[-a for a in projects["amount"]]).sort_values(["_sort", "row_number"], kind="stable")
+    drawn = [
+        {"label": _clean_label(r.name), "group": r.unit_name, "amount": r.amount, "row_number": r.row_number,
+         "cells": [(table_id, int(r.row_number), "total")]}
+        for r in projects.itertuples()
+    ]
     notes = []
     if top_n is not None and len(drawn) > top_n:
         rest = drawn[top_n:]
@@ -665,70 +511,53 @@ def _data_projects_by_amount(tidy: pd.DataFrame, top_n: int | None = 30) -> Figu
                 "group": None,
                 "amount": sum((r["amount"] for r in rest), Decimal(0)),
                 "row_number": None,
+                "cells": [c for r in rest for c in r["cells"]],
             }
         ]
         notes.append(f"仅列金额最大的{top_n}个项目，其余合并")
-    department = [r for r in project_rows if r.is_department]
-    printed = _total_row_amount(rows)
-    if printed is None and department:
-        printed = department[0].amount
-    n_projects = len(projects)
+    department = rows[rows["entity"] == "department"]
+    printed = department["amount"].iloc[0] if len(department) else None
+    table = _table(tidy, table_id)
     data = FigureData(
         "projects_by_amount",
         "项目支出（按项目）",
-        _unit_of(rows),
+        _unit_of(table),
         table_id,
-        _title_of(rows, table_id),
+        _title_of(table, table_id),
         drawn,
         total_printed=printed,
         notes=notes,
     )
     total = printed if printed is not None else data.total_recomputed
-    data.subtitle = f"共{n_projects}个项目 · 合计 {format_amount(total)} {data.unit or ''}".rstrip()
+    data.subtitle = f"共{len(projects)}个项目 · 合计 {data.text(total)} {data.unit or ''}".rstrip()
     _with_shares(drawn)
     return data
 
 
 def _data_projects_by_unit(tidy: pd.DataFrame) -> FigureData | None:
     table_id = "project_current"
-    project_rows, rows = _project_rows(tidy, table_id)
-    units = [r for r in project_rows if r.is_unit]
-    if not units:
+    rows = semantics.project_rows(tidy, table_id)
+    units = rows[rows["entity"] == "unit"]
+    if units.empty:
         return None
     drawn = []
-    for unit in units:
-        recomputed = sum(
-            (r.amount for r in project_rows if r.unit == unit.item and not r.is_unit and r.amount is not None),
-            Decimal(0),
-        )
-        drawn.append(
-            {
-                "label": unit.item,
-                "group": unit.item,
-                "amount": unit.amount,
-                "recomputed": recomputed,
-                "row_number": unit.row_number,
-            }
-        )
+    for unit in units.itertuples():
+        members = rows[(rows["entity"] == "project") & (rows["unit_name"] == unit.name)]
+        recomputed = sum((a for a in members["amount"] if a is not None), Decimal(0))
+        drawn.append({"label": _clean_label(unit.name), "group": _clean_label(unit.name), "amount": unit.amount,
+                      "recomputed": recomputed, "row_number": unit.row_number, "cells": [(table_id, int(unit.row_number), "total")]})
     drawn.sort(key=lambda r: (-(r["amount"] or Decimal(0)), r["row_number"]))
-    department = [r for r in project_rows if r.is_department]
-    printed = _total_row_amount(rows)
-    if printed is None and department:
-        printed = department[0].amount
-    notes = [
-        f"{r['label']} 表列 {format_amount(r['amount'])}，项目合计 {format_amount(r['recomputed'])}"
-        for r in drawn
-        if r["amount"] != r["recomputed"]
-    ]
+    department = rows[rows["entity"] == "department"]
+    printed = department["amount"].iloc[0] if len(department) else None
+    table = _table(tidy, table_id)
     data = FigureData(
         "projects_by_unit",
         "项目支出（按单位）",
-        _unit_of(rows),
+        _unit_of(table),
         table_id,
-        _title_of(rows, table_id),
+        _title_of(table, table_id),
         drawn,
         total_printed=printed,
-        notes=notes,
     )
     _with_shares(drawn)
     return data
@@ -751,6 +580,8 @@ def _data_function_classification(tidy: pd.DataFrame, level: str = "款") -> Fig
                     "group": f"{class_code} {class_names.get(class_code, '')}".strip(),
                     "code": r["code"],
                     "amount": _amount(r),
+                    "cells": [_cell(r)],
+                    "printed": r.get("value_text"),
                 }
             )
         printed = _total_row_amount(rows)
@@ -769,44 +600,15 @@ def _data_function_classification(tidy: pd.DataFrame, level: str = "款") -> Fig
 
 
 def _data_income_sources(tidy: pd.DataFrame) -> FigureData | None:
-    catalog = load_catalog()
-    table = _table(tidy, "income")
-    drawn = []
-    if _has_amounts(table):
-        spec = catalog.table("income")
-        printed = set(table["column_id"])
-        for column_id in INCOME_SOURCE_COLUMNS:
-            col = _column(table, column_id)
-            if len(col) == 0:
-                continue
-            if column_id == "fiscal_appropriation" and printed & {"general_public_budget", "government_fund"}:
-                continue  # a subtotal of parts drawn on their own
-            amount = _total_row_amount(col)
-            if amount is None:
-                tops = [_amount(r) for r in col.to_dict("records") if r.get("code_level") == "类"]
-                tops = [a for a in tops if a is not None]
-                amount = sum(tops, Decimal(0)) if tops else None
-            drawn.append({"label": spec.column(column_id).label, "group": None, "amount": amount})
-        source_id, source = "income", table
-    if not any(r["amount"] for r in drawn):
-        drawn = []
-        summary = _column(_table(tidy, "summary"), "income_amount")
-        for record in summary.to_dict("records"):
-            if record.get("row_kind") == "total" or not record.get("item"):
-                continue
-            if record.get("side") not in (None, "income"):
-                continue
-            drawn.append({"label": _clean_label(record["item"]), "group": None, "amount": _amount(record)})
-        source_id, source = "summary", summary
-    if not any(r["amount"] for r in drawn):
+    """Income by source, each amount once (:func:`budgetkit.semantics.income_sources`)."""
+    sources = semantics.income_sources(tidy)
+    if not any(s.amount for s in sources):
         return None
+    drawn = [{"label": _clean_label(s.label), "group": None, "amount": s.amount, "cells": [s.cell], "printed": s.value_text} for s in sources]
+    source_id = sources[0].table_id
+    source = _table(tidy, source_id)
     # The grand total (收入总计) is printed in the summary table only.
-    summary = _column(_table(tidy, "summary"), "income_amount")
-    grand = [
-        _amount(r)
-        for r in summary.to_dict("records")
-        if r.get("row_kind") == "total" and "总计" in fold(r.get("item") or "")
-    ]
+    grand = semantics.total_cell(tidy, "summary", "income_amount", side="income")
     data = FigureData(
         "income_sources",
         "收入预算构成",
@@ -814,7 +616,7 @@ def _data_income_sources(tidy: pd.DataFrame) -> FigureData | None:
         source_id,
         _title_of(source, source_id),
         drawn,
-        total_printed=next((g for g in grand if g is not None), None),
+        total_printed=_amount(grand) if grand is not None else None,
     )
     _with_shares(drawn)
     return data
@@ -926,13 +728,13 @@ def _donut(data: FigureData, subtitle: str, subject: str | None) -> Figure:
             ax.text(x, y, r["share_text"], ha="center", va="center", color="white", fontproperties=_font(LABEL_SIZE_PT))
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     ax.text(0, 0.08, "合计", ha="center", va="center", color=MUTED_COLOUR, fontproperties=_font(LABEL_SIZE_PT))
-    ax.text(0, -0.1, format_amount(total), ha="center", va="center", fontproperties=_font(SUBTITLE_SIZE_PT + 2))
+    ax.text(0, -0.1, data.text(total), ha="center", va="center", fontproperties=_font(SUBTITLE_SIZE_PT + 2))
     ax.set_aspect("equal")
     ax.set_xlim(-1.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
     ax.axis("off")
     handles = [Patch(facecolor=colours[id(r)], edgecolor="none") for r in drawn]
-    labels = [f"{r['label']} {r['share_text']}（{format_amount(r['amount'])}）" for r in drawn]
+    labels = [f"{r['label']} {r['share_text']}（{r['amount_text'] or data.text(r['amount'])}）" for r in drawn]
     legend_left_in = 0.35 + ring_in + 0.35
     fig.legend(
         handles,
@@ -1033,52 +835,38 @@ def _bars(
 # --------------------------------------------------------------------------- public figures
 
 
-def _build(
-    builder: Callable[[pd.DataFrame], FigureData | None],
-    tidy: pd.DataFrame,
-    stated_amounts: Mapping[str, Any] | None,
-    stated_shares_pct: Mapping[str, Any] | None,
-    **kwargs: Any,
-) -> FigureData | None:
-    data = builder(tidy, **kwargs)
-    if data is None:
-        return None
-    return _apply_stated(data, stated_amounts, stated_shares_pct)
+def _build(builder: Callable[..., FigureData | None], tidy: pd.DataFrame, **kwargs: Any) -> FigureData | None:
+    return builder(tidy, **kwargs)
 
 
 def appropriation_structure_by_class(
     tidy: pd.DataFrame,
     *,
-    stated_amounts: Mapping[str, Any] | None = None,
-    stated_shares_pct: Mapping[str, Any] | None = None,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """一般公共预算当年拨款结构图: each 类's share of the 一般公共预算支出 total.
 
     Args:
         tidy: Tidy data of one document.
-        stated_amounts: Amounts the narrative states, by label (``{"公共安全支出": "11463.36"}``),
-            in the table's unit; disagreements are listed in the footnote.
-        stated_shares_pct: Shares the narrative states in percent (``{"公共安全支出": "93.42"}``).
         subject: Optional prefix for the title (department, year).
 
     Returns:
         The figure, or ``None`` when the 一般公共预算支出表 is missing, empty or has no 类 rows.
     """
-    data = _build(_data_appropriation_structure_by_class, tidy, stated_amounts, stated_shares_pct)
+    data = data if data is not None else _build(_data_appropriation_structure_by_class, tidy)
     if data is None:
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     with figure_rc_context():
-        return _donut(data, f"按支出功能分类（类）· 合计 {format_amount(total)} {data.unit or ''}".rstrip(), subject)
+        return _donut(data, f"按支出功能分类（类）· 合计 {data.text(total)} {data.unit or ''}".rstrip(), subject)
 
 
 def three_public_distribution(
     tidy: pd.DataFrame,
     *,
-    stated_amounts: Mapping[str, Any] | None = None,
-    stated_shares_pct: Mapping[str, Any] | None = None,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """三公经费分布图: 因公出国（境）费, 公务接待费, 公务用车购置费, 公务用车运行维护费.
 
@@ -1087,27 +875,26 @@ def three_public_distribution(
     Returns:
         The figure, or ``None`` when the “三公”经费 table is missing or empty.
     """
-    data = _build(_data_three_public_distribution, tidy, stated_amounts, stated_shares_pct)
+    data = data if data is not None else _build(_data_three_public_distribution, tidy)
     if data is None:
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     with figure_rc_context():
-        return _bars(data, f"合计 {format_amount(total)} {data.unit or ''}".rstrip(), subject, label_width_em=12)
+        return _bars(data, f"合计 {data.text(total)} {data.unit or ''}".rstrip(), subject, label_width_em=12)
 
 
 def basic_vs_project(
     tidy: pd.DataFrame,
     *,
-    stated_amounts: Mapping[str, Any] | None = None,
-    stated_shares_pct: Mapping[str, Any] | None = None,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """基本支出与项目支出, from the 支出总表's 合计 row (else the 一般公共预算支出表's).
 
     Returns:
         The figure, or ``None`` when neither table prints 基本支出/项目支出.
     """
-    data = _build(_data_basic_vs_project, tidy, stated_amounts, stated_shares_pct)
+    data = data if data is not None else _build(_data_basic_vs_project, tidy)
     if data is None:
         return None
     with figure_rc_context():
@@ -1117,16 +904,15 @@ def basic_vs_project(
 def personnel_vs_public(
     tidy: pd.DataFrame,
     *,
-    stated_amounts: Mapping[str, Any] | None = None,
-    stated_shares_pct: Mapping[str, Any] | None = None,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """人员经费与公用经费, from the 一般公共预算基本支出经济分类表's 合计 row.
 
     Returns:
         The figure, or ``None`` when the table is missing or prints neither column.
     """
-    data = _build(_data_personnel_vs_public, tidy, stated_amounts, stated_shares_pct)
+    data = data if data is not None else _build(_data_personnel_vs_public, tidy)
     if data is None:
         return None
     with figure_rc_context():
@@ -1137,21 +923,20 @@ def projects_by_amount(
     tidy: pd.DataFrame,
     *,
     top_n: int | None = 30,
-    stated_amounts: Mapping[str, Any] | None = None,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """Projects of the 项目支出预算表（本年预算）, largest first, coloured by unit.
 
     Args:
         tidy: Tidy data of one document.
         top_n: Draw at most this many projects; the rest are added up into one bar.
-        stated_amounts: Project amounts stated elsewhere, by project name.
         subject: Optional prefix for the title.
 
     Returns:
         The figure, or ``None`` when the table is missing or lists no project.
     """
-    data = _build(_data_projects_by_amount, tidy, stated_amounts, None, top_n=top_n)
+    data = data if data is not None else _build(_data_projects_by_amount, tidy, top_n=top_n)
     if data is None:
         return None
     with figure_rc_context():
@@ -1161,48 +946,47 @@ def projects_by_amount(
 def projects_by_unit(
     tidy: pd.DataFrame,
     *,
-    stated_amounts: Mapping[str, Any] | None = None,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """项目支出 by unit (the unit rows of the 项目支出预算表), with their shares.
 
     Returns:
         The figure, or ``None`` when the table is missing or names no unit.
     """
-    data = _build(_data_projects_by_unit, tidy, stated_amounts, None)
+    data = data if data is not None else _build(_data_projects_by_unit, tidy)
     if data is None:
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     with figure_rc_context():
-        return _bars(data, f"合计 {format_amount(total)} {data.unit or ''}".rstrip(), subject, label_width_em=16)
+        return _bars(data, f"合计 {data.text(total)} {data.unit or ''}".rstrip(), subject, label_width_em=16)
 
 
 def function_classification(
     tidy: pd.DataFrame,
     *,
     level: str = "款",
-    stated_amounts: Mapping[str, Any] | None = None,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """一般公共预算支出 by function code at 款 (or 项) level, coloured by 类.
 
     Args:
         tidy: Tidy data of one document.
         level: ``"款"`` or ``"项"``.
-        stated_amounts: Amounts stated elsewhere, by label (``"20402 公安"`` or ``"公安"``).
         subject: Optional prefix for the title.
 
     Returns:
         The figure, or ``None`` when neither the 一般公共预算支出表 nor the 支出总表 prints codes.
     """
-    data = _build(_data_function_classification, tidy, stated_amounts, None, level=level)
+    data = data if data is not None else _build(_data_function_classification, tidy, level=level)
     if data is None:
         return None
     total = data.total_printed if data.total_printed is not None else data.total_recomputed
     with figure_rc_context():
         return _bars(
             data,
-            f"合计 {format_amount(total)} {data.unit or ''}".rstrip(),
+            f"合计 {data.text(total)} {data.unit or ''}".rstrip(),
             subject,
             label_width_em=16,
             colour_by_group=True,
@@ -1212,16 +996,15 @@ def function_classification(
 def income_sources(
     tidy: pd.DataFrame,
     *,
-    stated_amounts: Mapping[str, Any] | None = None,
-    stated_shares_pct: Mapping[str, Any] | None = None,
     subject: str | None = None,
+    data: FigureData | None = None,
 ) -> Figure | None:
     """收入预算构成: 合计 row of the 收入总表 by source (else the 收支总表's income side).
 
     Returns:
         The figure, or ``None`` when neither table prints income amounts.
     """
-    data = _build(_data_income_sources, tidy, stated_amounts, stated_shares_pct)
+    data = data if data is not None else _build(_data_income_sources, tidy)
     if data is None:
         return None
     with figure_rc_context():
@@ -1267,79 +1050,54 @@ FIGURES: dict[str, FigureSpec] = {
 }
 
 
+def build(tidy: pd.DataFrame, figure_id: str, **kwargs: Any) -> FigureData | None:
+    """The numbers of one figure (``None`` when its table is not printed): draw it with
+    ``FIGURES[figure_id].draw(tidy, data=…)`` and tabulate it with :func:`data_frame`, built once."""
+    return _build(FIGURES[figure_id].data, tidy, **kwargs)
+
+
+def data_frame(data: FigureData, findings: Any = None) -> pd.DataFrame:
+    """A figure's numbers as a frame (see :func:`figure_data`), with the checks' verdicts when
+    ``findings`` (a findings frame or a :class:`budgetkit.verdicts.Verdicts`) is given."""
+    frame = data.frame()
+    if findings is not None:
+        from budgetkit.verdicts import Verdicts
+
+        verdicts = findings if isinstance(findings, Verdicts) else Verdicts(findings)
+        attrs = frame.attrs
+        frame = pd.concat([frame.reset_index(drop=True), verdicts.frame([r.get("cells") or [] for r in data.rows])], axis=1)
+        frame.attrs.update(attrs)
+    return frame
+
+
 def figure_data(
     tidy: pd.DataFrame,
     figure_id: str,
     *,
-    stated_amounts: Mapping[str, Any] | None = None,
-    stated_shares_pct: Mapping[str, Any] | None = None,
+    findings: pd.DataFrame | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame | None:
-    """The numbers a figure draws, for a "printed vs recomputed" table beside it.
+    """The numbers a figure draws, with the checks' verdict on each when the findings are given.
 
     Args:
         tidy: Tidy data of one document.
         figure_id: A key of :data:`FIGURES` (the figure function's name).
-        stated_amounts: The narrative's amounts by label, in the table's unit.
-        stated_shares_pct: The narrative's shares in percent by label.
+        findings: The document's findings (:func:`budgetkit.checks.read_findings`): adds
+            ``status`` (the worst status of the checks resting on the number), ``核对``,
+            ``核对说明`` and ``说明所述`` (what the narrative states about it, with its line).
         **kwargs: Passed to the data builder (``top_n`` for ``projects_by_amount``, ``level``
             for ``function_classification``).
 
     Returns:
         ``None`` when the source table is not printed (or empty); else one row per drawn element
         with columns ``label``, ``group`` (unit, 类 or code), ``amount`` (Decimal, printed unit),
-        ``amount_text`` (``"11,463.36"``), ``share_pct`` (Decimal, 2 decimals, half-up) and
-        ``share_text`` (``"93.42%"``), plus ``stated_amount``/``stated_share_pct``/``agrees``
-        when stated numbers are given. ``DataFrame.attrs`` holds ``title``, ``unit``,
-        ``source_table_id``, ``source_title``, ``total_printed``, ``total_recomputed`` and
-        ``notes``.
+        ``amount_text`` (``"11,463.36"``), ``share_pct`` (Decimal, 2 decimals, half-up),
+        ``share_text`` (``"93.42%"``) and ``cells`` (the table cells it was read from).
+        ``DataFrame.attrs`` holds ``title``, ``unit``, ``source_table_id``, ``source_title``,
+        ``total_printed``, ``total_recomputed`` and ``notes``.
 
     Raises:
         KeyError: Unknown figure id.
     """
-    spec = FIGURES[figure_id]
-    data = _build(spec.data, tidy, stated_amounts, stated_shares_pct, **kwargs)
-    return None if data is None else data.frame()
-
-
-#: Which section of the 情况说明 restates each figure's numbers (a fragment of its heading).
-NARRATIVE_SECTIONS: dict[str, str] = {
-    "income_sources": "收入预算情况",
-    "basic_vs_project": "支出预算情况",
-    "appropriation_structure_by_class": "一般公共预算支出情况",
-    "personnel_vs_public": "基本支出情况",
-    "three_public_distribution": "三公",
-}
-
-
-def stated_numbers(figure_id: str, claims: pd.DataFrame) -> dict[str, dict[str, Decimal]]:
-    """The amounts and shares the narrative states for a figure, keyed by subject.
-
-    Args:
-        figure_id: A key of :data:`FIGURES`.
-        claims: ``claims.csv`` of the document (see :func:`budgetkit.narrative.claims_frame`).
-
-    Returns:
-        ``{"stated_amounts": {...}, "stated_shares_pct": {...}}`` ready to pass to a figure
-        function or :func:`figure_data`; empty dicts when the narrative says nothing.
-    """
-    out: dict[str, dict[str, Decimal]] = {"stated_amounts": {}, "stated_shares_pct": {}}
-    fragment = NARRATIVE_SECTIONS.get(figure_id)
-    if fragment is None or claims is None or claims.empty:
-        return out
-    section = claims[claims["section"].fillna("").str.contains(fragment, regex=False)]
-    for _, claim in section.iterrows():
-        value = as_decimal(claim["value"])
-        subject = str(claim["subject"] or "").strip()
-        if value is None or not subject:
-            continue
-        # The whole (预算收入总计, 一般公共预算当年支出, 基本支出 over 人员/公用经费) is the figure's
-        # total, not one of its parts: it is compared as ``total_printed`` instead.
-        if re.search(r"(总计|合计|总额|当年支出)$", subject) or (figure_id == "personnel_vs_public" and subject == "基本支出"):
-            continue
-        if claim["kind"] == "share":
-            out["stated_shares_pct"].setdefault(subject, value)
-        elif claim["kind"] == "amount" and str(claim.get("unit", "")) in ("万元", "元"):
-            out["stated_amounts"].setdefault(subject, value)
-    return out
-
+    data = build(tidy, figure_id, **kwargs)
+    return None if data is None else data_frame(data, findings)

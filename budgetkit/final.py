@@ -28,6 +28,7 @@ from typing import Iterable
 
 from budgetkit.catalog import fold, load_catalog
 from budgetkit.model import Location, TextLine
+from budgetkit.vocabulary import numbered_re
 
 # --------------------------------------------------------------------------- summary tables
 
@@ -47,7 +48,7 @@ SUMMARY_ROLES: tuple[tuple[str, str, str], ...] = (
 )
 #: A line printed as a part of the line above it (其中：政府性基金预算财政拨款).
 OF_WHICH_RE = re.compile(r"^其中[:：]?")
-_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]\s*")
+_NUMBERING_RE = numbered_re()  # 一、 / 1、 (budgetkit/data/vocabulary.toml)
 
 
 def item_key(item: object) -> str:

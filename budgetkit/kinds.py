@@ -1,7 +1,7 @@
 """Budget (预算) or final accounts (决算): what follows from a document's kind.
 
-A document's kind is decided when it is read (:func:`budgetkit.sources.document_kind`, on
-``Document.kind``). Here: the kind a manifest declares (:func:`declared_kind`, ``budget (unit)``
+A document's kind is decided here when it is read (:func:`document_kind`, kept on
+``Document.kind``), and so is what follows from it: the kind a manifest declares (:func:`declared_kind`, ``budget (unit)``
 → ``budget``), the catalog template a 决算 is held to (:func:`template_for`), and what one amount
 measures — budget, actual or a carried balance (:func:`amount_measure`, for the corpus).
 """
@@ -76,3 +76,22 @@ def amount_measure(table_id: str, column_id: str) -> str | None:
         return FINAL
     spec = load_catalog().tables.get(base_table_id(table_id))
     return spec.kind if spec is not None else None
+
+
+_FINAL_WORDS = re.compile(r"(?:部门|单位)?决算")
+_BUDGET_WORDS = re.compile(r"(?:部门|单位)?预算(?:公开|表|编制)")
+
+
+def document_kind(document) -> str:
+    """``final`` for a 部门决算, ``budget`` for a 部门预算: by the tables it prints (the
+    catalog's kind of each standard table found), else by its own words (决算 in its titles and
+    first narrative lines against 预算公开 / 预算表)."""
+    catalog = load_catalog()
+    kinds = [catalog.table(t).kind for t in document.tables if catalog.knows(t)]
+    finals, budgets = kinds.count("final"), kinds.count("budget")
+    if finals and finals >= budgets:
+        return "final"
+    if budgets and not finals:
+        return "budget"
+    text = " ".join([t.title for t in document.tables.values()] + [line.text for line in document.narrative[:40]])
+    return "final" if len(_FINAL_WORDS.findall(text)) > len(_BUDGET_WORDS.findall(text)) else "budget"

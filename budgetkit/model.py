@@ -172,7 +172,7 @@ class Document:
         reading: The reading measure once computed (:func:`budgetkit.reading.reading_measure`):
             the checks report nothing as an error on a table that was not read in full.
         kind: ``budget`` (部门预算) or ``final`` (部门决算), as the document shows itself
-            (:func:`budgetkit.sources.document_kind`).
+            (:func:`budgetkit.kinds.document_kind`).
     """
 
     doc_id: str
@@ -205,12 +205,16 @@ class Document:
                     "empty": t.empty,
                     "body_rows": len(t.body_rows),
                     "location": str(t.location),
+                    "source": {"file": t.location.file, "page": t.location.page, "line": t.location.line},
+                    "notes": t.notes,
+                    "department": t.department,
                 }
                 for t in self.tables.values()
             ],
             "kind": self.kind,
             "narrative_lines": len(self.narrative),
             "performance_blocks": len(self.performance_blocks),
+            "blocks": [{"kind": b.kind, "title": b.title} for b in self.performance_blocks],
             "warnings": self.warnings,
             "repeats": self.repeats,
         }

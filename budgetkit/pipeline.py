@@ -1,17 +1,8 @@
-"""Run documents end to end: read → tidy → write ``<out>/<doc_id>/`` atomically.
+"""Run documents end to end: read → tidy → check → write ``<out>/<doc_id>/`` atomically.
 
-Output of one document (``data/processed/<doc_id>/``):
-
-* ``tidy.parquet`` / ``tidy.csv`` — every amount cell, long and exact (:mod:`budgetkit.tidy`);
-* ``tables/<table_id>.csv`` — each table as printed (wide);
-* ``narrative.csv`` — the 情况说明 lines with their location;
-* ``claims.csv`` / ``prior_year.csv`` — every number the narrative states, and the prior-year
-  values its stated changes imply (:mod:`budgetkit.narrative`);
-* ``narrative_coverage.csv`` / ``.json`` — each stated amount and rate, checked or not and why,
-  and the counts (:mod:`budgetkit.checks.coverage`);
-* ``performance_lines.csv`` — the rows of the 绩效目标表 blocks with their location;
-* ``document.json`` — metadata, tables found, rows per table;
-* ``extraction.json`` — the extraction report (tables expected/found, cells parsed).
+What one document's folder holds, and how each file is written and read, is decided in
+:mod:`budgetkit.processed`; ``narrative_coverage.csv`` / ``.json`` say, for each amount and rate
+the narrative states, whether it was checked and why not (:mod:`budgetkit.checks.coverage`).
 
 Everything is written to a temporary folder first and moved into place only when complete, so
 a failed document leaves nothing half-written and an earlier good output is kept. Two runs
@@ -43,7 +34,9 @@ from budgetkit.errors import BudgetkitError, OutputError
 from budgetkit.ids import check_doc_id, is_safe_doc_id
 from budgetkit.kinds import template_for
 from budgetkit.manifest import DocumentSpec
+from budgetkit import processed
 from budgetkit.model import Document
+from budgetkit.processed import DocumentFolder
 from budgetkit.reading import reading_measure
 from budgetkit.sources import read_document
 from budgetkit.tidy import map_columns, tidy_document, wide_table
@@ -182,6 +175,7 @@ def write_document(
     out_root: Path,
     extra: Callable[[Document, pd.DataFrame, Path], pd.DataFrame | None] | None = None,
     reread: Callable[[Document, list[str]], dict] | None = None,
+    workbook: bool = True,
 ) -> Path:
     """Write one document's outputs under ``out_root/<doc_id>/``, atomically.
 
@@ -193,6 +187,8 @@ def write_document(
         reread: Called with ``(document, table keys)`` for the tables not read reliably: reads
             them again by other methods and keeps the better reading in ``document``
             (:func:`budgetkit.arbitration.arbitrate`); returns its log for the report.
+        workbook: Also write the Excel workbook (a third of a document's time: ``batch``,
+            which builds a corpus, leaves it out).
 
     Returns:
         The document's output folder.
@@ -203,8 +199,9 @@ def write_document(
     tmp = Path(tempfile.mkdtemp(prefix=f".{document.doc_id}.{TMP_TAG}{os.getpid()}-", dir=out_root))
     os.chmod(tmp, 0o777 & ~_UMASK)  # mkdtemp makes 0700; the output is as readable as any folder
     try:
+        where = DocumentFolder(tmp, document.doc_id)
         catalog = load_catalog()
-        _write_claims(document, tmp)  # the narrative checks read them
+        _write_claims(document, where)  # the narrative checks read them
         columns, tidy, findings, report = _tidy_and_check(document, catalog, extra, tmp)
         doubtful = [t["table_id"] for t in report["tables"] if t["reading_status"] == "unreadable"]
         if reread is not None and doubtful:
@@ -212,20 +209,17 @@ def write_document(
             if any(entry.get("kept") not in (None, "grid") for entry in log.values()):
                 columns, tidy, findings, report = _tidy_and_check(document, catalog, extra, tmp)
             report["arbitration"] = log
-        tidy.to_parquet(tmp / "tidy.parquet", index=False)
-        tidy.to_csv(tmp / "tidy.csv", index=False)
-        (tmp / "tables").mkdir()
+        processed.write_tidy(tidy, where)
+        where.tables_dir.mkdir()
         for table in document.tables.values():
-            wide_table(table, columns[table.table_id]).to_csv(tmp / "tables" / f"{table.table_id}.csv", index=False)
-        _lines_frame(document.narrative).to_csv(tmp / "narrative.csv", index=False)
-        perf = [
-            {"block": i, "kind": b.kind, **row}
-            for i, b in enumerate(document.performance_blocks, start=1)
-            for row in _lines_frame(b.lines).to_dict("records")
-        ]
-        pd.DataFrame(perf, columns=["block", "kind", "file", "page", "line", "text"]).to_csv(tmp / "performance_lines.csv", index=False)
-        (tmp / "document.json").write_text(json.dumps(document.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        (tmp / "extraction.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+            processed.write_csv(wide_table(table, columns[table.table_id]), where.table_csv(table.table_id))
+        processed.write_lines(document, where)
+        processed.write_json(document.summary(), where.document_json)
+        processed.write_json(report, where.extraction_json)
+        if workbook:
+            from budgetkit.workbook import write_workbook
+
+            write_workbook(where)
         _replace_dir(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -242,20 +236,13 @@ def _tidy_and_check(document: Document, catalog, extra, tmp: Path):
     return columns, tidy, findings, extraction_report(document, tidy, findings)
 
 
-def _write_claims(document: Document, out_dir: Path) -> None:
+def _write_claims(document: Document, where: DocumentFolder) -> None:
     """The numbers the narrative states (claims.csv) and the prior-year values they imply."""
     from budgetkit.narrative import claims_frame, document_claims, implied_prior_year, prior_year_frame
 
     claims = document_claims(document)
-    claims_frame(claims).to_csv(out_dir / "claims.csv", index=False)
-    prior_year_frame(implied_prior_year(claims)).to_csv(out_dir / "prior_year.csv", index=False)
-
-
-def _lines_frame(lines) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"file": l.location.file, "page": l.location.page, "line": l.location.line, "text": l.text} for l in lines],
-        columns=["file", "page", "line", "text"],
-    )
+    processed.write_csv(claims_frame(claims), where.claims_csv)
+    processed.write_csv(prior_year_frame(implied_prior_year(claims)), where.prior_year_csv)
 
 
 def _replace_dir(tmp: Path, final: Path) -> None:
@@ -415,7 +402,7 @@ def process_document(spec: DocumentSpec, out_root: Path, *, with_checks: bool = 
     try:
         from budgetkit.corpus import atomic_write_bytes
 
-        atomic_write_bytes(Path(out_root) / "_status" / f"{result.doc_id}.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        atomic_write_bytes(processed.status_path(out_root, result.doc_id), lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except OSError as exc:  # the status is a convenience: its failure is reported, never raised
         if result.ok:
             error = output_error(exc, Path(out_root) / "_status")
@@ -442,10 +429,10 @@ def _process(spec: DocumentSpec, out_root: Path, *, with_checks: bool = True, **
             def reread(doc: Document, keys: list[str]) -> dict:
                 return arbitrate(doc, [Path(p) for p in spec.files], keys)
         try:
-            out_dir = write_document(document, out_root, extra, reread)
+            out_dir = write_document(document, out_root, extra, reread, workbook=options.get("workbook", True))
         except OSError as exc:
             raise output_error(exc, out_root) from None
-        summary = json.loads((out_dir / "extraction.json").read_text(encoding="utf-8"))
+        summary = processed.load_extraction(DocumentFolder(out_dir))
         return DocumentResult(spec.doc_id, True, out_dir, files=[str(p) for p in spec.files], summary=summary)
     except BudgetkitError as exc:
         return DocumentResult(spec.doc_id, False, error=str(exc), error_kind=exc.kind, files=[str(p) for p in spec.files])
@@ -463,6 +450,6 @@ def _write_findings(document: Document, tidy: pd.DataFrame, out_dir: Path) -> pd
     write_findings(findings, out_dir)
     from budgetkit.checks.coverage import write_coverage
 
-    claims = pd.read_csv(out_dir / "claims.csv", keep_default_na=False)
+    claims = processed.load_claims(DocumentFolder(out_dir))
     write_coverage(claims, findings, out_dir, document.doc_id)
     return findings

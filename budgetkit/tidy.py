@@ -19,6 +19,7 @@ from budgetkit.amounts import is_blank, to_yuan, try_parse_amount
 from budgetkit.catalog import PANEL_ID_RE, Catalog, ColumnSpec, TableSpec, clean_text, fold, load_catalog
 from budgetkit.codes import code_level, join_split_code, normalise_code, parent_code, split_code_and_name
 from budgetkit.model import Document, Location, RawTable
+from budgetkit.semantics import row_structure
 from budgetkit.sources.layout import header_paths
 
 TIDY_COLUMNS = [
@@ -28,6 +29,8 @@ TIDY_COLUMNS = [
     "row_number",
     "side",
     "row_kind",
+    "row_role",
+    "parent_row",
     "code",
     "code_level",
     "parent_code",
@@ -63,12 +66,13 @@ class MappedColumn:
 
 
 def map_columns(table: RawTable, spec: TableSpec | None = None) -> list[MappedColumn]:
-    """Give every body column of ``table`` a canonical id from the catalog.
+    """Give every body column of ``table`` its canonical meaning.
 
-    A column's leaf header text is matched against the aliases of the table's columns; where a
-    leaf is ambiguous (项目 on both sides of a 收支总表, 合计 under 本年收入) the column's
-    ``under`` aliases must match a header above it. Each canonical column is used once; a
-    column that matches none keeps a positional id (``col7``) and its printed header.
+    The readers name the columns (``table.columns``) with the one algorithm they share
+    (:mod:`budgetkit.sources.columns`: a column's header path matched against the catalog, the
+    levels above disambiguating 项目 on both sides of a 收支总表 or 合计 under 本年收入). A table
+    built without names (by hand, in tests) is named here by the same algorithm. A column that
+    matches nothing keeps a positional id (``col7``) and its printed header.
 
     Args:
         table: The table as printed.
@@ -87,13 +91,15 @@ def map_columns(table: RawTable, spec: TableSpec | None = None) -> list[MappedCo
             col = _spec_column(spec, col_id)
             mapped.append(_mapped(j, col, col_id, paths[j], table))
     else:
-        used: set[str] = set()
+        from budgetkit.sources.columns import _map_columns, spans_of
+
+        body = [list(r) + [""] * (n_columns - len(r)) for r in table.body_rows]
+        ids = _map_columns(spec, (paths, spans_of(paths)), body) if table.header_rows else [None] * n_columns
         mapped = []
         for j, path in enumerate(paths):
-            chosen = _choose(spec, path, used)
-            if chosen is not None:
-                used.add(chosen.id)
-            mapped.append(_mapped(j, chosen, None, path, table))
+            # (Split 类/款/项 codes are joined by the readers; unnamed here they stay positional.)
+            col = _spec_column(spec, ids[j]) if ids[j] and not ids[j].startswith("code_") else None
+            mapped.append(_mapped(j, col, None, path, table))
     mapped = _sides_by_position(_infer_headerless(mapped, table))
     return measure_columns(mapped, spec) if spec.measures else mapped
 
@@ -230,25 +236,6 @@ def _sides_by_position(mapped: list[MappedColumn]) -> list[MappedColumn]:
     return out
 
 
-def _choose(spec: TableSpec, path: list[str], used: set[str]) -> ColumnSpec | None:
-    # Deepest header text first: the leaf names the column, the levels above disambiguate.
-    for depth in range(len(path) - 1, -1, -1):
-        leaf = path[depth]
-        above = path[:depth]
-        candidates = [c for c in spec.columns if c.id not in used and c.matches_leaf(leaf)]
-        if not candidates:
-            continue
-        with_context = [c for c in candidates if c.under and c.matches_under(above)]
-        if with_context:
-            return with_context[0]
-        plain = [c for c in candidates if not c.under]
-        if plain:
-            return plain[0]
-        if not above:
-            return candidates[0]
-    return None
-
-
 def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, columns: list[MappedColumn] | None = None) -> pd.DataFrame:
     """The long, exact form of one table.
 
@@ -295,12 +282,22 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
                     item = next((clean_text(cells[c.index]) for c in group if cells[c.index].strip() and try_parse_amount(cells[c.index]) is None), "")
             if side is not None and not item and code is None and all(is_blank(cells[c.index]) for c in amount_columns):
                 continue  # this side of a two-sided table is blank on this row
-            total = totals.get(item or "")
-            if total is None:
-                total = totals[item or ""] = catalog.is_total_item(item or "")
-            kind = "total" if total else ("code" if code else "item")
-            level, parent = code_level(code), parent_code(code)
+            names = [c for c in group if c.role == "name"]
             for col in amount_columns:
+                # A side may print two lists (收支总表: 功能分类 and 支出用途): an amount is labelled by
+                # the name column to its left; a blank label there falls back to a total's label.
+                own = max((n for n in names if n.index < col.index), key=lambda n: n.index, default=None)
+                cell_code, cell_item, cell_detail = code, item, detail
+                if own is not None and names and own is not names[0]:
+                    cell_code, cell_detail = None, None
+                    cell_item = clean_text(cells[own.index])
+                    if not cell_item and catalog.is_total_item(item or ""):
+                        cell_item = item
+                total = totals.get(cell_item or "")
+                if total is None:
+                    total = totals[cell_item or ""] = catalog.is_total_item(cell_item or "")
+                kind = "total" if total else ("code" if cell_code else "item")
+                level, parent = code_level(cell_code), parent_code(cell_code)
                 text = cells[col.index].strip()
                 amount = try_parse_amount(text)
                 records.append(
@@ -311,11 +308,13 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
                         "row_number": row_number,
                         "side": side,
                         "row_kind": kind,
-                        "code": code,
+                        "row_role": None,
+                        "parent_row": None,
+                        "code": cell_code,
                         "code_level": level,
                         "parent_code": parent,
-                        "item": item,
-                        "detail": detail,
+                        "item": cell_item,
+                        "detail": cell_detail,
                         "column_id": col.id,
                         "column_label": col.label,
                         "column_header": " / ".join(col.header_path),
@@ -333,6 +332,7 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
     frame["row_number"] = frame["row_number"].astype("int64")
     frame["page"] = frame["page"].astype("Int64")
     frame["line"] = frame["line"].astype("Int64")
+    frame["parent_row"] = frame["parent_row"].astype("Int64")
     return frame
 
 
@@ -442,7 +442,12 @@ def tidy_document(document: Document, catalog: Catalog | None = None, columns: d
     frames = [tidy_table(t, document.doc_id, catalog, columns.get(t.table_id)) for t in document.tables.values()]
     if not frames:
         return pd.DataFrame(columns=TIDY_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
+    tidy = pd.concat(frames, ignore_index=True)
+    # Row roles need the whole document: the units a project table lists are named in another table.
+    structure = row_structure(tidy)
+    tidy["row_role"] = structure["row_role"]
+    tidy["parent_row"] = structure["parent_row"]
+    return tidy
 
 
 def wide_table(table: RawTable, columns: list[MappedColumn] | None = None) -> pd.DataFrame:

@@ -1,9 +1,11 @@
-"""The narrative's vocabulary, read once from ``budgetkit/data/narrative.toml``.
+"""Words as data, read once: the narrative's vocabulary and the printed forms every reader recognises.
 
-The words that say what a number of the 情况说明 is — its basis (预算, 执行数, 决算, 年初预算),
-a completion rate (完成年初预算的…%), an explanation clause, a standard or threshold — live in
-that file as data; the function-class names and their renames in ``classification.toml``
-(:mod:`budgetkit.classification`). This module only reads them and answers questions about them.
+The narrative's (``budgetkit/data/narrative.toml``): the words that say what a number of the
+情况说明 is — its basis (预算, 执行数, 决算, 年初预算), a completion rate (完成年初预算的…%), an
+explanation clause, a standard or threshold; the function-class names and their renames are in
+``classification.toml`` (:mod:`budgetkit.classification`). The printed forms
+(``budgetkit/data/vocabulary.toml``): table labels (公开表3), parts (第二部分), numbered lines
+(一、 / （一）), years. This module only reads them and answers questions about them.
 """
 
 from __future__ import annotations
@@ -131,4 +133,94 @@ def narrative_vocabulary() -> NarrativeVocabulary:
     )
 
 
-__all__ = ["Basis", "ClassRename", "NarrativeVocabulary", "fold_name", "narrative_vocabulary", "same_name"]
+# --------------------------------------------------------------------------- printed forms
+# How disclosures print what every reader must recognise — table labels (公开表3), parts
+# (第二部分), numbered lines (一、 / （一）), years — from ``budgetkit/data/vocabulary.toml``, so
+# that each is recognised the same way by the readers, the catalog and the checks.
+
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict:
+    return tomllib.loads(resources.files("budgetkit").joinpath("data/vocabulary.toml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _compile(key: str) -> re.Pattern[str]:
+    data = _forms()
+    label, separator = data["label"]["pattern"], data["label"]["separator"]
+    patterns = {
+        "label_anywhere": label + separator,
+        "label_at_start": "^" + label + separator,
+        "label_only": "^" + label + separator + "$",
+        "part": data["part"]["pattern"],
+        "numbered": data["numbering"]["top"],
+        "sub_numbered": data["numbering"]["sub"],
+        "marker": data["numbering"]["marker"],
+        "year": data["year"]["pattern"],
+    }
+    return re.compile(patterns[key])
+
+
+def label_re(where: str = "anywhere") -> re.Pattern[str]:
+    """The table-label pattern (with the separator after it): ``anywhere`` in a text, ``at_start``
+    of a title, or the ``only`` text."""
+    return _compile(f"label_{where}")
+
+
+def strip_label(text: str) -> str:
+    """A title without its leading label: ``表1：收支总表`` → ``收支总表``."""
+    return label_re("at_start").sub("", text).strip()
+
+
+def find_label(text: str) -> str | None:
+    """The label printed in a text (spaces removed), or ``None``."""
+    match = label_re("anywhere").search(text)
+    return re.sub(r"[\s:：、.．]+", "", match.group(0)) if match else None
+
+
+def part_re() -> re.Pattern[str]:
+    """第N部分 and the part's title (groups 1 and 2)."""
+    return _compile("part")
+
+
+def numbered_re() -> re.Pattern[str]:
+    """A line numbered at the top level of a list (一、 / 1、)."""
+    return _compile("numbered")
+
+
+def marker_re() -> re.Pattern[str]:
+    """Any list marker an item may start with (一、 （一） 1. ①), on folded text."""
+    return _compile("marker")
+
+
+def sub_numbered_re() -> re.Pattern[str]:
+    """A line numbered under another (1. / （一）)."""
+    return _compile("sub_numbered")
+
+
+def year_re() -> re.Pattern[str]:
+    """A printed year (group 1: the four digits)."""
+    return _compile("year")
+
+
+def chinese_number(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20, 12 → 12; ``None`` when the text is not a number."""
+    if text.isdigit():
+        return int(text)
+    if text in _NUMERALS:
+        return _NUMERALS[text]
+    if len(text) == 2 and text[0] == "十" and text[1] in _NUMERALS:
+        return 10 + _NUMERALS[text[1]]
+    if len(text) == 2 and text[1] == "十" and text[0] in _NUMERALS:
+        return 10 * _NUMERALS[text[0]]
+    if len(text) == 3 and text[1] == "十" and text[0] in _NUMERALS and text[2] in _NUMERALS:
+        return 10 * _NUMERALS[text[0]] + _NUMERALS[text[2]]
+    return None
+
+
+__all__ = [
+    "Basis", "ClassRename", "NarrativeVocabulary", "chinese_number", "find_label", "fold_name", "label_re",
+    "marker_re", "narrative_vocabulary", "numbered_re", "part_re", "same_name", "strip_label", "sub_numbered_re", "year_re",
+]

@@ -14,68 +14,64 @@
 # %% [markdown]
 # # 01 · 预算表 — every table of the disclosure, as printed and tidy
 #
-# This notebook shows each standard table the disclosure prints (收支总表, 收入总表, 支出总表 …),
-# where it stands in the source, its unit, and its totals. Every amount is exact: the tidy
-# data keeps the printed text beside the value in 元 (`amount_yuan`), so any number here can be
-# traced back to its line or page. Run `make data` (or `budgetkit extract`) first.
+# Each standard table the disclosure prints (收支总表, 收入总表, 支出总表 …): where it stands in the
+# source, its unit, the cells as printed, and its totals. Every amount is exact: the tidy data keeps
+# the printed text beside the value in 元, and each row's role — `合计`, `小计/上级` (the sum of the
+# rows under it) or `明细` — so that adding the 明细 rows of a column gives its printed total.
 
 # %% tags=["parameters"]
 doc_id = "qinshui-police-2025"
 processed_dir = "../data/processed"
+out_dir = "../reports/qinshui-police-2025"
+root_dir = ".."
 
 # %%
-import pandas as pd
-from IPython.display import Markdown, display
+from budgetkit import pages
 
-from budgetkit.report import load_processed, table_as_printed, table_totals, tables_overview
-from budgetkit.report import escape_md
-
-pd.set_option("display.max_rows", 200)
-pd.set_option("display.max_columns", 30)
-doc = load_processed(doc_id, processed_dir)
-meta = doc.summary["metadata"]
-display(Markdown(f"## {escape_md(doc.title)}\n\n"
-                 f"发布单位 {escape_md(meta.get('publisher', ''))} · {escape_md(meta.get('region', ''))} · "
-                 f"{escape_md(meta.get('fiscal_year', ''))} 年度 · 模板 `{escape_md(meta.get('template', ''))}` · "
-                 f"文件 {escape_md(', '.join(f['path'] for f in doc.summary['files']))}"))
+doc = pages.load(doc_id, processed_dir)
+pages.show_html(pages.header_html(doc) + pages.downloads_html(doc))
 
 # %% [markdown]
-# ## Extraction report
+# ## 读取情况 · what was read
 #
 # Which standard tables the template leads us to expect, which were found, how many rows and how
-# many printed numbers were parsed. A table printed as 注：本表无数据 is present and empty.
+# many printed numbers were read. A table printed as 注：本表无数据 is present and empty; a table
+# the reader could not read reliably is said so — its numbers are then never reported as errors.
 
 # %%
-display(tables_overview(doc))
+pages.show(pages.tables_overview(doc))
+notes = []
 if doc.extraction["tables_missing"]:
-    display(Markdown("**Missing:** " + escape_md("、".join(doc.extraction["tables_missing"]))))
-for warning in doc.extraction["warnings"]:
-    display(Markdown("⚠ " + escape_md(warning)))
+    notes.append("未找到：" + "、".join(doc.extraction["tables_missing"]))
+notes += doc.extraction.get("warnings", [])
+if notes:
+    pages.show_html("".join(f'<p class="bk-note">⚠ {pages.escape(n)}</p>' for n in notes))
 
 # %% [markdown]
-# ## The tables
+# ## 各表 · the tables
 #
-# Each table as printed (columns named by their header path), then its totals and 类 rows with
-# the printed text and the exact amount in 元.
+# Each table as printed (columns named by their header), then its 合计 and 小计 rows with the printed
+# text and the exact amount in 元.
 
 # %%
 for table in doc.summary["tables"]:
     table_id = table["table_id"]
     label = f"{table['label']} · " if table.get("label") else ""
-    display(Markdown(f"### {escape_md(label + table['title'])}\n\n"
-                     f"`{table_id}` · 单位：{escape_md(table['unit'] or '未注明')} · {escape_md(table['location'])}"
-                     + (" · **本表无数据**" if table["empty"] else "")))
-    display(table_as_printed(doc, table_id))
-    totals = table_totals(doc, table_id)
+    facts = f"单位：{table['unit'] or '未注明'} · {table['location']}" + (" · 本表无数据" if table["empty"] else "")
+    pages.show_html(f"<h3>{pages.escape(label + table['title'])}</h3><p class='bk-note'>{pages.escape(facts)}</p>")
+    if table_id in doc.tables:
+        pages.show(pages.table_as_printed(doc, table_id))
+    totals = pages.table_totals(doc, table_id)
     if not totals.empty:
-        display(Markdown("Totals and 类 rows:"))
-        display(totals)
+        pages.show(totals, caption="合计与小计")
 
 # %% [markdown]
 # ## Tidy data
 #
-# The long form behind every check and figure: one row per printed amount cell.
+# The long form behind every check and figure: one row per printed amount cell (the first rows
+# here; all of them in `tidy.csv` and the workbook). `row_role` says what the row is; `parent_row`
+# the row it adds into. For analysis in pandas: `budgetkit.processed.load_tidy(folder, floats=True)`.
 
 # %%
-print(f"{len(doc.tidy)} cells, {doc.tidy['amount'].notna().sum()} with a printed amount")
-display(doc.tidy.head(12))
+pages.show_html(f"<p>{len(doc.tidy):,} 个单元格，其中 {int(doc.tidy['amount'].notna().sum()):,} 个印有金额。</p>")
+pages.show(pages.tidy_preview(doc))

@@ -12,71 +12,70 @@
 # ---
 
 # %% [markdown]
-# # 02 · 图表 — every figure redrawn, every printed number beside the recomputed one
+# # 02 · 图表 — every figure redrawn from the tables, with the checks' verdict on each number
 #
-# The disclosure prints figures (一般公共预算当年拨款结构图, 三公经费分布图 …) and restates numbers
-# in its 情况说明. Here each figure is redrawn from the tidy tables; beside it, the numbers it
-# shows, recomputed exactly, next to what the narrative states. Then, table by table, every
-# printed total beside the sum of its parts.
+# The disclosure prints figures (一般公共预算当年拨款结构图, 三公经费分布图 …); here each is redrawn
+# from the tidy tables. Beside each figure: the numbers it draws, their share computed exactly, and
+# what the checks found about each (the same verdict as on the reconciliation page — this page does
+# not judge on its own), with what the narrative states about it. Each chart can be downloaded as
+# PNG or SVG, with its numbers as CSV.
 
 # %% tags=["parameters"]
 doc_id = "qinshui-police-2025"
 processed_dir = "../data/processed"
+out_dir = "../reports/qinshui-police-2025"
+root_dir = ".."
 
 # %%
-import pandas as pd
-from IPython.display import Markdown, display
+from budgetkit import pages
+from budgetkit import figures
+from budgetkit.verdicts import Verdicts
 
-from budgetkit.figures import FIGURES, figure_data, stated_numbers
-from budgetkit.report import escape_md, load_claims, load_processed, printed_vs_recomputed, show_figure
-
-pd.set_option("display.max_colwidth", 120)
-doc = load_processed(doc_id, processed_dir)
-claims = load_claims(doc)
-meta = doc.summary["metadata"]
-subject = f"{meta.get('publisher') or doc.doc_id}{meta.get('fiscal_year') or ''}年"
-display(Markdown(f"## {escape_md(doc.title)}"))
+doc = pages.load(doc_id, processed_dir)
+subject = f"{doc.metadata.get('publisher') or doc.doc_id}{doc.metadata.get('fiscal_year') or ''}年"
+pages.show_html(pages.header_html(doc))
 
 # %% [markdown]
-# ## Figures
+# ## 图 · figures
 #
-# Shares are computed from the printed amounts with exact decimals and rounded half-up to 0.01 %.
-# Where the narrative states a number for a part of the figure, it stands beside the recomputed
-# one (`agrees`).
+# Shares are computed from the printed amounts with exact decimals, rounded half-up to 0.01 %.
+# `结论` is the worst status among the checks that rest on the number (see 03 · 勾稽核对).
 
 # %%
-for figure_id, spec in FIGURES.items():
-    stated = stated_numbers(figure_id, claims)
-    display(Markdown(f"### {escape_md(spec.title)}"))
-    if not (stated["stated_amounts"] or stated["stated_shares_pct"]):
-        stated = {}
-    figure = spec.draw(doc.tidy, subject=subject, **stated)
-    if figure is None:
-        display(Markdown(f"*Not printed in this disclosure* (needs {escape_md(', '.join(spec.source_table_ids))})."))
+verdicts = Verdicts(doc.findings)
+absent = []
+for figure_id, spec in figures.FIGURES.items():
+    numbers = figures.build(doc.tidy, figure_id)
+    if numbers is None:
+        absent.append(f"{spec.title}（{'、'.join(spec.source_table_ids)}）")
         continue
-    show_figure(figure)
-    data = figure_data(doc.tidy, figure_id, **stated)
-    if data is not None:
-        shown = data.drop(columns=[c for c in ("amount", "share_pct") if c in data.columns])
-        display(shown)
-        attrs = data.attrs
-        display(Markdown(
-            f"单位：{escape_md(attrs.get('unit', ''))} · 来源：{escape_md(attrs.get('source_title', attrs.get('source_table', '')))} · "
-            f"printed total {escape_md(attrs.get('total_printed', '—'))}, recomputed {escape_md(attrs.get('total_recomputed', '—'))}"))
+    pages.show_html(f"<h3>{pages.escape(spec.title)}</h3>")
+    figure = spec.draw(doc.tidy, subject=subject, data=numbers)
+    data = figures.data_frame(numbers, verdicts)
+    pages.show_figure(figure, data, out_dir, figure_id)
+    pages.show(pages.figure_table(data))
+    attrs = data.attrs
+    pages.show_html("<p class='bk-note'>" + pages.escape(
+        f"单位：{attrs.get('unit') or '未注明'} · 来源：{attrs.get('source_title') or attrs.get('source_table_id')} · "
+        f"印刷合计 {numbers.text(attrs.get('total_printed'))} · 图中各项合计 {numbers.text(attrs.get('total_recomputed'))}") + "</p>")
+if absent:
+    pages.show_html("<p class='bk-note'>本文件未印以下各图所需的表，或表为空：" + pages.escape("；".join(absent)) + "。</p>")
+if doc.extraction.get("kind") == "final":
+    pages.show_html('<p>决算的收支结构、“三公”经费预算数与决算数、与同年预算的逐项比较见 <a href="05-execution.html">05 预算执行</a>。</p>')
 
 # %% [markdown]
-# ## Every table: printed totals beside the recomputed ones
+# ## 各表的合计与重算 · every table: printed totals beside the recomputed ones
 #
-# For each table, every total the rules could recompute from its parts (类 = Σ款 = Σ项, 合计 rows
+# For each table, every total the checks could recompute from its parts (类 = Σ款 = Σ项, 合计 rows
 # and columns). `舍入差` is a difference within the rounding of the printed parts, not an error.
 
 # %%
 for table in doc.summary["tables"]:
-    checks = printed_vs_recomputed(doc, table["table_id"])
-    display(Markdown(f"### {escape_md(table['title'])}"))
+    checks = pages.printed_vs_recomputed(doc, table["table_id"])
+    pages.show_html(f"<h3>{pages.escape(table['title'])}</h3>")
     if table["empty"]:
-        display(Markdown("本表无数据 — nothing to recompute."))
+        pages.show_html("<p class='bk-note'>本表无数据 — nothing to recompute.</p>")
     elif checks.empty:
-        display(Markdown("No total in this table can be recomputed from its parts."))
+        pages.show_html("<p class='bk-note'>No total in this table can be recomputed from its parts.</p>")
     else:
-        display(checks)
+        pages.show(checks)

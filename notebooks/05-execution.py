@@ -24,43 +24,38 @@
 # %% tags=["parameters"]
 doc_id = "swu-2024-final"
 processed_dir = "../data/processed"
+out_dir = "../reports/swu-2024-final"
+root_dir = ".."
 
 # %%
 import matplotlib.pyplot as plt
-import pandas as pd
-from IPython.display import Markdown, display
 
-from budgetkit import execution
+from budgetkit import execution, pages
 from budgetkit.compare import load_doc
-from budgetkit.report import escape_md, show_figure
 
-pd.set_option("display.max_rows", 300)
-pd.set_option("display.max_columns", 30)
-pd.set_option("display.width", 200)
 doc = load_doc(processed_dir, doc_id)
 kind = execution.document_kind_of(processed_dir, doc_id)
-display(Markdown(f"## {escape_md(doc.metadata.get('title') or doc.label)}\n\n文件类别：**{'部门决算' if kind == 'final' else '部门预算'}**"))
+pages.show_html(pages.header_html(pages.load(doc_id, processed_dir))
+                + f"<p>文件类别：<strong>{'部门决算' if kind == 'final' else '部门预算'}</strong></p>")
 if kind != "final":
-    display(Markdown("This document is not a 决算: there is no execution to analyse."))
+    pages.show_html("<p>本文件不是决算，没有预算执行可分析。</p>")
 
 # %% [markdown]
 # ## 1 · 收支结构 — the structure the 决算 narrative usually shows, redrawn from the 收支决算总表
 
 # %%
-for title, frame in (("本年收入（按来源）", execution.income_structure(doc.tidy)),
-                     ("本年支出（按功能分类）", execution.expense_structure(doc.tidy)),
-                     ("本年支出（基本支出 / 项目支出）", execution.basic_vs_project(doc.tidy))):
+for name, title, frame in (("income_structure", "本年收入（按来源）", execution.income_structure(doc.tidy)),
+                           ("expense_structure", "本年支出（按功能分类）", execution.expense_structure(doc.tidy)),
+                           ("basic_vs_project", "本年支出（基本支出 / 项目支出）", execution.basic_vs_project(doc.tidy))):
     if frame.empty:
-        display(Markdown(f"{title}: not printed."))
+        pages.show_html(f"<p>{pages.escape(title)}：本决算未印。</p>")
         continue
-    display(Markdown(f"### {title}"))
-    display(frame)
+    pages.show(frame, caption=title)
     fig = execution.plot_structure(frame, title=f"{doc.label}：{title}，占比")
-    show_figure(fig); plt.close(fig)
+    pages.show_figure(fig, frame, out_dir, name); plt.close(fig)
 economic = execution.basic_by_economic_class(doc.tidy)
 if not economic.empty:
-    display(Markdown("### 一般公共预算财政拨款基本支出（按经济分类）"))
-    display(economic)
+    pages.show(economic, caption="一般公共预算财政拨款基本支出（按经济分类）")
 
 # %% [markdown]
 # ## 2 · “三公”经费 — planned against spent, from the 决算's own table
@@ -68,11 +63,11 @@ if not economic.empty:
 # %%
 three = execution.three_public_execution(doc.tidy)
 if three.empty:
-    display(Markdown("This 决算 prints no “三公” table with 预算数 and 决算数."))
+    pages.show_html("<p>本决算没有印出含预算数与决算数的“三公”经费表。</p>")
 else:
-    display(three.drop(columns=["item"]))
+    pages.show(three.drop(columns=["item"]))
     fig = execution.plot_budget_vs_final(three, title=f"{doc.label}：“三公”经费 预算数与决算数（万元，右为执行率）", label_column="项目")
-    show_figure(fig); plt.close(fig)
+    pages.show_figure(fig, three.drop(columns=["item"]), out_dir, "three_public_execution"); plt.close(fig)
 
 # %% [markdown]
 # ## 3 · 情况说明的决算句 — 年初预算、决算、完成率 as the narrative states them
@@ -83,19 +78,17 @@ else:
 # %%
 stated = execution.stated_execution(doc)
 if stated.empty:
-    display(Markdown("The narrative states no budget against 决算 figures."))
+    pages.show_html("<p>情况说明没有写出年初预算与决算的对比。</p>")
 else:
-    display(stated)
+    pages.show(stated)
     by_class = execution.stated_by_class(stated, doc.tidy)
     if not by_class.empty:
-        display(Markdown("### By 类 (sum of the 项 the narrative states; `coverage_pct` = their 决算 / the class's 决算 in the table)"))
-        display(by_class)
+        pages.show(by_class, caption="按类（情况说明所述各项之和；coverage_pct = 这些项的决算 / 表中该类的决算）")
         fig = execution.plot_budget_vs_final(by_class, title=f"{doc.label}：按功能分类（类）年初预算与决算（万元）", label_column="class_name")
-        show_figure(fig); plt.close(fig)
+        pages.show_figure(fig, by_class, out_dir, "stated_by_class"); plt.close(fig)
 table_budget = execution.table_execution(doc.tidy)
 if not table_budget.empty:
-    display(Markdown("### Budget columns printed in the 决算 tables"))
-    display(table_budget)
+    pages.show(table_budget, caption="决算表中印出的预算栏")
 
 # %% [markdown]
 # ## 4 · 同年预算 — the same department's budget disclosure against these final accounts
@@ -108,20 +101,18 @@ if not table_budget.empty:
 # %%
 budget_id = execution.same_year_budget(processed_dir, doc_id)
 if budget_id is None:
-    display(Markdown("The same department's budget for this year is not among the processed documents: "
-                     "extract it (`budgetkit extract …`) beside this 决算 to see it here."))
+    pages.show_html("<p>同一部门本年度的预算公开不在已处理的文件中：把它与本决算一起提取（<code>budgetkit extract …</code>）即可在此比较。</p>")
 else:
     budget = load_doc(processed_dir, budget_id)
-    display(Markdown(f"Budget disclosure: **{escape_md(budget.metadata.get('title') or budget_id)}** (`{escape_md(budget_id)}`)"))
-    for budget_table, final_table, what in execution.matched_tables(budget, doc):
+    pages.show_html(f"<p>预算公开：<strong>{pages.escape(budget.metadata.get('title') or budget_id)}</strong>"
+                    f"（<a href=\"../{pages.escape(budget_id)}/01-tables.html\"><code>{pages.escape(budget_id)}</code></a>）</p>")
+    for number, (budget_table, final_table, what) in enumerate(execution.matched_tables(budget, doc), start=1):
         frame = execution.budget_vs_final(budget, doc, budget_table, final_table)
-        display(Markdown(f"### {escape_md(what)}"))
-        display(frame)
-        display(frame["status"].value_counts().to_frame("lines"))
+        pages.show(frame, caption=what, sortable=True)
+        pages.show(frame["status"].value_counts().rename_axis("status").reset_index(name="lines"))
         classes = frame[frame["level"] == "类"]
         fig = execution.plot_budget_vs_final(classes, title=f"{doc.label}：{what.split('（')[0]}，按类 预算与决算（万元，右为执行率）")
-        show_figure(fig); plt.close(fig)
+        pages.show_figure(fig, classes, out_dir, f"budget_vs_final_{number}"); plt.close(fig)
     economic_match = execution.economic_vs_budget(budget, doc)
     if not economic_match.empty:
-        display(Markdown("### 基本支出按经济分类：预算 vs 决算"))
-        display(economic_match)
+        pages.show(economic_match, caption="基本支出按经济分类：预算与决算")

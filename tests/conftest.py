@@ -52,3 +52,51 @@ def small_document(*tables, narrative=(), file="t.txt"):
     doc.narrative = [TextLine(text, Location(file, line=500 + i)) for i, text in enumerate(narrative)]
     return doc
 
+
+
+@pytest.fixture(scope="session")
+def bundled_documents():
+    """Every document of the manifest, read once per session: ``{doc_id: Document}``."""
+    from budgetkit.manifest import read_manifest
+    from budgetkit.pipeline import read_spec
+
+    return {spec.doc_id: read_spec(spec) for spec in read_manifest(RAW / "manifest.csv")}
+
+
+@pytest.fixture(scope="session")
+def bundled_tidy(bundled_documents):
+    """The tidy frame of every bundled document: ``{doc_id: DataFrame}``."""
+    from budgetkit.tidy import tidy_document
+
+    return {doc_id: tidy_document(document) for doc_id, document in bundled_documents.items()}
+
+
+@pytest.fixture(scope="session")
+def bundled_findings(bundled_documents, bundled_tidy):
+    """The findings of every bundled document: ``{doc_id: DataFrame}``."""
+    from budgetkit.checks import run_checks
+
+    return {doc_id: run_checks(document, bundled_tidy[doc_id]) for doc_id, document in bundled_documents.items()}
+
+
+@pytest.fixture(scope="session")
+def bundled_reading(bundled_documents, bundled_tidy, bundled_findings):
+    """Per bundled document, how each table was read: ``{doc_id: {table_id: "read" | "unreadable"}}``."""
+    from budgetkit.pipeline import extraction_report
+
+    out = {}
+    for doc_id, document in bundled_documents.items():
+        report = extraction_report(document, bundled_tidy[doc_id], bundled_findings[doc_id])
+        out[doc_id] = {t["table_id"]: t.get("reading_status", "read") for t in report["tables"]}
+    return out
+
+
+def _manifest_ids() -> list[str]:
+    import csv
+
+    with open(RAW / "manifest.csv", encoding="utf-8", newline="") as handle:
+        return list(dict.fromkeys(row["doc_id"] for row in csv.DictReader(handle)))
+
+
+#: Every document of the bundled manifest (for tests parametrized by document).
+BUNDLED_IDS = _manifest_ids()

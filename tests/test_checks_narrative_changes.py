@@ -162,7 +162,7 @@ def test_unit_count_agrees_with_listed_units():
     ok = found[found["status"] == "ok"]
     assert len(ok) == 1 and "沁水县公安局本级、沁水县公安局交通警察大队" in ok.iloc[0]["message"]
     other = found[found["message"].str.contains("0个单位")]
-    assert other["status"].tolist() == ["not_linked"]  # units that filed unit-wide targets: nothing to check
+    assert other["status"].tolist() == ["unchecked"]  # units that filed unit-wide targets: nothing to check
 
 
 def test_more_units_listed_than_stated_is_an_error():
@@ -183,7 +183,7 @@ def test_unit_count_without_tables_is_not_linked():
              "四、绩效目标设置情况",
              "按照本区预算绩效管理工作的总体要求，本部门3个预算单位开展了2025年项目预算绩效目标编报工作，编报绩效目标的项目49个，涉及项目预算资金8825.98万元。"]
     found = findings(document(narrative=wanli), UNITS)
-    assert set(found["status"]) == {"not_linked"}
+    assert set(found["status"]) == {"unchecked"}
     assert "6 个（5 + 1）" in "".join(found["message"]) and "3 个" in "".join(found["message"])
 
 

@@ -78,9 +78,9 @@ def test_a_decrease_and_its_amounts_are_checked():
     rate = found[found["rule_id"] == "narrative.stated_rate"]
     assert rate["status"].tolist() == ["ok"] and rate.iloc[0]["expected"] == "57.1429"
     amounts = found[found["rule_id"] == "narrative.account_amount"]
-    assert sorted(amounts["status"]) == ["not_linked", "ok", "ok"]  # 25.77 twice; 60.13 is 2023's execution
+    assert sorted(amounts["status"]) == ["ok", "ok", "unchecked"]  # 25.77 twice; 60.13 is 2023's execution
     assert "2010507 专项普查活动" in amounts[amounts["status"] == "ok"].iloc[0]["message"]
-    execution = amounts[amounts["status"] == "not_linked"].iloc[0]
+    execution = amounts[amounts["status"] == "unchecked"].iloc[0]
     assert execution["reason"] == "no_table" and "60.13" in execution["message"]
     assert found[found["rule_id"] == "narrative.same_line"]["status"].tolist() == ["ok"]
 

@@ -88,7 +88,7 @@ def test_wrapped_subject_is_whole_and_not_linked_to_a_total():
     assert not (amounts["status"] == "error").any()
     for phrase in ("政府性基金拨款支出预算", "国有资本经营预算拨款支出预算", "财政拨款支出预算"):
         mine = amounts[amounts["message"].str.contains(f"「{phrase}」")]
-        assert len(mine) == 1 and mine.iloc[0]["status"] == "not_linked", phrase
+        assert len(mine) == 1 and mine.iloc[0]["status"] == "unchecked", phrase
     # the subject that does name the total is still checked against it
     total = amounts[amounts["message"].str.startswith("情况说明「支出预算」")]
     assert list(total["status"]) == ["rounding"]

@@ -64,7 +64,8 @@ def test_seed_implied_prior_years(processed: Path):
     assert implied["预算收入总计"] == Decimal("13044.34")
     assert implied["“三公”经费"] == Decimal("172.00")
     assert implied["机关运行经费"] == Decimal("747.42")
-    assert set(changes["status"]) == {"implied only"}
+    assert set(changes["status"]) == {"unchecked"}  # no prior disclosure: implied, not checked
+    assert changes.set_index("subject").loc["机关运行经费", "rate_status"] is None  # extracted without checks
     three = changes[changes["subject"] == "“三公”经费"].iloc[0]
     assert three["direction"] == "减少" and three["change"] == Decimal("64.00")
 
@@ -106,7 +107,7 @@ def test_jiangsu_year_over_year(processed_pdf: Path):
     # the 2018 narrative's total change (增加2248.37万元) implies the 2017 total printed in the 2017 tables
     changes = stated_changes(docs[1], docs[0])
     total = changes[changes["implied_prior"] == Decimal("13649.07")]
-    assert not total.empty and total.iloc[0]["status"].startswith("agrees")
+    assert not total.empty and total.iloc[0]["status"] in ("ok", "info")
     assert total.iloc[0]["prior_table_value"] == Decimal("13649.07")
 
 
@@ -114,7 +115,7 @@ def test_wanli_stated_changes_checked_and_can_fail(processed_pdf: Path):
     docs = load_docs(processed_pdf, ["sh-putuo-wanli-street-2024", "sh-putuo-wanli-street-2025"])
     changes = stated_changes(docs[1], docs[0]).set_index("subject")
     assert changes.loc["“三公”经费", "implied_prior"] == Decimal("47.91")
-    assert changes.loc["“三公”经费", "status"] == "agrees"
+    assert changes.loc["“三公”经费", "status"] == "ok"
     # a prior year whose 三公 total differs is reported as such
     prior = docs[0]
     tampered = prior.tidy.copy()
@@ -122,7 +123,7 @@ def test_wanli_stated_changes_checked_and_can_fail(processed_pdf: Path):
     tampered.loc[mask, "amount_yuan"] = Decimal("480000")
     prior.tidy = tampered
     again = stated_changes(docs[1], prior).set_index("subject")
-    assert again.loc["“三公”经费", "status"] == "differs"
+    assert again.loc["“三公”经费", "status"] == "warning"
     assert again.loc["“三公”经费", "prior_table_value"] == Decimal("48")
 
 
@@ -185,13 +186,13 @@ def test_charts_render_with_cjk_font(processed: Path, tmp_path: Path):
 def test_wanli_stated_changes_have_no_false_differs(processed_pdf: Path):
     docs = load_docs(processed_pdf, ["sh-putuo-wanli-street-2024", "sh-putuo-wanli-street-2025"])
     changes = stated_changes(docs[1], docs[0])
-    assert not changes["status"].eq("differs").any(), changes[["subject", "status", "prior_cell"]]
+    assert not changes["status"].eq("warning").any(), changes[["subject", "status", "prior_cell"]]
     # 政府性基金拨款支出预算0.00万元，比2024年预算持平 is not about 支出总计
     assert "预算支出总计" not in set(changes.loc[changes["current"] == Decimal("0.00"), "subject"])
     by_subject = changes.set_index("subject")
     # “（三）公务接待费1.35万元。比2024年预算持平”: the subjectless sentence is about 公务接待费,
     # checked on the 三公 table's column (not the basic-expenditure line of the same name)
-    assert by_subject.loc["公务接待费", "status"] == "agrees"
+    assert by_subject.loc["公务接待费", "status"] == "ok"
     assert "three_public" in by_subject.loc["公务接待费", "prior_cell"]
     assert "three_public" in by_subject.loc["公务用车运行维护费", "prior_cell"]
 

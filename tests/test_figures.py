@@ -224,18 +224,21 @@ def test_three_public_amounts(tidy):
     assert any("单位：万元" in t and "“三公”经费支出预算表" in t for t in texts)
 
 
-def test_stated_numbers_are_compared(tidy):
-    data = figures.figure_data(
-        tidy,
-        "appropriation_structure_by_class",
-        stated_amounts={"公共安全支出": "11,463.36"},
-        stated_shares_pct={"公共安全支出": "93.42", "住房保障支出": "2.32"},
-    )
-    by_label = data.set_index("label")
-    assert by_label.loc["公共安全支出", "agrees"] is True
-    assert by_label.loc["住房保障支出", "agrees"] is False
-    assert by_label.loc["社会保障和就业支出", "agrees"] is None
-    assert any("住房保障支出" in note for note in data.attrs["notes"])
+def test_figures_show_the_checks_verdict_and_judge_nothing_themselves(bundled_tidy, bundled_documents):
+    """The verdict beside a drawn number is the checks' (one verdict per number), narrative included."""
+    from budgetkit.checks import run_checks
+
+    tidy = bundled_tidy["qinshui-police-2025"]
+    findings = run_checks(bundled_documents["qinshui-police-2025"], tidy)
+    data = figures.figure_data(tidy, "appropriation_structure_by_class", findings=findings).set_index("label")
+    security = data.loc["公共安全支出"]
+    # 3147.20 + 8316.17 = 11463.37 against 11463.36 printed: the checks call it rounding, so does the figure
+    assert security["status"] == "rounding" and security["核对"].startswith("舍入差 · ")
+    assert int(security["核对"].split("· ")[1].split(" ")[0]) >= 6  # the table's identities, the fiscal summary, the narrative
+    assert "11,463.36万元（说明 第411行）" in security["说明所述"]
+    assert data.loc["住房保障支出", "status"] == "ok"
+    without = figures.figure_data(tidy, "appropriation_structure_by_class")
+    assert "status" not in without.columns and "agrees" not in without.columns
 
 
 def test_two_part_figures(tidy):
@@ -258,6 +261,7 @@ def test_projects_by_unit_and_amount(tidy):
     assert list(units["amount"]) == [Decimal("6856.23"), Decimal("1459.94")]
     assert list(units["recomputed"]) == [Decimal("6856.23"), Decimal("1459.94")]
     assert units.attrs["total_printed"] == Decimal("8316.17")
+    assert units.iloc[0]["cells"] == [("project_current", 2, "total")]
 
     projects = figures.figure_data(tidy, "projects_by_amount")
     assert len(projects) == 17
@@ -271,6 +275,30 @@ def test_projects_by_unit_without_admin_table(tidy):
     without = tidy[tidy["table_id"] != "admin_operation"]
     units = figures.figure_data(without, "projects_by_unit")
     assert list(units["label"]) == ["沁水县公安局本级", "沁水县公安局交通警察大队"]
+
+
+def test_bundled_figures_never_count_a_part_with_its_whole(bundled_tidy):
+    """三公 is drawn for every document that prints the table; no figure's parts exceed its printed total."""
+
+    for doc_id, tidy in bundled_tidy.items():
+        three = figures.figure_data(tidy, "three_public_distribution")
+        assert (three is not None) == ("three_public" in set(tidy["table_id"])), doc_id
+        if three is not None:
+            parts = sum((a for a in three["amount"] if a is not None), Decimal(0))
+            assert parts == three.attrs["total_printed"], doc_id
+        for figure_id in figures.FIGURES:
+            data = figures.figure_data(tidy, figure_id)
+            if data is None or data.attrs["total_printed"] is None:
+                continue
+            # within the rounding of the printed parts (款 printed to 1 元 may add up to 1 元 more)
+            n_parts = len(data)
+            step = Decimal("0.01") if data.attrs["unit"] == "万元" else Decimal(1)
+            slack = step * (n_parts + 1) / 2
+            assert data.attrs["total_recomputed"] <= data.attrs["total_printed"] + slack, (doc_id, figure_id)
+    jiangsu = figures.figure_data(bundled_tidy["js-npc-office-2019"], "income_sources")
+    assert jiangsu.attrs["total_recomputed"] == jiangsu.attrs["total_printed"] == Decimal("18330.37")  # not 36,660.74
+    shanghai = figures.figure_data(bundled_tidy["sh-putuo-wanli-street-2025"], "three_public_distribution")
+    assert dict(zip(shanghai["label"], shanghai["amount"]))["公务用车购置费"] == Decimal("15")
 
 
 def test_function_classification(tidy):

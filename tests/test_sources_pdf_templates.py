@@ -357,9 +357,11 @@ def test_scrambled_text_layer_is_unreadable_not_an_error(tmp_path):
     assert all("fail on most rows" in text for text in tried.values() if not text.startswith("not available"))
 
 
-def _curved_rule(tmp_path: Path) -> Path:
+def _rule_as_bezier(tmp_path: Path, bend: float) -> Path:
     """烟台 公开表5 (pp.3–4) with the rule between 基本支出/小计 and 人员支出 (x = 498.6) drawn as a
-    slightly bent cubic Bézier (``c``) instead of a line (``l``): it looks the same on paper."""
+    cubic Bézier (``c``) instead of a line (``l``), its control points ``bend`` points off the line:
+    0 is a straight Bézier (how some producers draw every rule), 1.5 a rule drawn slightly bent.
+    Either looks the same on paper."""
     from pypdf.generic import FloatObject
 
     last: list[float] = []
@@ -375,14 +377,18 @@ def _curved_rule(tmp_path: Path) -> Path:
         last = [x1, y1]
         if abs(x0 - x1) > 0.5 or abs(x0 - 498.6) > 1:
             return None
-        # Control points 1.5 pt off the line: a rule drawn slightly bent. The grid reader takes
-        # only straight segments (and straight Béziers) as rules; pdfplumber takes the curve's edges.
-        ctrl = [x0 + 1.5, y0 + (y1 - y0) / 3, x0 + 1.5, y0 + 2 * (y1 - y0) / 3, x1, y1]
+        ctrl = [x0 + bend, y0 + (y1 - y0) / 3, x0 + bend, y0 + 2 * (y1 - y0) / 3, x1, y1]
         return [FloatObject(v) for v in ctrl], b"c"
 
-    path = tmp_path / "yantai-curved-rule.pdf"
+    path = tmp_path / f"yantai-bezier-{bend}.pdf"
     assert _rewrite(TEMPLATES / "yantai-audit-2026.pdf", path, [2, 3], curve) == 2  # one segment per page
     return path
+
+
+def _curved_rule(tmp_path: Path) -> Path:
+    """The rule drawn slightly bent: the grid reader takes only straight segments (and straight
+    Béziers) as rules; pdfplumber takes the curve's edges."""
+    return _rule_as_bezier(tmp_path, 1.5)
 
 
 def test_first_reading_fails_its_sums_second_reading_passes(tmp_path):
@@ -426,25 +432,6 @@ def test_each_reading_of_the_curved_rule_alone(tmp_path, backend):
 def test_a_straight_bezier_is_a_rule(tmp_path):
     """The same 烟台 page with the rule drawn as a *straight* Bézier (control points on the line,
     as some producers draw every rule): the grid reader takes it as the rule it is."""
-    from pypdf.generic import FloatObject
-
-    last: list[float] = []
-
-    def straight(operands, operator):
-        nonlocal last
-        if operator == b"m":
-            last = [float(v) for v in operands]
-            return None
-        if operator != b"l" or not last:
-            return None
-        (x0, y0), (x1, y1) = last, [float(v) for v in operands]
-        last = [x1, y1]
-        if abs(x0 - x1) > 0.5 or abs(x0 - 498.6) > 1:
-            return None
-        return [FloatObject(v) for v in (x0, y0 + (y1 - y0) / 3, x0, y0 + 2 * (y1 - y0) / 3, x1, y1)], b"c"
-
-    path = tmp_path / "yantai-straight-bezier.pdf"
-    assert _rewrite(TEMPLATES / "yantai-audit-2026.pdf", path, [2, 3], straight) == 2
-    doc = _process(path, tmp_path / "out", arbitrate=False)
+    doc = _process(_rule_as_bezier(tmp_path, 0.0), tmp_path / "out", arbitrate=False)
     table = _table(doc["report"], "general_expenditure")
     assert table["reading_status"] == "read" and table["read"] == table["printed"] == 75

@@ -88,7 +88,7 @@ def test_wrapped_header_cells_map_to_catalog_columns(seed_document):
 def test_wide_table_as_printed(seed_document):
     wide = wide_table(seed_document.tables["expenditure"])
     assert list(wide.columns) == ["page", "line", "项目/科目编码", "项目/科目名称", "2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出"]
-    assert wide.iloc[0].tolist()[2:] == ["合计", "", "12347.07", "3954.29", "8392.78"]
+    assert wide.iloc[0].tolist()[2:] == ["", "合计", "12347.07", "3954.29", "8392.78"]
 
 
 def test_amount_of_helper(seed_tidy):

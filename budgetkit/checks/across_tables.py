@@ -21,6 +21,7 @@ from budgetkit.checks.engine import (
     where_of,
 )
 from budgetkit.checks.within_table import project_structure
+from budgetkit.semantics import three_public_items
 
 #: Summary income lines and the income-table column each restates.
 SUMMARY_INCOME_LINES = [
@@ -467,12 +468,11 @@ def admin_operation_vs_public(ctx: Context, rule: Rule):
 
 @implements("across.three_public_vehicle_vs_basic")
 def three_public_vehicle_vs_basic(ctx: Context, rule: Rule):
-    t = ctx.find_rows("three_public", "total", contains="运行(?:维护)?费$")
-    t = [r for r, hit in zip(t, ctx.matches("three_public", t, "购置及运行")) if not hit]
+    vehicle = three_public_items(ctx.tidy).get("vehicle_operation")
     b = ctx.find_rows("general_basic_economic", "total", contains="^公务用车运行(?:维护)?费$")
-    if len(t) != 1 or not b:
+    if vehicle is None or not b:
         return
-    tq = ctx.quantity(t[0])
+    tq = ctx.quantity(ctx.cell(*vehicle.cell))
     bqs = [ctx.quantity(r) for r in b]
     outcome = compare_sum(bqs, tq)
     gap = outcome.difference_yuan

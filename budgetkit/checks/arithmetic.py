@@ -40,22 +40,21 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
 from budgetkit.amounts import UNIT_TO_YUAN, normalise_number_text, rounding_step
 
-OK = "ok"
-ROUNDING = "rounding"
-ERROR = "error"
-WARNING = "warning"
-NOT_APPLICABLE = "not_applicable"
-NOT_LINKED = "not_linked"
-INFO = "info"
-#: A comparison that failed on numbers we could not read reliably (a table not read in full,
-#: or read with a layout its own sums contradict): never reported as the publisher's error.
-UNREADABLE = "unreadable"
+from budgetkit.status import (  # noqa: F401  (the one status vocabulary, re-exported for the rules)
+    ERROR,
+    INFO,
+    NOT_APPLICABLE,
+    OK,
+    PASSED,
+    ROUNDING,
+    SEVERITY,
+    UNCHECKED,
+    UNREADABLE,
+    WARNING,
+)
 
-#: Severity written for each status.
-SEVERITY = {OK: "info", ROUNDING: "rounding", ERROR: "error", WARNING: "warning", NOT_APPLICABLE: "info", NOT_LINKED: "info", INFO: "info",
-            UNREADABLE: "unreadable"}
-#: Whether a status counts as passed.
-PASSED = {OK: True, ROUNDING: True, ERROR: False, WARNING: False, NOT_APPLICABLE: True, NOT_LINKED: True, INFO: True, UNREADABLE: False}
+#: A narrative number no table cell holds (the former name of :data:`UNCHECKED`).
+NOT_LINKED = UNCHECKED
 
 
 @dataclass(frozen=True)
@@ -67,8 +66,10 @@ class Quantity:
         unit: ``万元``/``元``/… or ``%``.
         text: As printed (``""`` for blank — exact zero).
         label: What it is, for messages (``支出总表 2040202 一般行政管理事务 「合计」``).
-        where: Where to look (``qinshui-police-2025.txt line 138``).
+        where: Where to look (``qinshui-police-2025.txt line 138``, ``x.pdf p.28 line 13``).
         table_id: The table it is from, or ``None`` (narrative, performance tables).
+        cell: ``(table_id, row_number, column_id)`` of a table cell, so a page can show the
+            verdict beside the number it draws.
     """
 
     value: Decimal
@@ -77,6 +78,7 @@ class Quantity:
     label: str = ""
     where: str = ""
     table_id: str | None = None
+    cell: tuple[str, int, str] | None = None
 
     @cached_property  # computed once per quantity (a quantity is immutable)
     def yuan(self) -> Decimal:
@@ -112,7 +114,7 @@ def summed(parts: list[Quantity], label: str, where: str = "") -> SumQuantity:
     total_yuan = sum((p.yuan for p in parts), Decimal(0))
     value = total_yuan / UNIT_TO_YUAN[unit] if unit in UNIT_TO_YUAN else total_yuan
     return SumQuantity(value, unit, format_amount(value), label, where, None,
-                       sum((p.half_step_yuan for p in parts), Decimal(0)))
+                       parts_half_step_yuan=sum((p.half_step_yuan for p in parts), Decimal(0)))
 
 
 def exact(value: Decimal, unit: str | None, label: str = "", where: str = "") -> Quantity:

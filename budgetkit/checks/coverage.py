@@ -14,7 +14,6 @@ and shown by ``budgetkit check`` and ``notebooks/03-reconcile.py``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -128,20 +127,23 @@ def coverage_summary(coverage: pd.DataFrame, doc_id: str = "") -> dict:
 
 def write_coverage(claims: pd.DataFrame, findings: pd.DataFrame, out_dir: Path, doc_id: str = "") -> dict:
     """Write ``narrative_coverage.csv`` (per claim) and ``narrative_coverage.json`` (counts); return the counts."""
-    out_dir = Path(out_dir)
+    from budgetkit.processed import DocumentFolder, write_csv, write_json
+
+    where = DocumentFolder(out_dir)
     coverage = narrative_coverage(claims, findings)
-    coverage.to_csv(out_dir / "narrative_coverage.csv", index=False)
+    write_csv(coverage, where.coverage_csv)
     summary = coverage_summary(coverage, doc_id)
-    (out_dir / "narrative_coverage.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_json(summary, where.coverage_json)
     return summary
 
 
 def read_coverage(out_dir: Path) -> tuple[dict | None, pd.DataFrame | None]:
     """The counts and the per-claim rows written for a document (``(None, None)`` if not written)."""
-    out_dir = Path(out_dir)
-    summary_path, rows_path = out_dir / "narrative_coverage.json", out_dir / "narrative_coverage.csv"
-    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else None
-    rows = pd.read_csv(rows_path, keep_default_na=False) if rows_path.exists() else None
+    from budgetkit.processed import DocumentFolder, read_csv, read_json
+
+    where = DocumentFolder(out_dir)
+    summary = read_json(where.coverage_json) if where.coverage_json.exists() else None
+    rows = read_csv(where.coverage_csv, text=False) if where.coverage_csv.exists() else None
     return summary, rows
 
 

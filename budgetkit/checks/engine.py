@@ -10,6 +10,7 @@ one ``warning`` row (a check that could not run never hides the others).
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +22,7 @@ import pandas as pd
 from budgetkit.amounts import is_blank, try_parse_amount
 from budgetkit.catalog import fold, strip_numbering
 from budgetkit.model import Document, RawTable
+from budgetkit.semantics import with_row_structure
 
 from budgetkit.checks.arithmetic import (
     ERROR,
@@ -33,6 +35,7 @@ from budgetkit.checks.arithmetic import (
     Quantity,
     RatioOutcome,
 )
+from budgetkit.status import SEVERITY_ORDER, normalise
 
 FINDING_COLUMNS = [
     "doc_id",
@@ -50,11 +53,11 @@ FINDING_COLUMNS = [
     "tables",
     "location",
     "evidence",
+    "refs",
     "claims",
     "reason",
 ]
 FAMILIES = ("within_table", "across_tables", "narrative", "performance")
-SEVERITY_ORDER = {"error": 0, "warning": 1, "unreadable": 2, "rounding": 3, "info": 4}
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class Finding:
     tables: str = ""
     location: str = ""
     evidence: str = ""
+    refs: str = ""
     claims: str = ""
     reason: str = ""
 
@@ -125,6 +129,7 @@ class Finding:
             "tables": self.tables,
             "location": self.location,
             "evidence": self.evidence,
+            "refs": self.refs,
             "claims": self.claims,
             "reason": self.reason,
         }
@@ -159,7 +164,8 @@ class Context:
 
     def __init__(self, document: Document, tidy: pd.DataFrame):
         self.document = document
-        self.tidy = tidy
+        # Rules read what rows mean (row_role, parent_row) from the tidy table, never guess it.
+        self.tidy = tidy if "row_role" in tidy.columns else with_row_structure(tidy)
         self.doc_id = document.doc_id
         self._cache: dict = {}
         self._tables: dict[str, _TableIndex] = {}
@@ -220,6 +226,13 @@ class Context:
             return index.rows
         return [index.rows[p] for p in index.by_column.get(column_id, ())]
 
+    def cell(self, table_id: str, row_number: int, column_id: str) -> "Row":
+        """The tidy row of one printed cell (``KeyError`` when the table has no such cell)."""
+        for row in self.rows(table_id, column_id):
+            if row["row_number"] == row_number:
+                return row
+        raise KeyError(f"{table_id} has no cell at row {row_number}, column {column_id}")
+
     def matches(self, table_id: str, rows: list["Row"], pattern: str) -> list[bool]:
         """Whether each row's ``key`` contains ``pattern`` (a regex, as ``frame["key"].str.contains``)."""
         mask = self._index(table_id).contains(pattern)
@@ -251,7 +264,9 @@ class Context:
         value = try_parse_amount(text)
         if value is None:
             text, value = "", Decimal(0)
-        return Quantity(value, row["unit"] if isinstance(row["unit"], str) else None, text, self.row_label(row), self.where(row), row["table_id"])
+        cell = (row["table_id"], int(row["row_number"]), row["column_id"])
+        return Quantity(value, row["unit"] if isinstance(row["unit"], str) else None, text, self.row_label(row), self.where(row),
+                        row["table_id"], cell)
 
     def row_label(self, row) -> str:
         code = row["code"] if isinstance(row["code"], str) else ""
@@ -349,6 +364,8 @@ def _records_by_table(tidy: pd.DataFrame) -> dict[str, tuple[list, list[dict]]]:
         record["printed"] = not is_blank(text) and try_parse_amount(text) is not None
         item = record["item"]
         record["key"] = strip_numbering("" if pd.isna(item) else item)
+        parent = record.get("parent_row")
+        record["parent_row"] = None if parent is None or pd.isna(parent) else int(parent)
         labels, rows = by_table.setdefault(record["table_id"], ([], []))
         labels.append(label)
         rows.append(record)
@@ -408,6 +425,38 @@ def where_of(quantities: list[Quantity], limit: int = 8) -> str:
     return " | ".join(parts)
 
 
+_PLACE_RE = re.compile(r"^(?P<file>\S+)(?: p\.(?P<page>\d+))?(?: line (?P<line>\d+))?")
+
+
+def refs_of(quantities: Iterable[Quantity]) -> str:
+    """The numbers a finding rests on, as JSON: label, text as printed, file, page, line and table cell.
+
+    A report puts the verdict beside each of these numbers and cuts the page around them.
+    """
+    import json
+
+    refs = []
+    for q in quantities:
+        if q is None:
+            continue
+        head = q.where.partition("; ")[0]
+        match = _PLACE_RE.match(head) if head else None
+        ref = {"label": q.label, "text": q.text, "unit": q.unit or ""}
+        if match:
+            ref["file"] = match.group("file")
+            ref["page"] = int(match.group("page")) if match.group("page") else None
+            ref["line"] = int(match.group("line")) if match.group("line") else None
+        if q.cell is not None:
+            ref["table_id"], ref["row_number"], ref["column_id"] = q.cell
+        refs.append(ref)
+    return json.dumps(refs, ensure_ascii=False) if refs else ""
+
+
+def place(location) -> str:
+    """Where a line of the document stands, as findings write it: ``file p.28 line 13`` (page when known)."""
+    return str(location)
+
+
 def evidence_of(quantities: list[Quantity], limit: int = 12) -> str:
     items = [q.short() for q in quantities[:limit]]
     return "; ".join(items) + (f"; … (+{len(quantities) - limit})" if len(quantities) > limit else "")
@@ -446,6 +495,7 @@ def from_outcome(rule: Rule, outcome: Outcome, what: str, *, fail_status: str | 
     return Finding(
         rule.id, rule.family, status, message, outcome.expected, outcome.actual, outcome.difference, outcome.tolerance,
         outcome.unit, tables_of(outcome.quantities, extra_tables), where_of(outcome.quantities), evidence_of(outcome.quantities),
+        refs_of(outcome.quantities),
     )
 
 
@@ -460,6 +510,7 @@ def from_ratio(rule: Rule, outcome: RatioOutcome, what: str, quantities: list[Qu
     return Finding(
         rule.id, rule.family, status, f"{what}：{verdict}" + (f"。{note}" if note else ""), outcome.expected, outcome.actual,
         outcome.difference, outcome.tolerance, "%", tables_of(quantities), where_of(quantities), evidence_of(quantities),
+        refs_of(quantities),
     )
 
 
@@ -587,22 +638,26 @@ def write_findings(findings: pd.DataFrame, out_dir: Path) -> None:
     out_dir = Path(out_dir)
     frame = findings.astype({c: "string" for c in FINDING_COLUMNS if c != "passed"})
     frame["passed"] = findings["passed"].astype(bool)
-    frame.to_csv(out_dir / "findings.csv", index=False)
-    frame.to_parquet(out_dir / "findings.parquet", index=False)
+    from budgetkit.processed import DocumentFolder, write_csv
+
+    where = DocumentFolder(out_dir)
+    write_csv(frame, where.findings_csv)
+    frame.to_parquet(where.findings_parquet, index=False)
 
 
 def read_findings(out_dir: Path) -> pd.DataFrame:
-    """Read a document's findings (parquet, else CSV)."""
-    out_dir = Path(out_dir)
-    if (out_dir / "findings.parquet").exists():
-        frame = pd.read_parquet(out_dir / "findings.parquet")
+    """Read a document's findings (parquet, else CSV), statuses in today's vocabulary."""
+    from budgetkit.processed import DocumentFolder, read_csv
+
+    where = DocumentFolder(out_dir)
+    if where.findings_parquet.exists():
+        frame = pd.read_parquet(where.findings_parquet)
     else:
-        frame = pd.read_csv(out_dir / "findings.csv", dtype=str, keep_default_na=False).assign(
-            passed=lambda f: f["passed"].str.lower() == "true"
-        )
-    for column in FINDING_COLUMNS:  # findings written before a column existed
+        frame = read_csv(where.findings_csv).assign(passed=lambda f: f["passed"].str.lower() == "true")
+    for column in FINDING_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
+    frame["status"] = frame["status"].map(normalise)
     return frame
 
 
@@ -625,7 +680,9 @@ def print_check_summary(out_dir: Path, stream=None) -> int:
 
     stream = stream or sys.stdout
     out_dir = Path(out_dir)
-    if not (out_dir / "findings.parquet").exists() and not (out_dir / "findings.csv").exists():
+    from budgetkit.processed import DocumentFolder
+
+    if not DocumentFolder(out_dir).has_findings():
         print(f"{out_dir.name}: no findings written (checks did not run)", file=stream)
         return 0
     findings = read_findings(out_dir)

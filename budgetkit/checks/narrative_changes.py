@@ -91,7 +91,7 @@ def narrative_of_which(ctx: Context, rule: Rule):
 
 # --------------------------------------------------------------------------- against the prior year's columns
 
-#: Subjects whose prior-year amount a “三公” table may print, and its catalog column.
+#: Subjects whose prior-year amount a “三公” table may print, and its item key.
 PRIOR_COLUMNS = {
     "“三公”经费": "three_public_total", "因公出国（境）费": "outbound", "公务接待费": "reception",
     "公务用车购置及运行费": "vehicle_total", "公务用车购置费": "vehicle_purchase", "公务用车运行维护费": "vehicle_operation",
@@ -100,15 +100,14 @@ PRIOR_COLUMNS = {
 
 
 def _prior_cell(ctx: Context, subject: str):
-    from budgetkit.checks.narrative_rules import column_total_cell, prior_column
+    """Last year's amount of a “三公” item, where the table prints it beside this year's."""
+    from budgetkit.checks.narrative_rules import three_public_of
 
-    column = PRIOR_COLUMNS.get(subject)
-    if column is None or not ctx.printed("three_public"):
+    key = PRIOR_COLUMNS.get(subject)
+    if key is None or not ctx.printed("three_public"):
         return None
-    found = prior_column(ctx, "three_public", column)
-    if found is None and column == "three_public_total" and not ctx.rows("three_public", "meeting"):
-        found = prior_column(ctx, "three_public", "total")  # a table of the “三公” only: its 合计
-    return column_total_cell(ctx, "three_public", found) if found is not None else None
+    item = three_public_of(ctx, prior=True).get(key)
+    return ctx.quantity(ctx.cell(*item.cell)) if item is not None else None
 
 
 @implements("narrative.prior_year")
@@ -343,7 +342,7 @@ def _department_count(ctx: Context):
 
 
 def _where(claim) -> str:
-    return f"{claim.location.file} line {claim.location.line}"
+    return str(claim.location)
 
 
 @implements("narrative.unit_count")
@@ -393,7 +392,7 @@ def _unit_findings(ctx: Context, rule: Rule, claim, spec: UnitCountPattern, phra
         yield Finding(rule.id, rule.family, status,
                       f"{head}：{count} vs 部门整体支出绩效目标表「所属预算单位数」{number} 个：" + ("相符" if status == OK else "不符"),
                       str(number), str(stated), str(stated - number), "0", unit="个",
-                      location=f"{_where(claim)} | {location.file} line {location.line}", evidence=claim.sentence[:160],
+                      location=f"{_where(claim)} | {location}", evidence=claim.sentence[:160],
                       tables="narrative,performance")
     if names:
         linked = True

@@ -17,6 +17,7 @@ from budgetkit.checks.across_tables import _first, _fiscal_carry_general, _incom
 from budgetkit.checks.arithmetic import (ERROR, NOT_LINKED, OK, ROUNDING, UNREADABLE, WARNING, Quantity, compare_ratio,
                                          compare_restated, compare_sum, summed)
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, from_ratio, implements, where_of
+from budgetkit.semantics import three_public_items
 
 MONEY = ("万元", "元", "亿元", "千元")
 
@@ -96,202 +97,62 @@ def _s_exp(key, column="expense_total", table="summary"):
     return lookup
 
 
-def _item(table_id, pattern, column="total", exclude=None, column_id=None):
-    """A row of ``table_id`` whose name matches ``pattern`` (``column``); else, for a table printed as
-    one row with one column per item (上海、江苏 “三公”经费表), the cell of column ``column_id``."""
+def _item(table_id, pattern, column="total", exclude=None):
+    """A row of ``table_id`` whose name matches ``pattern`` (``column``), when exactly one does."""
     def lookup(ctx):
         if not ctx.printed(table_id):
             return None
-        if column_period(ctx, table_id, column) == "other":  # 上年 | 当年 | 增减: the items are columns
-            return _one_row_cell(ctx, table_id, column_id) if column_id else None
         frame = ctx.find(table_id, column, contains=pattern)
         if exclude:
             frame = frame[~frame["key"].str.contains(exclude)]
-        if len(frame) == 1:
-            return ctx.quantity(frame.iloc[0])
-        if frame.empty and column_id:
-            return _one_row_cell(ctx, table_id, column_id)
-        return None
+        return ctx.quantity(frame.iloc[0]) if len(frame) == 1 else None
     return lookup
 
 
-#: A column group's header naming its period (上年 | 当年 | 增减变化情况; 2025年预算数 | 2026年预算数).
-_PERIOD_RE = re.compile(r"^(?:(?P<prior>上年度?|去年)|(?P<current>当年|本年度?)|(?P<year>(?:19|20)\d{2})年度?(?:预算数?|决算数?)?"
-                        r"|(?P<change>增减.*|比上年.*))$")
-
-
-def column_period(ctx: Context, table_id: str, column_id: str) -> str | None:
-    """Whether a column of a table printing several periods side by side is this year's: ``current``,
-    ``other`` (上年, an earlier year, 增减), or ``None`` when the table prints one period.
-
-    The periods repeat the same columns, each group starting with its 合计; a group's period is the
-    one its columns' headers name (the reader may keep the period on some of a group's headers only:
-    西安 prints 上年 | 当年 | 增减变化情况 over 合计 | “三公”经费 … in each). A year is this year's when
-    it is the document's; a group naming none is this year's only when no other group is."""
-    key = ("column_period", table_id)
+def three_public_of(ctx: Context, prior: bool = False) -> dict:
+    """The “三公”经费 items of the table (:func:`budgetkit.semantics.three_public_items`): this year's
+    columns where it prints several years side by side (last year's with ``prior``)."""
+    key = ("three_public_items", prior)
     if key not in ctx._cache:
-        order = list(dict.fromkeys((r["column_id"], str(r["column_label"] or "")) for r in ctx.rows(table_id)))
-        groups: list[list[str]] = []
-        named: list[str | None] = []
-        for cid, label in order:
-            label = label.replace(" ", "")
-            if not groups or label.split("/")[-1] == "合计":
-                groups.append([])
-                named.append(None)
-            groups[-1].append(cid)
-            match = _PERIOD_RE.match(label.split("/")[0]) if "/" in label and named[-1] is None else None
-            if match:
-                named[-1] = next(k for k in ("prior", "current", "year", "change") if match[k]) + (match["year"] or "")
-        result: dict[str, str | None] = {}
-        if len(groups) >= 2 and any(named):
-            from budgetkit.narrative import document_period
+        from budgetkit.narrative import document_period
 
-            year = document_period(ctx.document).year
-
-            def period(name: str | None) -> str | None:
-                if name is None:
-                    return None
-                if name == "current" or (name.startswith("year") and year is not None and int(name[4:]) == year):
-                    return "current"
-                if name.startswith("year") and year is None:
-                    return None
-                return "other"
-
-            periods = [period(n) for n in named]
-            unresolved = any(n is not None and p is None for n, p in zip(named, periods))
-            if "current" not in periods and not unresolved:
-                # every named group is another period's: the group naming none is this year's
-                periods = ["current" if p is None else p for p in periods]
-            else:
-                # one group is this year's, or which is cannot be told: no other group is linked
-                periods = ["other" if p is None else p for p in periods]
-            # a group naming no period beside this year's and a 增减 group is the prior year's
-            kinds = ["prior" if (n is None and "current" in periods and all(m is None or m == "change" or period(m) == "current"
-                                                                             for m in named)) else n for n in named]
-            prior_year = f"year{year - 1}" if year else None
-            for columns, p, kind in zip(groups, periods, kinds):
-                for cid in columns:
-                    result[cid] = p
-                    ctx._cache.setdefault(("column_prior", table_id), {})[cid] = kind in ("prior", prior_year)
-        ctx._cache[key] = result
-    return ctx._cache[key].get(column_id)
+        ctx._cache[key] = three_public_items(ctx.tidy, year=document_period(ctx.document).year, prior=prior)
+    return ctx._cache[key]
 
 
-def prior_column(ctx: Context, table_id: str, column_id: str) -> str | None:
-    """The column of the prior year's group (上年, or last year's 2025年预算数) that is ``column_id`` by its
-    printed header; ``None`` when the table prints no prior year or not this column for it."""
-    column_period(ctx, table_id, column_id)
-    prior = ctx._cache.get(("column_prior", table_id), {})
-    if prior.get(column_id):
-        return column_id
-    return _group_column(ctx, table_id, column_id, lambda cid: prior.get(cid, False))
-
-
-def current_column(ctx: Context, table_id: str, column_id: str) -> str | None:
-    """The column of this year's group that is ``column_id`` by its printed header, when the reader gave
-    the canonical id to another period's column (西安: 上年 | 当年 | 增减变化情况); ``None`` if none is."""
-    return _group_column(ctx, table_id, column_id, lambda cid: column_period(ctx, table_id, cid) == "current")
-
-
-def _group_column(ctx: Context, table_id: str, column_id: str, in_group) -> str | None:
-    """The one column of a group (``in_group``) whose printed header, below its period, names catalog
-    column ``column_id``."""
-    from budgetkit.catalog import load_catalog
-
-    spec = load_catalog().table(table_id)
-    labels = dict.fromkeys((r["column_id"], str(r["column_label"] or "")) for r in ctx.rows(table_id))
-    found = []
-    for cid, label in labels:
-        if not in_group(cid) or "/" not in label:
-            continue
-        path = label.replace(" ", "").split("/")[1:]
-        # the catalog column the leaf names; among several (小计), the one whose ``under`` is deepest above it
-        scored = []
-        for order, col in enumerate(spec.columns):
-            if col.role != "amount" or not col.matches_leaf(path[-1]):
-                continue
-            hits = [i for i, text in enumerate(path[:-1]) if col.under and col.matches_under([text])]
-            if col.under and not hits:
-                continue
-            scored.append((-(max(hits) if hits else -1), order, col.id))
-        if scored and min(scored)[2] == column_id:
-            found.append(cid)
-    return found[0] if len(found) == 1 else None
-
-
-def _one_row_cell(ctx: Context, table_id: str, column_id: str):
-    """The cell of a column of a table printed as one row, or as one row per unit under a 合计 row —
-    of this year's group of columns when the table prints 上年 | 当年 | 增减 side by side."""
-    if column_period(ctx, table_id, column_id) == "other":
-        column_id = current_column(ctx, table_id, column_id)
-        if column_id is None:
+def _three_public(key: str):
+    """A “三公”经费 item (:func:`budgetkit.semantics.three_public_items`, a row or a column of the table)."""
+    def lookup(ctx):
+        if not ctx.printed("three_public"):
             return None
-    return column_total_cell(ctx, table_id, column_id)
-
-
-def column_total_cell(ctx: Context, table_id: str, column_id: str):
-    """A column's one cell, or its 合计 row's in a table of one row per unit. A first row whose name
-    was not read counts as the 合计 when it equals the sum of the top units (the rows of the shortest
-    code: 253 above 253001, 253002 …)."""
-    rows = ctx.rows(table_id, column_id)
-    if len(rows) == 1:
-        return ctx.quantity(rows[0])
-    totals = [r for r in rows if r["row_kind"] == "total"]
-    if len(totals) == 1:
-        return ctx.quantity(totals[0])
-    def code(r) -> str:  # a unit code, in the code column or read as the row's name
-        for value in (r["code"], r["item"]):
-            if isinstance(value, str) and value.strip().isdigit():
-                return value.strip()
-        return ""
-
-    if not totals and rows and not str(rows[0]["item"] or "").strip() and not code(rows[0]):
-        coded = [r for r in rows[1:] if code(r)]
-        if coded:
-            shortest = min(len(code(r)) for r in coded)
-            top = [ctx.quantity(r) for r in coded if len(code(r)) == shortest]
-            first = ctx.quantity(rows[0])
-            if first.text and compare_sum(top, first).status in (OK, ROUNDING):
-                return first
-    return None
-
-
-_THREE_PUBLIC_PARTS = (
-    ("因公出国", "outbound", None),
-    ("公务接待", "reception", None),
-    ("购置及运行", "vehicle_total", None),
-)
+        item = three_public_of(ctx).get(key)
+        return ctx.quantity(ctx.cell(*item.cell)) if item is not None else None
+    return lookup
 
 
 def three_public_whole(ctx: Context):
     """The “三公”经费 total — 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费 — and its label.
 
     Jiangsu prints one table for “三公”经费、会议费、培训费: its 合计 (2542.60) includes 会议费 and
-    培训费, its “三公”经费 小计 (column ``three_public_total``, 833.60) does not. The subtotal is taken
-    when printed (column, or a row named “三公”经费合计/小计); else the sum of the three parts; the
-    table's 合计 only when the table has no 会议费/培训费. ``(None, "")`` when none is printed.
+    培训费, its “三公”经费 小计 (833.60) does not; the table semantics tell them apart. The printed
+    total is taken when printed, else the sum of the three parts. ``(None, "")`` when none is printed.
     """
     if not ctx.printed("three_public"):
         return None, ""
-    q = _one_row_cell(ctx, "three_public", "three_public_total")
-    if q is not None and q.text:
-        return q, "“三公”经费表 “三公”经费小计"
-    rows = ctx.find("three_public", "total", contains="三公.*(?:合计|小计)$|^小计$")
-    if len(rows) == 1:
-        return ctx.quantity(rows.iloc[0]), "“三公”经费表 “三公”经费小计"
-    parts = []
-    for pattern, column_id, exclude in _THREE_PUBLIC_PARTS:
-        part = _item("three_public", pattern, exclude=exclude, column_id=column_id)(ctx)
-        if part is None:
-            break
-        parts.append(part)
-    if len(parts) == len(_THREE_PUBLIC_PARTS) and any(p.text for p in parts):
-        total = sum((p.value for p in parts), Decimal(0))
-        unit = next(p.unit for p in parts if p.text)
-        text = format(total, "f")
-        where = "; ".join(dict.fromkeys(p.where for p in parts))
-        return Quantity(total, unit, text, "“三公”经费表 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费", where, "three_public"), \
-            "“三公”经费表 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费"
+    items = three_public_of(ctx)
+    whole = items.get("three_public_total")
+    if whole is not None and whole.value_text:
+        cell = ctx.cell(*whole.cell)
+        plain_total = cell["row_kind"] == "total" and "三公" not in str(cell["item"]) or cell["column_id"] == "total"
+        return ctx.quantity(cell), "“三公”经费表 合计" if plain_total else "“三公”经费表 “三公”经费小计"
+    parts = [items.get(k) for k in ("outbound", "reception", "vehicle_total")]
+    if all(p is not None for p in parts) and any(p.value_text for p in parts):
+        quantities = [ctx.quantity(ctx.cell(*p.cell)) for p in parts]
+        total = sum((q.value for q in quantities), Decimal(0))
+        unit = next(q.unit for q in quantities if q.text)
+        where = "; ".join(dict.fromkeys(q.where for q in quantities))
+        label = "“三公”经费表 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费"
+        return Quantity(total, unit, format(total, "f"), label, where, "three_public"), label
     return None, ""
 
 
@@ -299,14 +160,16 @@ def three_public_other_base(ctx: Context, whole):
     """The table's 合计 when it counts more than the “三公”经费 (会议费、培训费), else ``None``."""
     if whole is None or not ctx.printed("three_public"):
         return None, ""
-    total = (ctx.total_row("three_public", "total") if column_period(ctx, "three_public", "total") != "other" else None) \
-        or _one_row_cell(ctx, "three_public", "total")
-    if total is None or not total.text or total.yuan == whole.yuan:
+    items = three_public_of(ctx)
+    total = items.get("table_total")
+    if total is None or not total.value_text:
         return None, ""
-    extra = [name for name, cid in (("会议费", "meeting"), ("培训费", "training"))
-             if _one_row_cell(ctx, "three_public", cid) is not None or not ctx.find("three_public", "total", contains=name).empty]
+    quantity = ctx.quantity(ctx.cell(*total.cell))
+    if quantity.yuan == whole.yuan:
+        return None, ""
+    extra = [items[k].label for k in ("meeting", "training") if k in items]
     label = "“三公”经费" + "".join(f"、{n}" for n in extra) + " 合计" if extra else "“三公”经费表 合计"
-    return total, label
+    return quantity, label
 
 
 def _three_public_lookup(ctx: Context):
@@ -443,19 +306,16 @@ SUBJECT_LINKS: list[Link] = [
     Link("人员经费", None, _personnel, "基本支出经济分类表 合计「人员经费」"),
     Link("公用经费", None, _public, "基本支出经济分类表 合计「公用经费」"),
     Link("“三公”经费", None, _three_public_lookup, "“三公”经费表 “三公”经费合计（不含会议费、培训费）"),
-    Link("因公出国（境）费", None, _item("three_public", "因公出国", column_id="outbound"), "“三公”经费表 因公出国（境）费"),
-    Link("公务接待费", None, _item("three_public", "公务接待", column_id="reception"), "“三公”经费表 公务接待费"),
-    Link("公务用车购置及运行费", None, _item("three_public", "购置及运行", column_id="vehicle_total"), "“三公”经费表 公务用车购置及运行费"),
-    Link("公务用车购置费", None, _item("three_public", "公务用车购置费$|^购置费$", exclude="及运行", column_id="vehicle_purchase"),
-         "“三公”经费表 公务用车购置费"),
-    Link("公务用车运行维护费", None, _item("three_public", "运行(?:维护)?费$", exclude="购置及运行", column_id="vehicle_operation"),
-         "“三公”经费表 公务用车运行维护费"),
-    Link("机关运行经费", None, _first_of(_total("admin_operation", "total"), lambda ctx: _one_row_cell(ctx, "three_public", "admin_operation")
-                                          if ctx.printed("three_public") else None),
+    Link("因公出国（境）费", None, _three_public("outbound"), "“三公”经费表 因公出国（境）费"),
+    Link("公务接待费", None, _three_public("reception"), "“三公”经费表 公务接待费"),
+    Link("公务用车购置及运行费", None, _three_public("vehicle_total"), "“三公”经费表 公务用车购置及运行费"),
+    Link("公务用车购置费", None, _three_public("vehicle_purchase"), "“三公”经费表 公务用车购置费"),
+    Link("公务用车运行维护费", None, _three_public("vehicle_operation"), "“三公”经费表 公务用车运行维护费"),
+    Link("机关运行经费", None, _first_of(_total("admin_operation", "total"), _three_public("admin_operation")),
          "机关运行经费表 部门合计（或“三公”经费表 机关运行经费列）"),
     # Jiangsu: one table for “三公”经费、会议费、培训费 (columns meeting / training)
-    Link("会议费", None, _item("three_public", "^会议费$", column_id="meeting"), "“三公”经费、会议费、培训费表 会议费"),
-    Link("培训费", None, _item("three_public", "^培训费$", column_id="training"), "“三公”经费、会议费、培训费表 培训费"),
+    Link("会议费", None, _three_public("meeting"), "“三公”经费、会议费、培训费表 会议费"),
+    Link("培训费", None, _three_public("training"), "“三公”经费、会议费、培训费表 培训费"),
 ]
 
 #: Totals the narrative states with their parts (checked within one sentence, else one section).

@@ -43,7 +43,7 @@ def target_quantity(project, line=None) -> Quantity:
     value = line.amount_yuan if line is not None and line.amount_yuan is not None else Decimal(0)
     loc = line.location if line is not None else project.location
     return Quantity(value, "元", text, f"绩效目标表「{project.name}」{line.label if line else '年度资金总额'}",
-                    f"{loc.file} line {loc.line}; 绩效目标表 row {project.name}", None)
+                    f"{loc}; 绩效目标表 row {project.name}", None)
 
 
 @dataclass
@@ -154,7 +154,7 @@ def _budget_quantity(dept, label, axis):
     for line in dept.budget:
         if line.label == label and (axis is None or line.axis == axis):
             return Quantity(line.amount or Decimal(0), line.unit, line.text if line.amount is not None else "",
-                            f"整体绩效目标表「{label}」", f"{line.location.file} line {line.location.line}; 整体绩效目标表 row {label}", None)
+                            f"整体绩效目标表「{label}」", f"{line.location}; 整体绩效目标表 row {label}", None)
     return None
 
 
@@ -217,7 +217,7 @@ def narrative_counts(ctx: Context, rule: Rule):
         seen.add((claim.subject, claim.value))
         amount = next((c for c in claims[i + 1:i + 2] if c.kind == "amount" and c.unit in UNIT_TO_YUAN), None)
         subject = claim.subject
-        cq = Quantity(claim.value, "个", str(claim.value), f"情况说明「{subject}」", f"{claim.location.file} line {claim.location.line}; 情况说明 row {subject}")
+        cq = Quantity(claim.value, "个", str(claim.value), f"情况说明「{subject}」", f"{claim.location}; 情况说明 row {subject}")
         if "类" not in subject and "项目" in subject:
             n = len(projects)
             status = OK if n == claim.value else ERROR
@@ -284,9 +284,9 @@ def stated_arithmetic_rule(ctx: Context, rule: Rule):
         for c in claims:
             if id(c) in drop:
                 continue
-            parts = [Quantity(v, u if u in UNIT_TO_YUAN else "元", str(v), f"{lab}", f"{c.location.file} line {c.location.line}; 绩效目标表 row {project.name}")
+            parts = [Quantity(v, u if u in UNIT_TO_YUAN else "元", str(v), f"{lab}", f"{c.location}; 绩效目标表 row {project.name}")
                      for lab, v, u in c.parts if u in UNIT_TO_YUAN]
-            where = f"{c.location.file} line {c.location.line}; 绩效目标表 row {project.name}"
+            where = f"{c.location}; 绩效目标表 row {project.name}"
             if c.kind == "persons_rate_months" or len(parts) != len(c.parts):
                 diff = c.difference_yuan
                 status = OK if c.consistent else (WARNING if c.approximate else rule.on_fail)

@@ -6,12 +6,14 @@ cells separated by tabs) and ``.pdf`` files with a text layer.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from budgetkit.errors import UnsupportedFormatError
+from budgetkit.kinds import document_kind
 from budgetkit.model import Document
+
+__all__ = ["document_kind", "read_document"]
 
 
 def read_document(paths: list[Path], doc_id: str, metadata: dict[str, Any] | None = None, **options: Any) -> Document:
@@ -62,24 +64,3 @@ def read_document(paths: list[Path], doc_id: str, metadata: dict[str, Any] | Non
         "not a supported format: budgetkit reads PDF files with a text layer and tab-separated text dumps (.txt); "
         "a document's files must all be of one kind",
     )
-
-
-_FINAL_WORDS = re.compile(r"(?:部门|单位)?决算")
-_BUDGET_WORDS = re.compile(r"(?:部门|单位)?预算(?:公开|表|编制)")
-
-
-def document_kind(document: Document) -> str:
-    """``final`` for a 部门决算, ``budget`` for a 部门预算: by the tables it prints (the
-    catalog's kind of each standard table found), else by its own words (决算 in its titles and
-    first narrative lines against 预算公开 / 预算表)."""
-    from budgetkit.catalog import load_catalog
-
-    catalog = load_catalog()
-    kinds = [catalog.table(t).kind for t in document.tables if catalog.knows(t)]
-    finals, budgets = kinds.count("final"), kinds.count("budget")
-    if finals and finals >= budgets:
-        return "final"
-    if budgets and not finals:
-        return "budget"
-    text = " ".join([t.title for t in document.tables.values()] + [line.text for line in document.narrative[:40]])
-    return "final" if len(_FINAL_WORDS.findall(text)) > len(_BUDGET_WORDS.findall(text)) else "budget"

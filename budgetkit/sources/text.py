@@ -23,15 +23,16 @@ from budgetkit.errors import (
 )
 from budgetkit.limits import check_text
 from budgetkit.model import Document, Location, RawTable, SourceFile, TextBlock, TextLine
+from budgetkit.sources.columns import name_columns
+from budgetkit.vocabulary import chinese_number, label_re, part_re
 from budgetkit.sources.layout import split_header_body
 
-_PART_RE = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
+_PART_RE = part_re()  # 第N部分 (budgetkit/data/vocabulary.toml)
 _TOC_RE = re.compile(r"(\.{3,}|…{2,}|\t\s*\d+\s*$)")
 _DOT_LEADER_RE = re.compile(r"(\.{4,}|…{2,})")
-_LABEL_RE = re.compile(r"^(?:(?:部门|预算|单位)?公开表\s*\d+(?:-\d+)?|表\s*[一二三四五六七八九十\d]+)$")
+_LABEL_RE = label_re("only")
 _BLOCK_TITLE_RE = re.compile(r"绩效目标(申报)?表$")
 _YEAR_LINE_RE = re.compile(r"^[(（]?\d{4}[)）]?年度?[)）]?$")
-_CHINESE_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
 def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
@@ -76,11 +77,7 @@ def _guess_hint(data: bytes) -> str:
 
 
 def _numeral(text: str) -> int:
-    if text in _CHINESE_NUMERALS:
-        return _CHINESE_NUMERALS[text]
-    if text.startswith("十"):
-        return 10 + _CHINESE_NUMERALS.get(text[1:], 0)
-    return 0
+    return chinese_number(text) or 0
 
 
 def _is_toc(text: str) -> bool:
@@ -254,19 +251,33 @@ def _add_note(table: RawTable, text: str) -> None:
         table.empty = True
 
 
+#: Column ids of the tables being read (keyed by table object), so that a continuation is named
+#: like its first part.
+_COLUMNS: dict[int, dict] = {}
+
+
 def _finish_table(document: Document, builder: _TableBuilder, catalog: Catalog) -> None:
     table = builder.table
     spec = catalog.table(table.table_id)
     rows = [line.cells for line in builder.rows]
     header_rows, body_rows, body_index = split_header_body(rows, spec, catalog)
+    existing = document.tables.get(table.table_id)
+    continuation = existing is not None and fold(existing.title) == fold(table.title)
+    n_columns = max((len(r) for r in body_rows + header_rows), default=0)
+    # The columns are named by the one algorithm every reader uses (budgetkit.sources.columns).
+    state = _COLUMNS.setdefault(id(existing) if continuation else id(table), {"ids": None, "carry": {}})
+    if n_columns:
+        table.columns, body_rows, named_headers, state["ids"] = name_columns(
+            spec, header_rows, body_rows, n_columns, state["ids"] if continuation else None, state["carry"]
+        )
+        header_rows = [h for h in named_headers if any(h)] or header_rows
     table.header_rows = header_rows
     table.body_rows = body_rows
     table.body_locations = [builder.rows[i].location for i in body_index]
     if not body_rows:
         table.empty = True
-    existing = document.tables.get(table.table_id)
     if existing is not None:
-        if fold(existing.title) == fold(table.title):
+        if continuation:
             # The same title again: a continuation printed with its title repeated.
             existing.body_rows.extend(table.body_rows)
             existing.body_locations.extend(table.body_locations)

@@ -30,6 +30,7 @@ from budgetkit.sources.pdf.columns import (
 from budgetkit.sources.pdf.geometry import PageGeometry, line_words, read_page_geometry, text_lines
 from budgetkit.sources.pdf.grid import grid_tables
 from budgetkit.sources.pdf.narrative import _PART_RE, narrative_paragraphs
+from budgetkit.vocabulary import chinese_number, find_label, label_re
 from budgetkit.sources.pdf.opening import _open_pdfium, _page_texts
 from budgetkit.sources.pdf.page import Cell, LineBox, PageContent, PageTable, _fold_spaces, _lines_with_boxes
 from budgetkit.sources.pdf.printed import printed_amounts
@@ -37,9 +38,7 @@ from budgetkit.sources.pdf.settings import DEFAULT_SETTINGS, ReaderSettings
 
 BACKENDS = ("grid", "tabula", "pdfplumber")
 
-_LABEL_RE = re.compile(r"((?:部门|预算|单位)?公开\s*(?:表\s*)?(?:\d{1,2}|[一二三四五六七八九十]+)\s*表?|预算公开表\s*\d+|表\s*[一二三四五六七八九十]+)")
 _DEPT_RE = re.compile(r"^(?:编制部门|编制单位|部门名称|单位名称|部门|预算单位)\s*[:：]\s*(.*?)\s*(?:(?:金额)?单位\s*[:：].*)?$")
-_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 @dataclass
@@ -55,7 +54,6 @@ class _Pending:
 
 
 _TITLE_LINE_RE = re.compile(r"表(（[^）]{0,20}）|\([^)]{0,20}\))*$")
-_GENERIC_LABEL_RE = re.compile(r"^(?:(?:部门|预算|单位)?公开\s*(?:表\s*)?[\d一二三四五六七八九十]{1,3}(?:\s*[-－]\s*\d+)?\s*表?|预算\s*\d{1,2}\s*表|表\s*[\d一二三四五六七八九十]{1,3}(?:\s*[-－]\s*\d+)?)\s*[:：、.．]?")
 
 
 _QUALIFIER_RE = re.compile(r"^[（(][^）)]{2,40}[)）]$")
@@ -63,7 +61,8 @@ _QUALIFIER_RE = re.compile(r"^[（(][^）)]{2,40}[)）]$")
 
 def _strip_qualifier_noise(title: str) -> str:
     """（按支出经济分类科目-不含上年结转） → （按支出经济分类科目）: what the catalog's titles print."""
-    return re.sub(r"[-－—]\s*不含上年结转", "", fold(title))
+    title = re.sub(r"[-－—]\s*不含上年结转", "", fold(title))
+    return re.sub(r"（(?!按)(支出(?:功能|经济)分类科目)）", r"（按\1）", title)
 
 
 def _is_title_line(line: str) -> bool:
@@ -71,7 +70,7 @@ def _is_title_line(line: str) -> bool:
     folded = fold(line)
     if not folded or len(folded) > 60 or "。" in folded or "，" in folded:
         return False
-    core = _GENERIC_LABEL_RE.sub("", folded)
+    core = label_re("at_start").sub("", folded)
     return bool(core) and bool(_TITLE_LINE_RE.search(core)) and not re.fullmatch(r"[\d一二三四五六七八九十]*表", core)
 
 
@@ -88,7 +87,7 @@ def _title_from_lines(catalog: Catalog, lines: list[str]) -> tuple[str | None, s
     for i, line in enumerate(lines):
         texts = [line] + ([line + lines[i + 1]] if i + 1 < len(lines) else [])
         for text in texts:  # a title wrapped over two lines is joined
-            clean = _LABEL_RE.sub("", text).strip()
+            clean = label_re().sub("", text).strip()
             table_id = catalog.match_title(clean)
             if table_id:
                 if best is None or i >= best[0]:
@@ -102,18 +101,18 @@ def _title_from_lines(catalog: Catalog, lines: list[str]) -> tuple[str | None, s
             title = title + lines[i + 1].strip()
             table_id = catalog.match_title(_strip_qualifier_noise(title)) or table_id
         return table_id, title, True
-    titles = [_LABEL_RE.sub("", line).strip() for line in lines if _is_title_line(line)]
+    titles = [label_re().sub("", line).strip() for line in lines if _is_title_line(line)]
     if titles:
         return None, titles[-1], True
-    labelled = any(_GENERIC_LABEL_RE.fullmatch(fold(line)) for line in lines)
+    labelled = any(label_re("only").fullmatch(fold(line)) for line in lines)
     return None, None, labelled
 
 
 def _label_from_lines(lines: list[str]) -> str | None:
+    """The table's label (公开表3, 公开 03 表, 表01 …) from the short lines of its title block."""
     for line in lines:
-        m = re.search(r"(公开\s*\d+\s*表|公开表\s*[一二三四五六七八九十\d]+|预算公开表\s*\d+)", line)
-        if m:
-            return re.sub(r"\s+", "", m.group(1))
+        if len(fold(line)) <= 40 and (label := find_label(line)):
+            return label
     return None
 
 
@@ -134,13 +133,7 @@ def _unit_from_lines(lines: list[str]) -> str | None:
 
 
 def _part_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text in _CN_NUM:
-        return _CN_NUM[text]
-    if text.startswith("十") and len(text) == 2:
-        return 10 + _CN_NUM.get(text[1], 0)
-    return None
+    return chinese_number(text)
 
 
 def _read_file(path: Path, backend: str, catalog: Catalog, doc: Document, settings: ReaderSettings = DEFAULT_SETTINGS) -> None:
@@ -247,9 +240,12 @@ def _twin_by_codes(catalog: Catalog, raw: RawTable) -> str | None:
     its 科目编码 (2xx 类 or 3xx 类) decide.
     """
     spec = catalog.table(raw.table_id)
-    if not spec.codes or not spec.twin or raw.columns is None or "code" not in raw.columns:
+    if not spec.codes or not spec.twin or raw.columns is None or not raw.body_rows:
         return None
-    j = raw.columns.index("code")
+    # The code column: the one the catalog named, else the column whose cells are most often codes.
+    width = len(raw.columns)
+    counts = [sum(1 for r in raw.body_rows if j < len(r) and normalise_code(r[j])) for j in range(width)]
+    j = raw.columns.index("code") if "code" in raw.columns else max(range(width), key=lambda k: counts[k], default=0)
     firsts = [c[0] for c in (normalise_code(r[j]) for r in raw.body_rows if j < len(r)) if c]
     if len(firsts) < 3:
         return None

@@ -112,16 +112,17 @@ def page_glyphs(textpage, transform) -> list[Glyph]:
     space = False
     for i in range(n):
         code = raw.FPDFText_GetUnicode(textpage, i)
-        if code in _SKIP:
+        if code in _SKIP:  # (the characters pdfium generates are spaces and line breaks)
             space = True
-            continue
-        if raw.FPDFText_IsGenerated(textpage, i) == 1:
             continue
         if not raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top):
             continue
         x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
         if raw.FPDFText_GetLooseCharBox(textpage, i, loose):
-            size = max(raw.FPDFText_GetFontSize(textpage, i), y1 - y0, 1.0)
+            ink = y1 - y0
+            # The font size is asked only when the loose box is much larger than the ink (a
+            # comma, a dot): asking it for every glyph costs a fifth of the page's time.
+            size = max(ink, 1.0) if loose.top - loose.bottom <= 2 * ink else max(raw.FPDFText_GetFontSize(textpage, i), ink, 1.0)
             # Loose boxes are the font's advance and its ascent–descent: the same height for
             # every glyph of a line, so a comma below the baseline or a quote above the
             # x-height stays on its line. Taken only when sane (holding the ink box, not
@@ -292,29 +293,60 @@ def read_page_geometry(page, textpage, number: int, settings: ReaderSettings = D
     width, height = page.get_size()  # as displayed (rotation applied)
     # Only what the page shows: content placed outside the page box is not printed.
     glyphs = [g for g in page_glyphs(textpage, transform) if 0 <= g.cx <= width and 0 <= g.cy <= height]
+    glyphs = _without_overprints(glyphs)
     rules = page_rules(page, transform, width * height, settings)
     return PageGeometry(number, width, height, glyphs, rules)
+
+
+def _without_overprints(glyphs: list[Glyph], tolerance: float = 1.0) -> list[Glyph]:
+    """Drop a glyph printed again on itself, a hair to the side (titles made bold by printing
+    each character twice: 预预算算 → 预算)."""
+    # Buckets as wide as the tolerance: a copy within it is in the same or a neighbouring bucket.
+    seen: dict[tuple[str, int, int], list[Glyph]] = {}
+    out: list[Glyph] = []
+    for g in glyphs:
+        bx, by = int(g.x0 // tolerance), int(g.top // tolerance)
+        duplicate = False
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for h in seen.get((g.text, bx + dx, by + dy), ()):
+                    if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
+                        duplicate = True
+                        break
+        if duplicate:
+            continue
+        seen.setdefault((g.text, bx, by), []).append(g)
+        out.append(g)
+    return out
 
 
 def text_lines(glyphs: list[Glyph], settings: ReaderSettings = DEFAULT_SETTINGS) -> list[list[Glyph]]:
     """Glyphs grouped into visual lines (top to bottom), each sorted left to right."""
     lines: list[list[Glyph]] = []
-    spans: list[tuple[float, float]] = []  # vertical extent of each line so far
-    for glyph in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
-        height = max(glyph.height, 0.1)
+    tops: list[float] = []
+    bottoms: list[float] = []  # vertical extent of each line so far
+    share = settings.line_overlap
+    for glyph in sorted(glyphs, key=lambda g: (g.top + g.bottom, g.x0)):
+        g_top, g_bottom = glyph.top, glyph.bottom
+        height = max(g_bottom - g_top, 0.1)
         placed = False
         # Only the last few lines can still receive a glyph (sorted by centre).
         for k in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
-            top, bottom = spans[k]
-            overlap = min(bottom, glyph.bottom) - max(top, glyph.top)
-            if overlap >= settings.line_overlap * min(height, bottom - top):
+            top, bottom = tops[k], bottoms[k]
+            overlap = (bottom if bottom < g_bottom else g_bottom) - (top if top > g_top else g_top)
+            span = bottom - top
+            if overlap >= share * (height if height < span else span):
                 lines[k].append(glyph)
-                spans[k] = (min(top, glyph.top), max(bottom, glyph.bottom))
+                if g_top < top:
+                    tops[k] = g_top
+                if g_bottom > bottom:
+                    bottoms[k] = g_bottom
                 placed = True
                 break
         if not placed:
             lines.append([glyph])
-            spans.append((glyph.top, glyph.bottom))
+            tops.append(g_top)
+            bottoms.append(g_bottom)
     for line in lines:
         line.sort(key=lambda g: g.x0)
     return lines

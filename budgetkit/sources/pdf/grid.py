@@ -93,7 +93,14 @@ def _by_position(rules: list[Rule], positions: list[float], horizontal: bool, to
 def _cell_text(glyphs: list[Glyph], settings: ReaderSettings) -> str:
     """The text of one cell: its lines top to bottom, a space where a line has a wide gap."""
     parts: list[str] = []
-    for line in text_lines(glyphs, settings):
+    if not glyphs:
+        return ""
+    top, bottom = min(g.top for g in glyphs), max(g.bottom for g in glyphs)
+    if bottom - top <= 1.5 * max(g.height for g in glyphs):
+        lines = [sorted(glyphs, key=lambda g: g.x0)]  # one line of text (most cells): no grouping needed
+    else:
+        lines = text_lines(glyphs, settings)
+    for line in lines:
         heights = sorted(g.height for g in line)
         em = max(heights[len(heights) // 2], 1.0)
         text = line[0].text

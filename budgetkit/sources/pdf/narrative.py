@@ -6,9 +6,10 @@ import re
 import unicodedata
 
 from budgetkit.model import Location, TextLine
+from budgetkit.vocabulary import part_re
 from budgetkit.sources.pdf.page import PageContent, _fold_spaces
 
-_PART_RE = re.compile(r"^第([一二三四五六七八九十\d]+)部分\s*(.*?)[\s.…·]*\d*$")
+_PART_RE = part_re()  # 第N部分 (budgetkit/data/vocabulary.toml)
 _FINAL = "。！？!?"
 #: Sentence punctuation: a title or a heading has none (a comma between digits is a thousands separator).
 _SENTENCE_RE = re.compile(r"[，；]|,(?!\d)|;")

@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+from budgetkit.vocabulary import year_re
+
 _DEPT_RE = re.compile(r"^(?:部门|部门名称|单位名称|编制部门|编制单位|预算单位|部门（单位）)\s*[:：]\s*([^\s:：]{2,40})")
 _AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
 #: A page of a table prints at least this many lines holding two amounts or more.
@@ -69,7 +70,7 @@ def probe_pdf(path: Path) -> FileProbe | None:
             if len(_SENTENCE_RE.findall(text.replace("\n", "").replace("\r", ""))) >= 2:
                 prose_pages += 1
             for ln in lines:
-                if year is None and (m := _YEAR_RE.search(ln)):
+                if year is None and (m := year_re().search(ln)):
                     year = int(m.group(1))
                 if department is None and (m := _DEPT_RE.match(ln.replace(" ", ""))) and not m.group(1).startswith(("单位", "金额")):
                     department = re.sub(r"(?:金额)?单位[:：]?.*$", "", m.group(1)) or None
