@@ -561,6 +561,13 @@ def narrative_amount(ctx: Context, rule: Rule):
             continue  # an amount of a 科目: narrative.account_amount
         cell, label = link(ctx, claim)
         if not label:
+            confirmed = _performance_total(ctx, claim)
+            if confirmed is not None:
+                other, other_label = confirmed
+                yield about(from_outcome(rule, compare_restated(other, claim_quantity(claim)),
+                                         f"情况说明「{claim.phrase or claim.subject}」{claim.text} = {other_label}",
+                                         note_ok="（绩效目标所涉资金，与此总数相符）", extra_tables=["narrative"]), claim)
+                continue
             why = "项目绩效目标的金额，见 performance.narrative_counts" if "绩效" in (claim.section or "") else "没有对应的表格单元格"
             yield not_linked(rule, claim, why, unlinked_reason(claim))
             continue
@@ -651,6 +658,37 @@ CONFIRMING_CELLS = {
     "公用经费": ((_item("general_basic_economic", "^公用经费(?:合计|小计)?$"), "基本支出经济分类表 公用经费"),
              (lambda ctx: basic_group(ctx, False)[0], "基本支出经济分类表 基本支出中 301、303 以外的经济分类")),
 }
+
+
+#: The totals the funds of a 绩效目标管理 sentence may be (整体支出…涉及财政性资金 = the budget's total;
+#: 一级预算项目…预算资金 = its projects; 其他运转类项目和特定目标类项目…一般公共预算当年拨款 = the general
+#: budget's projects): one that equals the amount confirms it, none proves anything (which is meant is
+#: not said).
+PERFORMANCE_TOTALS = (
+    (r"整体", (("预算支出总计", "收支总表 支出总计"), ("本年支出合计", "收支总表 本年支出合计"))),
+    (r"项目", (("项目支出", "支出总表 合计「项目支出」"), ("项目支出@一般公共预算", "一般公共预算支出表 合计「项目支出」"))),
+    (r"", (("预算支出总计", "收支总表 支出总计"), ("一般公共预算当年支出", "一般公共预算支出表 合计"))),
+)
+
+
+def _performance_total(ctx: Context, claim):
+    """A table total that confirms an amount of a 绩效目标管理 sentence, with its label (``None``: none)."""
+    sentence = claim.sentence or ""
+    if "绩效" not in sentence or claim.context:
+        return None
+    q = claim_quantity(claim)
+    for words, candidates in PERFORMANCE_TOTALS:
+        if words and not re.search(words, sentence[: max(sentence.find(claim.text), 0)] or sentence):
+            continue
+        for subject, label in candidates:
+            subject, _, section = subject.partition("@")
+            entry = next((e for e in SUBJECT_LINKS if e.subject == subject and (e.section or "") == (_GENERAL if section else "")), None)
+            if entry is None:
+                continue
+            cell = entry_cell(ctx, entry)[0]
+            if cell is not None and cell.text and compare_restated(cell, q).status in (OK, ROUNDING):
+                return cell, label
+    return None
 
 
 def _confirming_cell(ctx: Context, claim):
