@@ -796,6 +796,10 @@ def narrative_share(ctx: Context, rule: Rule):
         if whole is None and claim.denominator:
             # a final account's 本年支出合计 (and the like) in its 收入支出决算总表
             whole, whole_label = _final_whole(ctx, claim.denominator)
+        if whole is None and not claim.denominator and re.search(r"三公", claim.sentence or "") \
+                and claim.subject in ("因公出国（境）费", "公务接待费", "公务用车购置及运行费"):
+            # “三公”经费财政拨款支出决算中，因公出国（境）费 4.69 万元，占 10.15%；…: shares of the “三公” total
+            whole, whole_label = _three_public_total_any(ctx)
         confirming = False
         if whole is None and (not claim.denominator or _generic_whole(claim.denominator)):
             # 占总支出94.24% with no total in its sentence: the document's totals may be meant; one that
@@ -831,6 +835,17 @@ def narrative_share(ctx: Context, rule: Rule):
             whole_label += "；分母未言明，与此数相符"
         yield about(from_ratio(rule, outcome, f"情况说明「{claim.subject}」占 {claim.text} = {part.text} / {whole.text}（{whole_label}）",
                                [part, whole], note=note), claim, part_claim, whole_claim, *listed_parts)
+
+
+def _three_public_total_any(ctx: Context):
+    """The “三公”经费 total of the budget's table, or of the 决算 table (its 决算数)."""
+    whole, label = three_public_whole(ctx)
+    if whole is not None or not ctx.printed("final_three_public"):
+        return whole, label
+    from budgetkit.final import three_public_cells
+
+    cell = three_public_cells(ctx.rows("final_three_public")).get(("final", "three_public_total"))
+    return (ctx.quantity(cell), f"{ctx.title('final_three_public')} “三公”经费合计「决算数」") if cell is not None else (None, "")
 
 
 def _generic_whole(denominator: str) -> bool:
