@@ -769,6 +769,15 @@ def _annotate_paragraph(text: str, claims: list[Claim]) -> None:
         prior_word = claim.base in PRIOR_YEAR_WORDS
         if claim.kind == "completion_rate":
             candidates = [a for a in candidates if a.basis in ("budget", "initial_budget") and a.start < current.start]
+            if not candidates:
+                # 项目全年预算数为 1018.55 万元…。项目实际支出 760.53 万元，预算执行率 74.67%: the one budget
+                # amount the paragraph stated before, when its sentence states none
+                before = [a for a in claims if a.kind == "amount" and a.unit in UNIT_TO_YUAN and a is not current and not a.context
+                          and a.start < current.start and a.sentence != current.sentence and a.basis in ("budget", "initial_budget")
+                          and a.account == current.account]
+                others = [c for c in claims if c.kind == "completion_rate" and c is not claim and c.start < claim.start]
+                before = [a for a in before if not others or a.start > max(c.start for c in others)]
+                candidates = before[-1:] if len({a.value for a in before}) == 1 else []
         elif claim.base_year is None and claim.base_basis is None and not prior_word:
             continue
         else:

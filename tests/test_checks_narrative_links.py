@@ -203,3 +203,18 @@ def test_personnel_spending_under_a_general_budget_heading():
     lines[1] = "（三）支出预算情况说明（详见表1-3）"
     found = findings(document(HANGZHOU_GENERAL, narrative=lines), "narrative.amount")
     assert not about(found, "「人员支出」")["status"].isin(["ok", "error"]).any()
+
+
+# --------------------------------------------------------------------------- 预算执行率
+
+CENTRAL_P45 = ["十三、预算绩效情况说明",
+               "截至 2024 年 12 月 31 日，项目全年预算数为 1018.55 万元，其中当年财政拨款 898.00 万元、上年结转资金 120.55 万元。"
+               "项目实际支出 760.53 万元，预算执行率 74.67%。"]
+
+
+def test_execution_rate_against_the_budget_stated_before():
+    # 国家信访局 2024 决算 p.45: 760.53 / 1018.55 = 74.668 % → 74.67
+    found = findings(document(narrative=CENTRAL_P45), "narrative.stated_rate")
+    assert list(about(found, "74.67%")["status"]) == ["ok"]
+    bad = findings(document(narrative=[CENTRAL_P45[0], CENTRAL_P45[1].replace("74.67%", "76.47%")]), "narrative.stated_rate")
+    assert list(about(bad, "76.47%")["status"]) == ["error"]
