@@ -361,6 +361,11 @@ def canonical_subject(phrase: str) -> str:
         elif sep and head:
             text = head
         texts.append(text)
+    for text in texts:
+        # 一般公共预算拨款基本支出: a fund word before the head, which is 基本支出 (a part of the fund's spending)
+        head = _FUND_HEAD_RE.match(text)
+        if head:
+            return canonical_subject(head.group("head"))
     for alias, canon in _ALIAS_INDEX:
         for text in texts:
             at = text.find(alias)
@@ -373,6 +378,13 @@ def canonical_subject(phrase: str) -> str:
             # a function class like 公共安全支出 contains 支出 but none of the aliases
             return canon
     return phrase
+
+
+#: A fund's name before a part of its spending: 一般公共预算拨款基本支出, 财政拨款项目支出.
+_FUND_HEAD_RE = re.compile(
+    r"^(?:本年度|年度|本部门|部门|本单位|单位|当年)*(?:一般公共预算(?:财政)?(?:拨款)?|财政拨款|公共财政预算(?:拨款)?)"
+    r"(?P<head>基本支出|项目支出|人员经费|公用经费)(?:预算数?|预算|数)?$"
+)
 
 
 #: An item number before the subject: 1． / 2、 / ① (not a year or an amount: a digit and its mark only).
