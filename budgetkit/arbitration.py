@@ -150,8 +150,13 @@ def arbitrate(document: Document, paths: list[Path], keys: list[str] | None = No
     for method in [r for r in readings if r != first]:
         if not doubtful:
             break
+        pages: dict[str, set[int]] = {}
+        for key in doubtful:
+            table = document.tables[key]
+            pages.setdefault(table.file or "", set()).update(r.page for r in table.regions)
         try:
-            alternative = read_pdf_document(paths, document.doc_id, document.metadata, backend=method)
+            # Only the pages of the tables in doubt are read again.
+            alternative = read_pdf_document(paths, document.doc_id, document.metadata, backend=method, pages=pages)
         except BudgetkitError as exc:  # Java missing …: that reading is not available here
             for key in doubtful:
                 log.setdefault(key, {"tried": {first: scores[key].describe()}})["tried"][method] = f"not available: {exc.reason if hasattr(exc, 'reason') else exc}"

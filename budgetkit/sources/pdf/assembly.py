@@ -136,7 +136,8 @@ def _part_number(text: str) -> int | None:
     return chinese_number(text)
 
 
-def _read_file(path: Path, backend: str, catalog: Catalog, doc: Document, settings: ReaderSettings = DEFAULT_SETTINGS) -> None:
+def _read_file(path: Path, backend: str, catalog: Catalog, doc: Document, settings: ReaderSettings = DEFAULT_SETTINGS,
+               table_pages: set[int] | None = None) -> None:
     pdf = _open_pdfium(path)
     try:
         pages = _page_texts(pdf, path)
@@ -144,6 +145,13 @@ def _read_file(path: Path, backend: str, catalog: Catalog, doc: Document, settin
         geometries: list[PageGeometry] = []
         ruled: dict[int, list[PageTable]] = {}
         for number, (page, textpage) in enumerate(pages, start=1):
+            if table_pages is not None and number not in table_pages:
+                # A second reading of a few tables: the other pages are not looked at again.
+                width, height = page.get_size()
+                geometries.append(PageGeometry(number, width, height, [], []))
+                page_contents.append(PageContent(number, width, height, []))
+                ruled[number] = []
+                continue
             lines, boxes = _lines_with_boxes(textpage)
             geometry = read_page_geometry(page, textpage, number, settings)
             geometries.append(geometry)
@@ -155,7 +163,7 @@ def _read_file(path: Path, backend: str, catalog: Catalog, doc: Document, settin
     if backend == "grid":
         tables = {n: t for n, t in ruled.items() if t}
     else:
-        tables = {"tabula": _tables_tabula, "pdfplumber": _tables_pdfplumber}[backend](path)
+        tables = {"tabula": _tables_tabula, "pdfplumber": _tables_pdfplumber}[backend](path, table_pages)
     for content, geometry in zip(page_contents, geometries):
         content.tables = sorted(tables.get(content.number, []), key=lambda t: t.top)
         if not content.tables:
@@ -563,14 +571,17 @@ def cell_value(table: RawTable, key: str, column_id: str) -> tuple[str, Location
     return None
 
 
-def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: str = "grid") -> Document:
+def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: str = "grid",
+                      pages: dict[str, set[int]] | None = None) -> Document:
     """Read one disclosure printed as one or more PDF files.
 
     Args:
         paths: The files in reading order (e.g. narrative part, then tables part).
         doc_id: The document id.
         metadata: Manifest fields, stored on the document.
-        backend: ``"tabula"`` (default; needs Java) or ``"pdfplumber"``.
+        backend: ``"grid"`` (default, budgetkit's own), ``"tabula"`` (needs Java) or ``"pdfplumber"``.
+        pages: For the other backends: the pages to look for tables on, by file name (a second
+            reading of a few tables need not read the whole document again).
 
     Returns:
         The :class:`Document` with its standard tables (stitched over pages), narrative
@@ -592,7 +603,7 @@ def read_pdf_document(paths: list[Path], doc_id: str, metadata: dict, backend: s
     errors = []
     for path in paths:
         try:
-            _read_file(path, backend, catalog, doc)
+            _read_file(path, backend, catalog, doc, table_pages=None if pages is None else pages.get(path.name, set()))
         except NotADisclosureError as exc:
             errors.append(exc)
     if errors and len(errors) == len(paths):

@@ -66,8 +66,8 @@ def _java_classes(path: Path) -> dict[str, Any]:
         return _JAVA
 
 
-def _tables_tabula(path: Path) -> dict[int, list[PageTable]]:
-    """All lattice tables of a PDF, by page, in one pass over the document."""
+def _tables_tabula(path: Path, pages: set[int] | None = None) -> dict[int, list[PageTable]]:
+    """All lattice tables of a PDF (or of the given page numbers), by page, in one pass over the document."""
     java = _java_classes(path)
     out: dict[int, list[PageTable]] = {}
     try:
@@ -78,9 +78,12 @@ def _tables_tabula(path: Path) -> dict[int, list[PageTable]]:
         extractor = java["ObjectExtractor"](document)
         algorithm = java["Spreadsheet"]()
         writer = java["JSONWriter"]()
+        wanted = pages
         pages = extractor.extract()
         while pages.hasNext():
             page = pages.next()
+            if wanted is not None and int(page.getPageNumber()) not in wanted:
+                continue
             tables = algorithm.extract(page)
             if tables.isEmpty():
                 continue
@@ -120,7 +123,8 @@ def _dedupe(tables: list[PageTable]) -> list[PageTable]:
 # --------------------------------------------------------------------------- pdfplumber backend
 
 
-def _tables_pdfplumber(path: Path) -> dict[int, list[PageTable]]:
+def _tables_pdfplumber(path: Path, pages: set[int] | None = None) -> dict[int, list[PageTable]]:
+    """The ruled tables pdfplumber finds, by page (only the given page numbers, when given)."""
     import pdfplumber
 
     out: dict[int, list[PageTable]] = {}
@@ -130,6 +134,8 @@ def _tables_pdfplumber(path: Path) -> dict[int, list[PageTable]]:
         raise CorruptFileError(path, f"pdfplumber could not open the PDF ({exc})") from exc
     with pdf:
         for number, page in enumerate(pdf.pages, start=1):
+            if pages is not None and number not in pages:
+                continue
             for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
                 texts = table.extract()
                 rows: list[list[Cell]] = []
