@@ -728,9 +728,10 @@ def column_periods(table: pd.DataFrame, year: int | None) -> dict[str, tuple[str
     one its columns' printed headers name — the reader may keep it on some of a group's headers only
     (西安 prints 上年 | 当年 | 增减变化情况 over 合计 | “三公”经费 … | 会议费 | 培训费, and the catalog names
     went to the first group, whose headers lost their 上年). A year is this year's when it is
-    ``year`` (the document's). A group naming no period is this year's when every other group is
-    another period's, and last year's when the others are this year's and 增减; a year nobody can
-    place (``year`` unknown) makes every unnamed group ``other`` (never taken for this year's).
+    ``year`` (the document's; unknown, the latest printed when every group names its period). A
+    group naming no period is this year's when every other group is another period's, and last
+    year's when the others are this year's and 增减; a year nobody can place makes every unnamed
+    group ``other`` (never taken for this year's).
     """
     order = list(dict.fromkeys(zip(table["column_id"], table["column_label"].fillna("").astype(str))))
     groups: list[list[str]] = []
@@ -746,6 +747,10 @@ def column_periods(table: pd.DataFrame, year: int | None) -> dict[str, tuple[str
             named[-1] = next(k for k in ("prior", "current", "year", "change") if match[k]) + (match["year"] or "")
     if len(groups) < 2 or not any(named):
         return {}
+    if year is None and all(named):
+        # every group names its period: of the years printed side by side, the latest is this year's
+        years = [int(n[4:]) for n in named if n.startswith("year")]
+        year = max(years) if years else None
 
     def period(name: str | None) -> str | None:
         if name is None or (name.startswith("year") and year is None):
@@ -825,6 +830,14 @@ def total_row_number(table: pd.DataFrame, column_id: str) -> int | None:
     return int(first["row_number"]) if sum(v for n, v in coded if n == shortest) == value else None
 
 
+def _title_year(tidy: pd.DataFrame) -> int | None:
+    """The year most table titles print (2022年部门综合预算…), or ``None``."""
+    if "table_title" not in tidy.columns:
+        return None
+    years = tidy.drop_duplicates("table_id")["table_title"].astype(str).str.extract(r"((?:19|20)\d{2})\s*年")[0].dropna()
+    return int(years.mode().iloc[0]) if not years.empty else None
+
+
 def three_public_items(tidy: pd.DataFrame, column_id: str | None = None, year: int | None = None,
                        prior: bool = False) -> dict[str, PrintedItem]:
     """The “三公”经费 items printed, in either layout, by key (:data:`THREE_PUBLIC_ITEMS`).
@@ -836,7 +849,8 @@ def three_public_items(tidy: pd.DataFrame, column_id: str | None = None, year: i
     会议费 and 培训费 is returned as ``table_total``.
 
     A table printing 上年 | 当年 | 增减 (or 2025年 | 2026年) side by side gives this year's columns
-    (``year``: the document's fiscal year, :func:`column_periods`), or last year's (``prior``).
+    (``year``: the document's fiscal year, else the one its table titles print; :func:`column_periods`),
+    or last year's (``prior``).
 
     Returns:
         ``{key: PrintedItem}`` for the items the table prints (blank cells included, amount None).
@@ -844,6 +858,8 @@ def three_public_items(tidy: pd.DataFrame, column_id: str | None = None, year: i
     table = tidy[tidy["table_id"] == "three_public"]
     if table.empty:
         return {}
+    if year is None:
+        year = _title_year(tidy)
     out: dict[str, PrintedItem] = {}
     columns = set(table["column_id"])
     by_column = column_id is None and any(k in columns for k, *_ in THREE_PUBLIC_ITEMS[1:])

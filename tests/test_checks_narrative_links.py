@@ -218,3 +218,34 @@ def test_execution_rate_against_the_budget_stated_before():
     assert list(about(found, "74.67%")["status"]) == ["ok"]
     bad = findings(document(narrative=[CENTRAL_P45[0], CENTRAL_P45[1].replace("74.67%", "76.47%")]), "narrative.stated_rate")
     assert list(about(bad, "76.47%")["status"]) == ["error"]
+
+
+#: 烟台市审计局 2026 公开表7 (p.19), 万元: 2025年预算数 | 2026年预算数, as the reader names the columns (the
+#: catalog ids went to the 2026 group; its 合计 lost the year above it).
+YANTAI_THREE_PUBLIC_COLUMNS = ["col1", "col2", "col3", "col4", "col5", "col6", "total", "col8", "vehicle_total", "col10",
+                               "vehicle_operation", "reception"]
+YANTAI_THREE_PUBLIC_HEADER = [
+    ["2025年预算数"] * 6 + ["2026年预算数"] * 6,
+    ["合计", "因公出国（境）经费", "公务用车购置及运行维护费", "公务用车购置及运行维护费", "公务用车购置及运行维护费", "公务接待费",
+     "合计", "因公出国（境）经费", "公务用车购置及运行维护费", "公务用车购置及运行维护费", "公务用车购置及运行维护费", "公务接待费"],
+    ["", "", "小计", "公务用车购置经费", "公务用车运行维护费", "", "", "", "小计", "公务用车购置经费", "公务用车运行维护费", ""],
+]
+YANTAI_THREE_PUBLIC_ROW = ["11.90", "8.50", "", "", "", "3.40", "3.40", "", "", "", "", "3.40"]
+
+
+def test_three_public_items_of_this_year_and_last_year():
+    from budgetkit.semantics import three_public_items
+
+    table = raw("three_public", YANTAI_THREE_PUBLIC_COLUMNS, [YANTAI_THREE_PUBLIC_ROW])
+    table.header_rows = YANTAI_THREE_PUBLIC_HEADER
+    table.title = "2026年一般公共预算“三公”经费支出情况表"
+    tidy = tidy_document(document(table))
+    this_year = {k: v.value_text for k, v in three_public_items(tidy).items()}
+    last_year = {k: v.value_text for k, v in three_public_items(tidy, prior=True).items()}
+    assert this_year["three_public_total"] == "3.40" and this_year["reception"] == "3.40"
+    assert last_year["three_public_total"] == "11.90" and last_year["outbound"] == "8.50"
+    # the change the narrative states (p.27): 3.4 万元，比上年减少8.5万元 — 3.40 + 8.50 = 11.90
+    found = findings(document(table, narrative=["二、“三公”经费支出情况",
+                                                "2026年通过一般公共预算财政拨款安排的“三公”经费预算共3.4万元，比上年减少8.5万元，下降71.43％。"]),
+                     "narrative.prior_year")
+    assert list(found["status"]) == ["ok"]
