@@ -57,7 +57,7 @@ _UNIT = "|".join(
 _NUMBER_RE = re.compile(rf"(?<![0-9０-９.．A-Za-z])(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 
 _CHANGE_WORD_RE = re.compile(r"(?P<word>增加|增长|上升|提高|减少|下降|降低)了?\s*$")
-_SHARE_RE = re.compile(r"占(?P<den>[^，,；;。：:]{0,30}?)(?:的|比重为|比例为|比重|比例)?\s*$")
+_SHARE_RE = re.compile(r"占(?P<den>[^，,；;。：:]{0,30}?)(?:的|比重为|比例为|比重|比例|比为|比)?\s*$")
 _BASE_RE = re.compile(r"(?:比|较|与|同)\s*(?P<base>上年|上一年|去年|\d{4}\s*年|年初预算|预算数|预算)(?:度)?")
 _SAME_RE = re.compile(
     r"(?:与|和|同|较|比)\s*(?P<base>上年|上一年|去年|\d{4}\s*年|年初预算数?|预算数)(?:度)?"
@@ -70,7 +70,8 @@ _PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 
 #: Canonical subjects and the printed phrases that name them (longest phrase wins).
 SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
-    "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算", "收支总预算", "收支预算总计", "收支预算"),
+    "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算", "收支总预算", "收支预算总计", "收支预算", "收、支总计", "收支总计",
+               "收、支预算总计"),
     "预算支出总计": ("部门预算支出总计", "预算支出总计", "支出总计", "支出预算", "预算支出"),
     "财政拨款收支总预算": ("财政拨款收支总预算", "财政拨款收支预算总额", "财政拨款收支总计", "财政拨款收、支总预算", "财政拨款收、支总计"),
     "本年收入": ("本年收入", "当年拨款收入", "本年收入合计"),
@@ -136,11 +137,12 @@ _ALIAS_INDEX = sorted(
 
 _SUBJECT_STRIP_PREFIX = re.compile(
     r"^(?:其中|主要包括|包括|主要用于以下方面|主要用于|用于|分别为|分别是|即|另|和|及|与|主要原因是|主要原因为|原因是|原因为|"
+    r"按照?(?:支出)?(?:功能|经济)(?:分类)?(?:科目)?(?:支出)?(?:划分为|划分|分类为|分为)|"
     r"本部门|本单位|共有|共计|合计|总计|[（(][^）)]{0,12}[）)]|其中[:：]?)+"
 )
 _GENERIC_PHRASES = {"金额", "涉及金额", "涉及项目金额", "共计金额", "涉及资金", "资金", "涉及预算资金", "项目金额", "预算金额"}
 _DEPT_PREFIX = re.compile(
-    r"^[^，,。；;]{2,30}?(?:局|委员会|委|办公室|办公厅|街道办事处|办事处|中心|院|厅|处|所|馆|站|队)(?=.{2,})"
+    r"^[^，,。；;]{2,30}?(?:局|委员会|委(?!托)|办公室|办公厅|街道办事处|办事处|中心|院|厅|处|所(?!属)|馆|站|队)(?=.{2,})"
 )
 _YEAR_PREFIX = re.compile(r"^(?:截至)?\d{4}\s*年(?:度)?(?:\d{1,2}月\d{1,2}日)?")
 
@@ -359,6 +361,11 @@ def canonical_subject(phrase: str) -> str:
         elif sep and head:
             text = head
         texts.append(text)
+    for text in texts:
+        # 一般公共预算拨款基本支出: a fund word before the head, which is 基本支出 (a part of the fund's spending)
+        head = _FUND_HEAD_RE.match(text)
+        if head:
+            return canonical_subject(head.group("head"))
     for alias, canon in _ALIAS_INDEX:
         for text in texts:
             at = text.find(alias)
@@ -371,6 +378,13 @@ def canonical_subject(phrase: str) -> str:
             # a function class like 公共安全支出 contains 支出 but none of the aliases
             return canon
     return phrase
+
+
+#: A fund's name before a part of its spending: 一般公共预算拨款基本支出, 财政拨款项目支出.
+_FUND_HEAD_RE = re.compile(
+    r"^(?:本年度|年度|本部门|部门|本单位|单位|当年)*(?:一般公共预算(?:财政)?(?:拨款)?|财政拨款|公共财政预算(?:拨款)?)"
+    r"(?P<head>基本支出|项目支出|人员经费|公用经费)(?:预算数?|预算|数)?$"
+)
 
 
 #: An item number before the subject: 1． / 2、 / ① (not a year or an amount: a digit and its mark only).
@@ -392,8 +406,9 @@ def _clean_phrase(raw: str, department: str | None) -> str:
         phrase = _SUBJECT_STRIP_PREFIX.sub("", phrase).strip("：: ")
         if phrase == before:
             break
-    phrase = re.sub(r"(约|共计|合计|总计|为|达|计|共|是)$", "", phrase)
-    phrase = re.sub(r"(约|共计|合计|总计|为|达|计|共|是)$", "", phrase)
+    if not re.search(r"收、?支总计$", phrase):  # 收、支总计 keeps its 总计: 收、支 alone names nothing
+        phrase = re.sub(r"(约|共计|合计|总计|为|达|计|共|是)$", "", phrase)
+        phrase = re.sub(r"(约|共计|合计|总计|为|达|计|共|是)$", "", phrase)
     return phrase.strip()
 
 
@@ -414,6 +429,8 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     best = floor
     for sep in "，,；;：:、":
         idx = text.rfind(sep, floor, pos)
+        while sep == "、" and idx > floor and text[idx - 1] == "收" and text[idx + 1 : idx + 2] == "支":
+            idx = text.rfind(sep, floor, idx)  # 收、支总计 is one phrase (收入和支出), not two clauses
         if idx + 1 > best:
             best = idx + 1
     return best
@@ -764,6 +781,15 @@ def _annotate_paragraph(text: str, claims: list[Claim]) -> None:
         prior_word = claim.base in PRIOR_YEAR_WORDS
         if claim.kind == "completion_rate":
             candidates = [a for a in candidates if a.basis in ("budget", "initial_budget") and a.start < current.start]
+            if not candidates:
+                # 项目全年预算数为 1018.55 万元…。项目实际支出 760.53 万元，预算执行率 74.67%: the one budget
+                # amount the paragraph stated before, when its sentence states none
+                before = [a for a in claims if a.kind == "amount" and a.unit in UNIT_TO_YUAN and a is not current and not a.context
+                          and a.start < current.start and a.sentence != current.sentence and a.basis in ("budget", "initial_budget")
+                          and a.account == current.account]
+                others = [c for c in claims if c.kind == "completion_rate" and c is not claim and c.start < claim.start]
+                before = [a for a in before if not others or a.start > max(c.start for c in others)]
+                candidates = before[-1:] if len({a.value for a in before}) == 1 else []
         elif claim.base_year is None and claim.base_basis is None and not prior_word:
             continue
         else:
@@ -952,7 +978,7 @@ def _claims_in_sentence(
             if claim.kind == "amount" and subsection and _BASIS_ONLY_RE.match(phrase) and not out:
                 # （二）公务接待费 / 2026 年预算安排 8.00 万元，与上年持平。: the heading names what the amount is
                 heading = _NUMBERING_RE.sub("", subsection.strip()).rstrip("。：: ")
-                if canonical_subject(heading) != heading:
+                if canonical_subject(heading) != heading or heading in SUBJECT_ALIASES:  # a known subject (公务接待费 is one)
                     claim.phrase, claim.subject, claim.attached = heading, canonical_subject(heading), "heading"
             previous = [c for c in out if c.kind in ("count", "amount")]
             if claim.kind == "amount" and (not phrase or phrase in _GENERIC_PHRASES) and previous:

@@ -712,13 +712,145 @@ class PrintedItem:
         return (self.table_id, self.row_number, self.column_id)
 
 
-def three_public_items(tidy: pd.DataFrame, column_id: str | None = None) -> dict[str, PrintedItem]:
+# --------------------------------------------------------------------------- periods side by side
+
+#: A column group's header naming its period: 上年 | 当年 | 增减变化情况, 2025年预算数 | 2026年预算数.
+_PERIOD_RE = re.compile(r"^(?:(?P<prior>上年度?|去年)|(?P<current>当年|本年度?)|(?P<year>(?:19|20)\d{2})年度?(?:预算数?|决算数?)?"
+                        r"|(?P<change>增减.*|比上年.*))$")
+
+
+def column_periods(table: pd.DataFrame, year: int | None) -> dict[str, tuple[str | None, bool]]:
+    """For a table printing several periods side by side, each column's period: ``column_id →
+    (period, prior)`` — ``period`` is ``current`` (this year's), ``other`` (上年, another year, 增减) —
+    and ``prior`` says whether it is last year's. Empty when the table prints one period.
+
+    The periods repeat the same columns, each group starting with its 合计; a group's period is the
+    one its columns' printed headers name — the reader may keep it on some of a group's headers only
+    (西安 prints 上年 | 当年 | 增减变化情况 over 合计 | “三公”经费 … | 会议费 | 培训费, and the catalog names
+    went to the first group, whose headers lost their 上年). A year is this year's when it is
+    ``year`` (the document's; unknown, the latest printed when every group names its period). A
+    group naming no period is this year's when every other group is another period's, and last
+    year's when the others are this year's and 增减; a year nobody can place makes every unnamed
+    group ``other`` (never taken for this year's).
+    """
+    order = list(dict.fromkeys(zip(table["column_id"], table["column_label"].fillna("").astype(str))))
+    groups: list[list[str]] = []
+    named: list[str | None] = []
+    for cid, label in order:
+        label = label.replace(" ", "")
+        if not groups or label.split("/")[-1] == "合计":
+            groups.append([])
+            named.append(None)
+        groups[-1].append(cid)
+        match = _PERIOD_RE.match(label.split("/")[0]) if "/" in label and named[-1] is None else None
+        if match:
+            named[-1] = next(k for k in ("prior", "current", "year", "change") if match[k]) + (match["year"] or "")
+    if len(groups) < 2 or not any(named):
+        return {}
+    if year is None and all(named):
+        # every group names its period: of the years printed side by side, the latest is this year's
+        years = [int(n[4:]) for n in named if n.startswith("year")]
+        year = max(years) if years else None
+
+    def period(name: str | None) -> str | None:
+        if name is None or (name.startswith("year") and year is None):
+            return None
+        return "current" if name == "current" or (name.startswith("year") and int(name[4:]) == year) else "other"
+
+    periods = [period(n) for n in named]
+    unresolved = any(n is not None and p is None for n, p in zip(named, periods))
+    if "current" not in periods and not unresolved:
+        periods = ["current" if p is None else p for p in periods]
+    else:
+        periods = ["other" if p is None else p for p in periods]
+    last_year = f"year{year - 1}" if year else None
+    out: dict[str, tuple[str | None, bool]] = {}
+    for columns, name, p in zip(groups, named, periods):
+        prior = name in ("prior", last_year) or (
+            name is None and "current" in periods and all(m is None or m == "change" or period(m) == "current" for m in named))
+        for cid in columns:
+            out[cid] = (p, bool(prior))
+    return out
+
+
+def period_column(table: pd.DataFrame, column_id: str, periods: dict[str, tuple[str | None, bool]], prior: bool) -> str | None:
+    """The column that is catalog column ``column_id`` (by its printed header, below the period) in this
+    year's group of columns (``prior``: last year's); ``None`` when the group prints no such column."""
+    from budgetkit.catalog import load_catalog
+
+    own = periods.get(column_id)
+    if own is not None and (own[1] if prior else own[0] == "current"):
+        return column_id
+    spec = load_catalog().table("three_public" if table.empty else str(table["table_id"].iloc[0]))
+    found = []
+    for cid, label in dict.fromkeys(zip(table["column_id"], table["column_label"].fillna("").astype(str))):
+        period, is_prior = periods.get(cid, (None, False))
+        if (not is_prior if prior else period != "current") or "/" not in label:
+            continue
+        path = label.replace(" ", "").split("/")[1:]
+        # the catalog column the leaf names; among several (小计), the one whose ``under`` is deepest above it
+        scored = []
+        for order, col in enumerate(spec.columns):
+            if col.role != "amount" or not col.matches_leaf(path[-1]):
+                continue
+            hits = [i for i, text in enumerate(path[:-1]) if col.under and col.matches_under([text])]
+            if col.under and not hits:
+                continue
+            scored.append((-(max(hits) if hits else -1), order, col.id))
+        if scored and min(scored)[2] == column_id:
+            found.append(cid)
+    return found[0] if len(found) == 1 else None
+
+
+def _unit_code(row: pd.Series) -> str:
+    """A unit's code, in the code column or read as the row's name (253, 253001)."""
+    for value in (row.get("code"), row.get("item")):
+        if isinstance(value, str) and value.strip().isdigit():
+            return value.strip()
+    return ""
+
+
+def total_row_number(table: pd.DataFrame, column_id: str) -> int | None:
+    """The 合计 row of a table of one row per unit: the one total row, or a first row whose name was not
+    read when it equals the sum of the top units (the rows of the shortest code: 253 over 253001 …)."""
+    cells = table[table["column_id"] == column_id].sort_values("row_number")
+    totals = cells[cells["row_kind"] == "total"]
+    if totals["row_number"].nunique() == 1:
+        return int(totals["row_number"].iloc[0])
+    if not totals.empty or cells.empty:
+        return None
+    first = cells.iloc[0]
+    if str(first["item"] or "").strip() or _unit_code(first):
+        return None
+    coded = [(len(_unit_code(r)), try_parse_amount(r["value_text"]) or Decimal(0)) for _, r in cells.iloc[1:].iterrows() if _unit_code(r)]
+    value = try_parse_amount(first["value_text"])
+    if not coded or value is None:
+        return None
+    shortest = min(n for n, _ in coded)
+    return int(first["row_number"]) if sum(v for n, v in coded if n == shortest) == value else None
+
+
+def _title_year(tidy: pd.DataFrame) -> int | None:
+    """The year most table titles print (2022年部门综合预算…), or ``None``."""
+    if "table_title" not in tidy.columns:
+        return None
+    years = tidy.drop_duplicates("table_id")["table_title"].astype(str).str.extract(r"((?:19|20)\d{2})\s*年")[0].dropna()
+    return int(years.mode().iloc[0]) if not years.empty else None
+
+
+def three_public_items(tidy: pd.DataFrame, column_id: str | None = None, year: int | None = None,
+                       prior: bool = False) -> dict[str, PrintedItem]:
     """The “三公”经费 items printed, in either layout, by key (:data:`THREE_PUBLIC_ITEMS`).
 
     One item a row (山西: 因公出国（境）费 / 公务接待费 / 公务用车购置及运行费 / ①② rows, amounts in the
-    ``total`` column or ``column_id``), or one row with one column per item (上海、江苏). The
-    table's own total (合计) is ``three_public_total`` only when the table holds nothing else; a
-    Jiangsu 合计 that also counts 会议费 and 培训费 is returned as ``table_total``.
+    ``total`` column or ``column_id``), or one column per item (上海、江苏), in one row or in one row
+    per unit under a 合计 row (杭州, 西安: the 合计 row's). The table's own total (合计) is
+    ``three_public_total`` only when the table holds nothing else; a Jiangsu 合计 that also counts
+    会议费 and 培训费 is returned as ``table_total``.
+
+    A table printing 上年 | 当年 | 增减 (or 2025年 | 2026年) side by side gives this year's columns
+    (``year``: the document's fiscal year, else the one its table titles print; :func:`column_periods`),
+    or last year's (``prior``).
 
     Returns:
         ``{key: PrintedItem}`` for the items the table prints (blank cells included, amount None).
@@ -726,19 +858,35 @@ def three_public_items(tidy: pd.DataFrame, column_id: str | None = None) -> dict
     table = tidy[tidy["table_id"] == "three_public"]
     if table.empty:
         return {}
+    if year is None:
+        year = _title_year(tidy)
     out: dict[str, PrintedItem] = {}
     columns = set(table["column_id"])
-    one_row = table["row_number"].nunique() == 1 and any(k in columns for k, *_ in THREE_PUBLIC_ITEMS[1:])
+    by_column = column_id is None and any(k in columns for k, *_ in THREE_PUBLIC_ITEMS[1:])
+    if by_column and table["row_number"].nunique() > 1:
+        anchor = next((k for k in ("three_public_total", "total", "outbound", "reception", "vehicle_total") if k in columns), None)
+        total_row = total_row_number(table, anchor) if anchor else None
+        if total_row is not None:
+            table = table[table["row_number"] == total_row]
+    one_row = by_column and table["row_number"].nunique() == 1
+    periods = column_periods(table, year) if one_row else {}
+    if prior and not any(p for _period, p in periods.values()):
+        return {}
+
+    def cell_of(key: str) -> pd.DataFrame:
+        found = period_column(table, key, periods, prior) if periods else key
+        return table[table["column_id"] == found] if found is not None else table.iloc[0:0]
+
     if one_row:
         for key, label, _, part_of in THREE_PUBLIC_ITEMS:
-            cell = table[table["column_id"] == key]
+            cell = cell_of(key)
             if len(cell) == 1:
                 out[key] = _item(cell.iloc[0], key, label, part_of)
         for key, label in THREE_PUBLIC_OTHER.items():
-            cell = table[table["column_id"] == key]
+            cell = cell_of(key)
             if len(cell) == 1:
                 out[key] = _item(cell.iloc[0], key, label, None)
-        total = table[table["column_id"] == "total"]
+        total = cell_of("total")
         if len(total) == 1:
             extra = [k for k in ("meeting", "training") if k in out]
             if extra or "three_public_total" in out:

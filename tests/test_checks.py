@@ -245,7 +245,11 @@ def test_seed_real_inconsistencies_are_found(seed_findings):
     assert set(bad["family"]) <= {"across_tables", "narrative", "performance"}
     warnings = "\n".join(seed_findings[seed_findings["severity"] == "warning"]["message"])
     assert "沁财行字[2024]19号" in warnings and "智能化" in warnings
-    assert "12,347.07" in warnings  # 一般公共预算拨款 counted with the carry-over
+    # 一般公共预算拨款12,347.07万元 counts the carry-over, and its paragraph says so (其中：当年拨款收入12,270.45万元，
+    # 上年结转收入76.62万元): 12,270.45 + 76.62 = 12,347.07, held against both cells, no warning
+    assert "12,347.07" not in warnings
+    general = seed_findings[(seed_findings["rule_id"] == "narrative.amount") & seed_findings["message"].str.contains("「一般公共预算拨款」")]
+    assert len(general) == 1 and general.iloc[0]["status"] == "ok" and "含上年结转 76.62万元" in general.iloc[0]["message"]
 
 
 def test_seed_identities_that_hold_raise_no_error(seed_findings):
@@ -277,3 +281,30 @@ def test_summary_sub_items_are_not_double_counted():
             ["当年收入小计", "100.00", "当年支出小计", "100.00", "", ""]]
     found = findings_of(document(raw("summary", SUMMARY_COLUMNS, rows)), rule_ids=["within.summary_balance"])
     assert errors(found).empty and (found["status"] == "ok").any()
+
+
+# 财政拨款收支总表 of the seed (qinshui-police-2025.txt lines 160–197), the lines that matter here.
+FISCAL_COLUMNS = ["income_item", "income_amount", "expense_item", "expense_total", "expense_general_public_budget"]
+FISCAL_ROWS = [
+    ["一、一般公共预算", "12270.45", "四、公共安全支出", "11539.98", "11539.98"],
+    ["二、政府性基金预算", "", "八、社会保障和就业支出", "521.52", "521.52"],
+    ["三、国有资本经营预算", "", "二十、住房保障支出", "285.57", "285.57"],
+    ["本年收入合计", "12270.45", "本年支出合计", "12347.07", "12347.07"],
+    ["上年财政拨款结转", "76.62", "年终结转", "", ""],
+    ["一、一般公共预算", "76.62", "", "", ""],
+    ["收入总计", "12347.07", "支出总计", "12347.07", "12347.07"],
+]
+# the seed's line 400, and the same sentence without the split of its 12,347.07
+SEED_LINE_400 = ("2025年度沁水县公安局财政拨款收支总预算12,347.07万元。其中：一般公共预算拨款12,347.07万元，政府性基金预算拨款0万元，"
+                 "国有资本经营预算拨款0万元。其中：当年拨款收入12,270.45万元，上年结转收入76.62万元。")
+
+
+@pytest.mark.parametrize("line, status", [
+    (SEED_LINE_400, "ok"),  # 12,270.45 + 76.62 = 12,347.07, and the paragraph says so
+    (SEED_LINE_400.split("其中：当年")[0], "warning"),  # the same total, the carry-over not said
+])
+def test_general_appropriation_counting_the_carry_over(line, status):
+    doc = document(raw("fiscal_summary", FISCAL_COLUMNS, FISCAL_ROWS), narrative=["四、财政拨款收支预算总体情况说明", line])
+    found = findings_of(doc, rule_ids=["narrative.amount"])
+    general = found[found["message"].str.contains("「一般公共预算拨款」")]
+    assert list(general["status"]) == [status]

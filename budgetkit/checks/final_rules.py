@@ -425,6 +425,27 @@ def _function_row(ctx: Context, subject: str) -> tuple[dict | None, str]:
     return None, ""
 
 
+def _figure_claims(ctx: Context, *figures) -> list:
+    """The narrative's claims (:mod:`budgetkit.narrative`) that state these figures (same line, same
+    number and unit): a finding on a figure checks its claim (narrative coverage)."""
+    from budgetkit.checks.narrative_rules import claims_of
+
+    out = []
+    for fig in figures:
+        if fig is None:
+            continue
+        unit = "%" if fig.unit in ("%", "％", "") else fig.unit
+        out += [c for c in claims_of(ctx) if c.location == fig.location and abs(c.value) == abs(fig.value)
+                and (c.unit in ("%", "％") if unit == "%" else c.unit == unit)]
+    return out
+
+
+def _about(ctx: Context, finding: Finding, *figures) -> Finding:
+    from budgetkit.checks.narrative_rules import about
+
+    return about(finding, *_figure_claims(ctx, *figures))
+
+
 _OVERALL_FISCAL_RE = re.compile(r"(?:一般公共预算)?财政拨款支出$")
 
 
@@ -474,12 +495,12 @@ def final_execution(ctx: Context, rule: Rule):
             note = ""
             if outcome.status == ERROR and (not cell.text or cell.value == 0):
                 note = f"表中此项{'为空' if not cell.text else '为 0'}，情况说明却称决算 {s.actual.text}{s.actual.unit}"
-            links.append(from_outcome(rule, outcome, f"{what}决算 {s.actual.text}{s.actual.unit} = {table_label} {_cell_name(actual_cell)}",
-                                      note_fail=note, extra_tables=["narrative"]))
+            links.append(_about(ctx, from_outcome(rule, outcome, f"{what}决算 {s.actual.text}{s.actual.unit} = {table_label} {_cell_name(actual_cell)}",
+                                                  note_fail=note, extra_tables=["narrative"]), s.actual))
         if budget_cell is not None and budget is not None:
             cell = ctx.quantity(budget_cell)
-            links.append(from_outcome(rule, compare_same(cell, budget), f"{what}预算 {s.budget.text}{s.budget.unit} = {table_label} {_cell_name(budget_cell)}",
-                                      extra_tables=["narrative"]))
+            links.append(_about(ctx, from_outcome(rule, compare_same(cell, budget), f"{what}预算 {s.budget.text}{s.budget.unit} = {table_label} {_cell_name(budget_cell)}",
+                                                  extra_tables=["narrative"]), s.budget))
         if budget is None and budget_cell is not None and s.rate_pct is not None:
             budget = ctx.quantity(budget_cell)
         if s.rate_pct is not None and budget is not None and not (s.budget is not None and _rate_checked_by_claims(ctx, s)):
@@ -487,15 +508,15 @@ def final_execution(ctx: Context, rule: Rule):
             # whose budget only the table prints (其中：因公出国（境）费决算为 4.69 万元，完成预算的 15.63%)
             outcome = compare_ratio(s.rate_pct.value, s.rate_pct.text, actual, budget)
             if outcome is not None:
-                others.append(from_ratio(rule, outcome, f"{what}完成预算的 {s.rate_pct.text}% = 决算 {actual.text} / 预算 {budget.text}",
-                                         [actual, budget]))
+                others.append(_about(ctx, from_ratio(rule, outcome, f"{what}完成预算的 {s.rate_pct.text}% = 决算 {actual.text} / 预算 {budget.text}",
+                                                     [actual, budget]), s.rate_pct))
         if s.direction is not None and budget is not None and s.budget is not None:
-            others.append(_direction_finding(rule, s, actual, budget, what))
+            others.append(_about(ctx, _direction_finding(rule, s, actual, budget, what), s.actual, s.budget))
         if s.difference is not None and budget is not None and s.budget is not None:
             stated = Quantity(s.difference.value, s.difference.unit, s.difference.text, f"{what}增减额", actual.where)
             outcome = compare_sum([actual, budget], stated, signs=[1, -1])
-            others.append(from_outcome(rule, outcome, f"{what}决算数较预算数{'减少' if s.difference.value < 0 else '增加'} "
-                                                      f"{s.difference.text}{s.difference.unit} = 决算 − 预算"))
+            others.append(_about(ctx, from_outcome(rule, outcome, f"{what}决算数较预算数{'减少' if s.difference.value < 0 else '增加'} "
+                                                                  f"{s.difference.text}{s.difference.unit} = 决算 − 预算"), s.difference))
     yield from _links_checked(links)
     yield from others
 
@@ -567,6 +588,14 @@ _ROLE_PHRASES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: A phrase (folded) that names one “三公” item and nothing else: 因公出国（境）费支出, 全年公务用车运行维护费支出,
+#: 国内公务接待支出, 三公经费财政拨款支出决算.
+_THREE_PUBLIC_PHRASE_RE = re.compile(
+    r"(?:全年|国内)?(?:三公经费(?:财政拨款)?|因公出国（境）(?:费用?)?|公务用车购置及运行(?:维护)?费?|公务用车购置费?|公务用车运行(?:及)?维护费?"
+    r"|公务接待费?)(?:支出)?(?:决算)?"
+)
+
+
 def _phrase_core(phrase: str) -> str:
     """What a phrase names, without department, year, numbering and verbs (``国家信访局 2024 年度收、支总计``
     → ``收、支总计``)."""
@@ -635,6 +664,21 @@ def link_final_claim(ctx: Context, claim) -> tuple[dict | None, str]:
             if ctx.printed(table_id):
                 return _summary_row_by_role(ctx, table_id, side, role), table_id
             return None, ""
+    if re.search(r"^(?:总收入|收入总计)$", core) and ctx.printed("final_summary"):
+        return _summary_row_by_role(ctx, "final_summary", "income", "grand_total"), "final_summary"
+    if re.search(r"^(?:总支出|支出总计)$", core) and ctx.printed("final_summary"):
+        return _summary_row_by_role(ctx, "final_summary", "expense", "grand_total"), "final_summary"
+    if re.search(r"^(?:其中)?本年(?:收入|支出)(?:合计)?$", core):
+        table_id = "final_fiscal_summary" if fiscal_section and "财政拨款" in section else "final_summary"
+        if ctx.printed(table_id):
+            return _summary_row_by_role(ctx, table_id, "income" if "收入" in core else "expense", "current"), table_id
+        return None, ""
+    if re.search(r"^(?:一般公共预算)?财政拨款(?:收入|支出)合计$", core) and ctx.printed("final_fiscal_summary"):
+        return _summary_row_by_role(ctx, "final_fiscal_summary", "income" if "收入" in core else "expense", "current"), "final_fiscal_summary"
+    if _THREE_PUBLIC_PHRASE_RE.fullmatch(core) and ctx.printed("final_three_public"):
+        item = three_public_item(core)
+        if item is not None:
+            return three_public_cells(ctx.rows("final_three_public")).get(("final", item)), "final_three_public"
     if core in ("人员经费", "公用经费") and ctx.printed("final_general_basic"):
         groups = basic_groups(ctx.rows("final_general_basic", "final_actual"))
         number = groups.personnel_total if core == "人员经费" else groups.public_total
@@ -672,7 +716,7 @@ def link_final_claim(ctx: Context, claim) -> tuple[dict | None, str]:
 @implements("narrative.final_amount")
 def final_amount(ctx: Context, rule: Rule):
     """情况说明所述决算金额 = 决算表中的对应单元格（表中为空或 0 而叙述有数亦报）."""
-    from budgetkit.checks.narrative_rules import claim_quantity, claims_of
+    from budgetkit.checks.narrative_rules import about, claim_quantity, claims_of
 
     found_any = False
     links: list[Finding] = []
@@ -695,8 +739,8 @@ def final_amount(ctx: Context, rule: Rule):
                 status = WARNING
                 note = (f"叙述所称数等于 {current['item']} {ctx.quantity(current).text}：口径不同（表中{row['item']}含结转和结余），"
                         "称“总计”而实为本年数")
-        links.append(from_outcome(rule, outcome, f"情况说明「{printed_phrase(ctx, claim)}」{claim.text} = {ctx.title(table_id)} {_cell_name(row)}",
-                                  fail_status=status, note_fail=note, extra_tables=["narrative"]))
+        links.append(about(from_outcome(rule, outcome, f"情况说明「{printed_phrase(ctx, claim)}」{claim.text} = {ctx.title(table_id)} {_cell_name(row)}",
+                                        fail_status=status, note_fail=note, extra_tables=["narrative"]), claim))
     yield from _links_checked(links)
     if not found_any:
         yield not_applicable(rule, "情况说明没有可与决算表对应的金额")

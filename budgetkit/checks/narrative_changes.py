@@ -20,11 +20,124 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgetkit.checks.arithmetic import ERROR, NOT_APPLICABLE, NOT_LINKED, OK, Quantity, compare_sum
+from budgetkit.checks.arithmetic import ERROR, NOT_APPLICABLE, NOT_LINKED, OK, ROUNDING, Quantity, compare_sum
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements, where_of
 from budgetkit.checks.narrative_rules import MONEY, NARRATIVE_SUMS, _QUALIFIERS, about, claim_quantity, claims_of, inexact_subject
+from budgetkit.narrative import normalise_printed
 
 CHANGE_KINDS = ("change_amount", "same_as_prior")
+
+
+# --------------------------------------------------------------------------- 其中 lists
+
+_OF_WHICH_RE = re.compile(r"其中")
+_SENTENCE_END = "。！？!?"
+
+
+def of_which_lists(claims, texts: dict) -> list[tuple[object, list]]:
+    """The 其中 lists of the narrative: ``(total, parts)`` — a money amount (or change) and the two or
+    more amounts (or changes) of the same kind the same sentence lists after the 其中 that follows it,
+    up to the next 其中 or the end of the sentence. Explanations, standards and asides are no parts."""
+    by_line: dict = {}
+    for c in claims:
+        if c.kind in ("amount", "change_amount") and c.unit in MONEY:
+            by_line.setdefault(c.location, []).append(c)
+    out = []
+    for location, items in by_line.items():
+        text = texts.get(location)
+        if not text:
+            continue
+        items = sorted(items, key=lambda c: c.start)
+        for match in _OF_WHICH_RE.finditer(text):
+            at = match.start()
+            begin = max(text.rfind(mark, 0, at) for mark in _SENTENCE_END) + 1
+            ends = [i for i in (text.find(mark, at) for mark in _SENTENCE_END) if i >= 0]
+            end = min(ends) if ends else len(text)
+            nxt = text.find("其中", match.end())
+            if 0 <= nxt < end:
+                end = nxt
+            before = [c for c in items if begin <= c.start < at and not c.context]
+            if not before:
+                continue
+            total = before[-1]
+            parts = [c for c in items if match.end() <= c.start < end and c.kind == total.kind and not c.context]
+            if total.kind == "change_amount" and any(p.sign not in (1, -1) for p in [total, *parts]):
+                continue
+            if len(parts) >= 2:
+                out.append((total, parts))
+    return out
+
+
+@implements("narrative.of_which")
+def narrative_of_which(ctx: Context, rule: Rule):
+    claims = claims_of(ctx)
+    texts = {line.location: normalise_printed((line.text or "").replace("\t", "")) for line in ctx.document.narrative}
+    found = False
+    for total, parts in of_which_lists(claims, texts):
+        if total.kind == "change_amount":
+            signs = [p.sign * total.sign for p in parts]
+        else:
+            signs = [1] * len(parts)
+        outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(total), signs=signs)
+        if outcome.status not in (OK, ROUNDING):
+            continue  # a partial list proves nothing
+        found = True
+        words = " + ".join(f"{p.phrase or p.subject}{'' if s > 0 else '（减）'}" for p, s in zip(parts, signs))
+        what = (total.direction or "") if total.kind == "change_amount" else ""
+        yield about(from_outcome(rule, outcome, f"情况说明「{total.phrase or total.subject}」{what}{total.text} = 其中 {words}"), total, *parts)
+    if not found:
+        yield Finding(rule.id, rule.family, NOT_APPLICABLE, "不适用：情况说明没有加总相符的“其中”列举", tables="narrative")
+
+
+# --------------------------------------------------------------------------- against the prior year's columns
+
+#: Subjects whose prior-year amount a “三公” table may print, and its item key.
+PRIOR_COLUMNS = {
+    "“三公”经费": "three_public_total", "因公出国（境）费": "outbound", "公务接待费": "reception",
+    "公务用车购置及运行费": "vehicle_total", "公务用车购置费": "vehicle_purchase", "公务用车运行维护费": "vehicle_operation",
+    "会议费": "meeting", "培训费": "training",
+}
+
+
+def _prior_cell(ctx: Context, subject: str):
+    """Last year's amount of a “三公” item, where the table prints it beside this year's."""
+    from budgetkit.checks.narrative_rules import three_public_of
+
+    key = PRIOR_COLUMNS.get(subject)
+    if key is None or not ctx.printed("three_public"):
+        return None
+    item = three_public_of(ctx, prior=True).get(key)
+    return ctx.quantity(ctx.cell(*item.cell)) if item is not None else None
+
+
+@implements("narrative.prior_year")
+def narrative_prior_year(ctx: Context, rule: Rule):
+    from budgetkit.narrative import document_period, implied_prior_year
+
+    claims = claims_of(ctx)
+    year = document_period(ctx.document).year
+    last_year = {"上年", "上一年", "去年"} | ({f"{year - 1}年"} if year else set())
+    found = False
+    for pv in implied_prior_year(claims):
+        change = claims[pv.change_index]
+        if pv.unit not in MONEY or "执行" in (change.sentence or "") or re.sub(r"\s", "", change.base or "") not in last_year:
+            continue  # the tables print last year's budget (not its execution), and only last year's
+        prior = _prior_cell(ctx, change.subject)
+        if prior is None:
+            continue
+        current_claim = claims[pv.current_index] if pv.current_index is not None else None
+        current = claim_quantity(change, pv.current_value, change.current_text or str(pv.current_value), pv.unit, "本年数")
+        if change.kind == "same_as_prior":
+            outcome = compare_sum([current], prior)
+            what = f"情况说明「{change.subject}」{change.current_text}，与上年持平 = 表中上年数"
+        else:
+            stated = claim_quantity(change)
+            outcome = compare_sum([current, stated], prior, signs=[1, -(change.sign or 0)])
+            what = f"情况说明「{change.subject}」{change.current_text} {change.direction}{change.text}：上年 = {prior.label or '表中上年数'}"
+        found = True
+        yield about(from_outcome(rule, outcome, what, extra_tables=["three_public"]), change, current_claim)
+    if not found:
+        yield Finding(rule.id, rule.family, NOT_APPLICABLE, "不适用：表中没有可对照的上年数", tables="narrative")
 
 
 # --------------------------------------------------------------------------- additivity of stated changes

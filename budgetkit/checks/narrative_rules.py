@@ -62,6 +62,18 @@ def _first_of(*lookups):
     return lookup
 
 
+def _first_printed(*lookups):
+    """The first lookup that finds a printed cell (a blank cell of the row is not the amount: 江苏 prints
+    支出合计 in the column of 支出用途, not of 功能分类)."""
+    def lookup(ctx):
+        for one in lookups:
+            found = one(ctx)
+            if found is not None and found.text:
+                return found
+        return None
+    return lookup
+
+
 def _total_or_empty(table_id, column_id="total"):
     """The table's 合计; a table printed empty (本表无数据) prints zero, exactly."""
     def lookup(ctx):
@@ -73,7 +85,16 @@ def _total_or_empty(table_id, column_id="total"):
 
 
 def _s_exp(key, column="expense_total", table="summary"):
-    return lambda ctx: _first(ctx, table, column, side="expense", key=key) if ctx.printed(table) else None
+    """An expense line of a summary table by name (its amount column ``column``; a template that heads
+    it 合计 gives it the id ``total``)."""
+    def lookup(ctx):
+        if not ctx.printed(table):
+            return None
+        found = _first(ctx, table, column, side="expense", key=key)
+        if found is None and column == "expense_total" and not ctx.rows(table, "expense_total"):
+            found = _first(ctx, table, "total", side="expense", key=key)
+        return found
+    return lookup
 
 
 def _item(table_id, pattern, column="total", exclude=None):
@@ -88,12 +109,23 @@ def _item(table_id, pattern, column="total", exclude=None):
     return lookup
 
 
+def three_public_of(ctx: Context, prior: bool = False) -> dict:
+    """The “三公”经费 items of the table (:func:`budgetkit.semantics.three_public_items`): this year's
+    columns where it prints several years side by side (last year's with ``prior``)."""
+    key = ("three_public_items", prior)
+    if key not in ctx._cache:
+        from budgetkit.narrative import document_period
+
+        ctx._cache[key] = three_public_items(ctx.tidy, year=document_period(ctx.document).year, prior=prior)
+    return ctx._cache[key]
+
+
 def _three_public(key: str):
     """A “三公”经费 item (:func:`budgetkit.semantics.three_public_items`, a row or a column of the table)."""
     def lookup(ctx):
         if not ctx.printed("three_public"):
             return None
-        item = three_public_items(ctx.tidy).get(key)
+        item = three_public_of(ctx).get(key)
         return ctx.quantity(ctx.cell(*item.cell)) if item is not None else None
     return lookup
 
@@ -107,7 +139,7 @@ def three_public_whole(ctx: Context):
     """
     if not ctx.printed("three_public"):
         return None, ""
-    items = three_public_items(ctx.tidy)
+    items = three_public_of(ctx)
     whole = items.get("three_public_total")
     if whole is not None and whole.value_text:
         cell = ctx.cell(*whole.cell)
@@ -128,7 +160,7 @@ def three_public_other_base(ctx: Context, whole):
     """The table's 合计 when it counts more than the “三公”经费 (会议费、培训费), else ``None``."""
     if whole is None or not ctx.printed("three_public"):
         return None, ""
-    items = three_public_items(ctx.tidy)
+    items = three_public_of(ctx)
     total = items.get("table_total")
     if total is None or not total.value_text:
         return None, ""
@@ -142,6 +174,89 @@ def three_public_other_base(ctx: Context, whole):
 
 def _three_public_lookup(ctx: Context):
     return three_public_whole(ctx)[0]
+
+
+def _total_or_only(table_id, column_id):
+    """The table's 合计 row; a table printed as one row of totals (江苏: 合计 | 基本支出 | 项目支出 …), that row."""
+    def lookup(ctx):
+        if not ctx.printed(table_id):
+            return None
+        found = ctx.total_row(table_id, column_id)
+        if found is not None:
+            return found
+        rows = ctx.rows(table_id, column_id)
+        return ctx.quantity(rows[0]) if len(rows) == 1 else None
+    return lookup
+
+
+#: The economic classes of 人员经费 in a 基本支出 table (工资福利支出, 对个人和家庭的补助); every other
+#: class of 基本支出 is 公用经费 (基本支出 = 人员经费 + 公用经费).
+PERSONNEL_CLASSES = ("301", "303")
+_BASIC_ECONOMIC = ("general_basic_economic", "fiscal_basic_economic")
+
+
+def basic_group(ctx: Context, personnel: bool):
+    """人员经费 (or 公用经费) as the sum of its economic classes of the 基本支出 table, when the table prints
+    its classes (3-digit codes) adding up to its 合计; ``(None, "")`` otherwise."""
+    for table_id in _BASIC_ECONOMIC:
+        if not ctx.printed(table_id):
+            continue
+        total = ctx.total_row(table_id, "total")
+        classes = [r for r in ctx.rows(table_id, "total") if isinstance(r["code"], str) and re.fullmatch(r"3\d\d", r["code"])]
+        if total is None or not classes or len({r["code"] for r in classes}) != len(classes):
+            continue
+        quantities = [ctx.quantity(r) for r in classes]
+        if compare_sum(quantities, total).status not in (OK, ROUNDING):
+            continue  # the classes do not make up the table: not read in full, or not this layout
+        group = [(r, q) for r, q in zip(classes, quantities) if (r["code"] in PERSONNEL_CLASSES) == personnel]
+        if not group:
+            continue
+        names = " + ".join(f"{r['code']} {r['item']}" for r, _q in group)
+        label = f"{ctx.title(table_id)} {names}"
+        parts = [q for _r, q in group]
+        return (parts[0] if len(parts) == 1 else summed(parts, label, "; ".join(dict.fromkeys(q.where for q in parts)))), label
+    return None, ""
+
+
+def _basic_column(ctx: Context, pattern: str):
+    """The 合计 row's cell of a 基本支出 column named by its printed header (``基本支出/人员经费``,
+    ``日常公用支出``) in the 基本支出 or 一般公共预算支出 table."""
+    for table_id in (*_BASIC_ECONOMIC, "general_expenditure"):
+        if not ctx.printed(table_id):
+            continue
+        labels = {r["column_id"]: str(r["column_label"] or "") for r in ctx.rows(table_id)}
+        columns = [c for c, label in labels.items() if re.search(pattern, label.replace(" ", ""))]
+        if len(columns) == 1:
+            found = ctx.total_row(table_id, columns[0])
+            if found is not None and found.text:
+                return found, f"{ctx.title(table_id)} 合计「{labels[columns[0]]}」"
+    return None, ""
+
+
+def _column_total(ctx: Context, table_id: str, pattern: str):
+    """The 合计 row's cell of the one column of ``table_id`` whose printed header (its last level) matches."""
+    if not ctx.printed(table_id):
+        return None
+    labels = {r["column_id"]: str(r["column_label"] or "") for r in ctx.rows(table_id)}
+    columns = [c for c, label in labels.items() if re.search(pattern, label.replace(" ", "").split("/")[-1])]
+    return ctx.total_row(table_id, columns[0]) if len(columns) == 1 else None
+
+
+def _personnel(ctx):
+    return _basic_lookup(ctx, True)
+
+
+def _public(ctx):
+    return _basic_lookup(ctx, False)
+
+
+def _basic_lookup(ctx: Context, personnel: bool):
+    column = "personnel" if personnel else "public"
+    for table_id in _BASIC_ECONOMIC:
+        found = ctx.total_row(table_id, column) if ctx.printed(table_id) else None
+        if found is not None and found.text:
+            return found, f"{ctx.title(table_id)} 合计「{'人员经费' if personnel else '公用经费'}」"
+    return _basic_column(ctx, r"(?:^|/)人员(?:经费|支出)$" if personnel else r"(?:^|/)(?:日常)?公用(?:经费|支出)$")
 
 
 _GENERAL = "一般公共预算|绩效"
@@ -180,12 +295,16 @@ SUBJECT_LINKS: list[Link] = [
     Link("国有资本经营预算支出", None, _total_or_empty("state_capital"), "国有资本经营预算支出表 合计"),
     Link("一般公共预算当年支出", None, _total("general_expenditure", "total"), "一般公共预算支出表 合计"),
     Link("基本支出", _GENERAL, _total("general_expenditure", "basic"), "一般公共预算支出表 合计「基本支出」"),
-    Link("基本支出", None, _total("expenditure", "basic"), "支出总表 合计「基本支出」"),
+    Link("基本支出", None, _total_or_only("expenditure", "basic"), "支出总表 合计「基本支出」"),
     Link("项目支出", _GENERAL, _total("general_expenditure", "project"), "一般公共预算支出表 合计「项目支出」"),
-    Link("项目支出", None, _total("expenditure", "project"), "支出总表 合计「项目支出」"),
+    Link("项目支出", None, _total_or_only("expenditure", "project"), "支出总表 合计「项目支出」"),
     Link("涉及部门预算资金", None, _total("general_expenditure", "total"), "一般公共预算支出表 合计"),
-    Link("人员经费", None, _total("general_basic_economic", "personnel"), "基本支出经济分类表 合计「人员经费」"),
-    Link("公用经费", None, _total("general_basic_economic", "public"), "基本支出经济分类表 合计「公用经费」"),
+    # columns of the 支出总表 beside 基本支出 / 项目支出, by their printed header
+    Link("事业单位经营支出", None, lambda ctx: _column_total(ctx, "expenditure", r"^事业单位经营支出$"), "支出总表 合计「事业单位经营支出」"),
+    Link("上缴上级支出", None, lambda ctx: _column_total(ctx, "expenditure", r"^上缴上级支出$"), "支出总表 合计「上缴上级支出」"),
+    Link("对附属单位补助支出", None, lambda ctx: _column_total(ctx, "expenditure", r"^对附属单位补助支出$"), "支出总表 合计「对附属单位补助支出」"),
+    Link("人员经费", None, _personnel, "基本支出经济分类表 合计「人员经费」"),
+    Link("公用经费", None, _public, "基本支出经济分类表 合计「公用经费」"),
     Link("“三公”经费", None, _three_public_lookup, "“三公”经费表 “三公”经费合计（不含会议费、培训费）"),
     Link("因公出国（境）费", None, _three_public("outbound"), "“三公”经费表 因公出国（境）费"),
     Link("公务接待费", None, _three_public("reception"), "“三公”经费表 公务接待费"),
@@ -286,8 +405,9 @@ STRICT_SUBJECTS = {
     "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款", "一般公共预算当年支出",
     "基本支出", "项目支出", "涉及部门预算资金", "人员经费", "公用经费",
 }
-_NEUTRAL_PREFIX = ("本年度", "本年", "年度", "全年", "当年", "本部门", "部门", "本单位", "单位", "的", "安排的", "安排", "合计", "共计", "总计")
-_NEUTRAL_SUFFIX = ("预算数", "预算", "数", "总额", "合计", "总计", "共计", "资金", "金额", "为", "是")
+_NEUTRAL_PREFIX = ("本年度", "本年", "年度", "全年", "当年", "本部门", "部门", "本单位", "单位", "的", "安排的", "安排", "合计", "共计", "总计",
+                   "拨款")
+_NEUTRAL_SUFFIX = ("预算数", "预算", "数", "总额", "合计", "总计", "共计", "资金", "金额", "为", "是", "预算支出")
 #: Qualifiers a phrase may carry when the linked cell is in a table about that money.
 _QUALIFIERS = ("一般公共预算", "财政拨款", "公共财政")
 
@@ -337,15 +457,37 @@ def inexact_subject(claim, label: str, qualifiers: tuple[str, ...] | None = None
     return None
 
 
+def entry_cell(ctx: Context, entry: Link) -> tuple[Quantity | None, str]:
+    """The cell a link names and its label (a lookup may return its own, more exact label)."""
+    found = entry.lookup(ctx)
+    if isinstance(found, tuple):
+        return found if found[0] is not None else (None, entry.label)
+    return found, entry.label
+
+
+#: Words a 一般公共预算基本支出 part may print instead of 人员经费 / 公用经费 (杭州: 人员支出, 日常公用支出).
+BASIC_PART_NAMES = {"人员支出": "人员经费", "日常公用支出": "公用经费", "日常公用经费": "公用经费"}
+
+
+def link_subject(claim) -> str:
+    """The subject a claim is linked under: 人员支出 is 人员经费 under a 一般公共预算基本支出 heading (under
+    支出预算 it is the part of every fund's spending, not of the general budget's)."""
+    heading = f"{claim.section or ''}{claim.subsection or ''}"
+    if claim.subject in BASIC_PART_NAMES and "基本支出" in heading and "一般公共预算" in heading:
+        return BASIC_PART_NAMES[claim.subject]
+    return claim.subject
+
+
 def link(ctx: Context, claim) -> tuple[Quantity | None, str]:
     """The table cell a narrative amount restates, with its label (``None`` if not linked)."""
     section = f"{claim.section or ''}{claim.phrase or ''}"
+    subject = link_subject(claim)
     for entry in SUBJECT_LINKS:
-        if entry.subject != claim.subject:
+        if entry.subject != subject:
             continue
         if entry.section and not re.search(entry.section, section):
             continue
-        return entry.lookup(ctx), entry.label
+        return entry_cell(ctx, entry)
     candidates = class_candidates(ctx, claim)
     found = [(cell, label) for cell, label in candidates if cell is not None]
     return found[0] if found else (candidates[0] if candidates else (None, ""))
@@ -406,6 +548,8 @@ _LABEL_TABLES = (
 def cell_missing_reason(ctx: Context, label: str) -> str:
     """``table_not_read`` when the table the label names was not read from the file, else ``no_row``."""
     table_id = next((t for prefix, t in _LABEL_TABLES if label.startswith(prefix)), None)
+    if table_id is not None and not ctx.present(table_id) and any(ctx.printed(t) for t in ("final_summary", "final_fiscal_summary")):
+        return "no_row"  # a final account prints no budget table: its 决算 tables hold no such line
     return "table_not_read" if table_id is not None and not ctx.present(table_id) else "no_row"
 
 
@@ -418,6 +562,13 @@ def narrative_amount(ctx: Context, rule: Rule):
             continue  # an amount of a 科目: narrative.account_amount
         cell, label = link(ctx, claim)
         if not label:
+            confirmed = _performance_total(ctx, claim)
+            if confirmed is not None:
+                other, other_label = confirmed
+                yield about(from_outcome(rule, compare_restated(other, claim_quantity(claim)),
+                                         f"情况说明「{claim.phrase or claim.subject}」{claim.text} = {other_label}",
+                                         note_ok="（绩效目标所涉资金，与此总数相符）", extra_tables=["narrative"]), claim)
+                continue
             why = "项目绩效目标的金额，见 performance.narrative_counts" if "绩效" in (claim.section or "") else "没有对应的表格单元格"
             yield not_linked(rule, claim, why, unlinked_reason(claim))
             continue
@@ -441,7 +592,7 @@ def narrative_amount(ctx: Context, rule: Rule):
         if outcome.status == ERROR and cell.table_id and unreadable_table(ctx, cell.table_id):
             yield unreadable(rule, claim, f"{label} 为 {cell.text or '空'}，但该表有读不出的数字（{unreadable_table(ctx, cell.table_id)}）")
             continue
-        if outcome.status == ERROR and claim.subject not in {e.subject for e in SUBJECT_LINKS}:
+        if outcome.status == ERROR and link_subject(claim) not in {e.subject for e in SUBJECT_LINKS}:
             # a function class: the same class in another table (another money) that agrees is no error
             candidates = class_candidates(ctx, claim)
             others = [(c, l) for c, l in candidates if c is not None and l != label]
@@ -464,6 +615,16 @@ def narrative_amount(ctx: Context, rule: Rule):
         if outcome.status == ERROR and claim.subject == "一般公共预算拨款":
             carry = _fiscal_carry_general(ctx)
             if carry is not None and compare_sum([cell, carry], q).status in (OK, ROUNDING):
+                stated = next((c for c in claims_of(ctx) if c.location == claim.location and c.kind == "amount"
+                               and c.subject.startswith("上年结转")
+                               and compare_restated(carry, claim_quantity(c)).status in (OK, ROUNDING)), None)
+                if stated is not None:
+                    # the paragraph says so itself (其中：当年拨款收入12,270.45万元，上年结转收入76.62万元)
+                    yield about(from_outcome(rule, compare_sum([cell, carry], q),
+                                             f"{what.split(' = ')[0]} = 财政拨款收支总表 本年收入「一般公共预算」+ 上年结转「一般公共预算」",
+                                             note_ok=f"（含上年结转 {stated.text}，同段已说明）", extra_tables=["narrative"]),
+                                claim, stated)
+                    continue
                 yield about(from_outcome(rule, outcome, what, fail_status=WARNING,
                                          note_fail=(f"叙述数 = 本年一般公共预算 {cell.text} + 上年结转一般公共预算 {carry.text}："
                                                     "口径含上年结转，与表中本年收入「一般公共预算」不同")), claim)
@@ -485,17 +646,55 @@ CONFIRMING_CELLS = {
     "基本支出": ((_total("general_expenditure", "basic"), "一般公共预算支出表 合计「基本支出」"),
              (_total("general_basic_economic", "total"), "基本支出经济分类表 合计")),
     "项目支出": ((_total("general_expenditure", "project"), "一般公共预算支出表 合计「项目支出」"),),
-    "本年收入": ((_s_inc("^收入合计$"), "收支总表 收入合计"),),
+    "本年收入": ((_s_inc("^收入合计$"), "收支总表 收入合计"), (_s_inc("^当年收入小计$"), "收支总表 当年收入小计")),
     "预算收入总计": ((_s_inc("^收入合计$"), "收支总表 收入合计"),),
-    "预算支出总计": ((_first_of(_s_exp("支出合计"), _s_exp("支出合计", "expense_use_amount")), "收支总表 支出合计"),),
-    "人员经费": ((_item("general_basic_economic", "^人员经费(?:合计|小计)?$"), "基本支出经济分类表 人员经费"),),
-    "公用经费": ((_item("general_basic_economic", "^公用经费(?:合计|小计)?$"), "基本支出经济分类表 公用经费"),),
+    "预算支出总计": ((_first_printed(_s_exp("支出合计"), _s_exp("支出合计", "expense_use_amount")), "收支总表 支出合计"),),
+    "本年支出合计": ((_first_printed(_s_exp("当年支出小计"), _s_exp("当年支出小计", "expense_use_amount")), "收支总表 当年支出小计"),),
+    "财政拨款支出": ((_first_printed(_s_exp("支出合计", table="fiscal_summary"), _s_exp("支出合计", "expense_use_amount", "fiscal_summary")),
+                "财政拨款收支总表 支出合计"),),
+    "财政拨款收支总预算": ((_f_inc("^收入合计$"), "财政拨款收支总表 收入合计"),),
+    # 人员经费 = 工资福利支出 + 对个人和家庭的补助 by the usual definition, not every publisher's: equal confirms
+    "人员经费": ((_item("general_basic_economic", "^人员经费(?:合计|小计)?$"), "基本支出经济分类表 人员经费"),
+             (lambda ctx: basic_group(ctx, True)[0], "基本支出经济分类表 301 工资福利支出 + 303 对个人和家庭的补助")),
+    "公用经费": ((_item("general_basic_economic", "^公用经费(?:合计|小计)?$"), "基本支出经济分类表 公用经费"),
+             (lambda ctx: basic_group(ctx, False)[0], "基本支出经济分类表 基本支出中 301、303 以外的经济分类")),
 }
+
+
+#: The totals the funds of a 绩效目标管理 sentence may be (整体支出…涉及财政性资金 = the budget's total;
+#: 一级预算项目…预算资金 = its projects; 其他运转类项目和特定目标类项目…一般公共预算当年拨款 = the general
+#: budget's projects): one that equals the amount confirms it, none proves anything (which is meant is
+#: not said).
+PERFORMANCE_TOTALS = (
+    (r"整体", (("预算支出总计", "收支总表 支出总计"), ("本年支出合计", "收支总表 本年支出合计"))),
+    (r"项目", (("项目支出", "支出总表 合计「项目支出」"), ("项目支出@一般公共预算", "一般公共预算支出表 合计「项目支出」"))),
+    (r"", (("预算支出总计", "收支总表 支出总计"), ("一般公共预算当年支出", "一般公共预算支出表 合计"))),
+)
+
+
+def _performance_total(ctx: Context, claim):
+    """A table total that confirms an amount of a 绩效目标管理 sentence, with its label (``None``: none)."""
+    sentence = claim.sentence or ""
+    if "绩效" not in sentence or claim.context:
+        return None
+    q = claim_quantity(claim)
+    for words, candidates in PERFORMANCE_TOTALS:
+        if words and not re.search(words, sentence[: max(sentence.find(claim.text), 0)] or sentence):
+            continue
+        for subject, label in candidates:
+            subject, _, section = subject.partition("@")
+            entry = next((e for e in SUBJECT_LINKS if e.subject == subject and (e.section or "") == (_GENERAL if section else "")), None)
+            if entry is None:
+                continue
+            cell = entry_cell(ctx, entry)[0]
+            if cell is not None and cell.text and compare_restated(cell, q).status in (OK, ROUNDING):
+                return cell, label
+    return None
 
 
 def _confirming_cell(ctx: Context, claim):
     q = claim_quantity(claim)
-    for lookup, label in CONFIRMING_CELLS.get(claim.subject, ()):
+    for lookup, label in CONFIRMING_CELLS.get(link_subject(claim), ()):
         cell = lookup(ctx)
         if cell is not None and compare_restated(cell, q).status in (OK, ROUNDING):
             return cell, label
@@ -568,8 +767,13 @@ def narrative_share(ctx: Context, rule: Rule):
             if head is not None and not (head.value == claim.current_value and head.subject == claim.subject) \
                     and not _carries_share(claims, head) and _denominator_is(claim.denominator, head):
                 whole, whole_label, whole_claim = claim_quantity(head), f"情况说明「{head.phrase or head.subject}」", head
+        if whole is None and claim.denominator:
+            # 占授予中小企业合同金额的 60.02%: the whole is an amount the paragraph stated before, by its words
+            named_claim = _named_amount(claims, claim)
+            if named_claim is not None:
+                whole, whole_label, whole_claim = claim_quantity(named_claim), f"情况说明「{named_claim.phrase}」", named_claim
         listed_parts: list = []
-        if whole is None and not claim.denominator:
+        if whole is None and (not claim.denominator or _generic_whole(claim.denominator)):
             # 其中：一般公共预算拨款收入 91,495.48 万元，占92.2%；其他收入 7,387.66 万元，占 7.4%；…: no whole is
             # printed, but the shares add up to 100 %: the whole is the sum of the parts listed.
             listed_parts = _partition(claims, claim)
@@ -589,7 +793,23 @@ def narrative_share(ctx: Context, rule: Rule):
                     whole, whole_label = three_public_whole(ctx)
                     named_three_public = whole is not None
                 else:
-                    whole, whole_label = entry.lookup(ctx), entry.label
+                    whole, whole_label = entry_cell(ctx, entry)
+        if whole is None and claim.denominator:
+            # a final account's 本年支出合计 (and the like) in its 收入支出决算总表
+            whole, whole_label = _final_whole(ctx, claim.denominator)
+        if whole is None and not claim.denominator and re.search(r"三公", claim.sentence or "") \
+                and claim.subject in ("因公出国（境）费", "公务接待费", "公务用车购置及运行费"):
+            # “三公”经费财政拨款支出决算中，因公出国（境）费 4.69 万元，占 10.15%；…: shares of the “三公” total
+            whole, whole_label = _three_public_total_any(ctx)
+        confirming = False
+        if whole is None and (not claim.denominator or _generic_whole(claim.denominator)):
+            # 占总支出94.24% with no total in its sentence: the document's totals may be meant; one that
+            # gives the printed share confirms it, none proves nothing (which total is meant is not said)
+            for candidate, candidate_label in _generic_wholes(ctx, claim):
+                ratio = compare_ratio(claim.value, claim.text, part, candidate)
+                if ratio is not None and ratio.status in (OK, ROUNDING):
+                    whole, whole_label, confirming = candidate, candidate_label, True
+                    break
         if whole is None:
             yield not_linked(rule, claim, "找不到分母", "ambiguous")
             continue
@@ -612,8 +832,82 @@ def narrative_share(ctx: Context, rule: Rule):
                     note = (f"所印占比等于 {part.text} / {other.text}（{other_label}），分母用错："
                             f"“三公”经费为 {whole.text}，占比应为 {round_half_up(outcome.recomputed_pct, outcome.decimals)}%")
         part_claim = claims[claim.current_index] if claim.current_index is not None else None
+        if confirming:
+            whole_label += "；分母未言明，与此数相符"
         yield about(from_ratio(rule, outcome, f"情况说明「{claim.subject}」占 {claim.text} = {part.text} / {whole.text}（{whole_label}）",
                                [part, whole], note=note), claim, part_claim, whole_claim, *listed_parts)
+
+
+def _three_public_total_any(ctx: Context):
+    """The “三公”经费 total of the budget's table, or of the 决算 table (its 决算数)."""
+    whole, label = three_public_whole(ctx)
+    if whole is not None or not ctx.printed("final_three_public"):
+        return whole, label
+    from budgetkit.final import three_public_cells
+
+    cell = three_public_cells(ctx.rows("final_three_public")).get(("final", "three_public_total"))
+    return (ctx.quantity(cell), f"{ctx.title('final_three_public')} “三公”经费合计「决算数」") if cell is not None else (None, "")
+
+
+def _generic_whole(denominator: str) -> bool:
+    return re.sub(r"[的\s]", "", denominator) in GENERIC_WHOLES
+
+
+def _named_amount(claims, claim):
+    """The amount stated before the share, in its paragraph, whose printed phrase is the whole the share
+    names (``授予中小企业合同金额 1820.69 万元，…，占授予中小企业合同金额的55.78%``); ``None`` if none or
+    several differ."""
+    den = re.sub(r"[的\s]", "", claim.denominator or "")
+    if len(den) < 4 or _generic_whole(den):
+        return None
+    found = [c for c in claims[: claim.index] if c.location == claim.location and c.kind == "amount" and c.unit in MONEY
+             and re.sub(r"\s", "", c.phrase or "").endswith(den)]  # (学校 2024 年度)政府采购支出总额
+    values = {c.value for c in found}
+    return found[-1] if len(values) == 1 else None
+
+
+#: What a final account's share names as its whole, and the 收入支出决算总表 row that prints it.
+_FINAL_WHOLES = (
+    (r"^(?:本年)?支出(?:合计|决算合计)$", "expense", "current"),
+    (r"^(?:本年)?收入(?:合计|决算合计)$", "income", "current"),
+    (r"^(?:支出|收入)总计$", None, "grand_total"),
+)
+
+
+def _final_whole(ctx: Context, denominator: str):
+    """The 决算 table cell a share's whole names (本年支出合计 …), in a final account; ``(None, "")`` else."""
+    if not ctx.printed("final_summary"):
+        return None, ""
+    from budgetkit.checks.final_rules import _summary_row_by_role
+
+    den = re.sub(r"[的\s]", "", denominator)
+    for pattern, side, role in _FINAL_WHOLES:
+        if re.search(pattern, den):
+            side = side or ("income" if den.startswith("收入") else "expense")
+            row = _summary_row_by_role(ctx, "final_summary", side, role)
+            if row is not None:
+                return ctx.quantity(row), f"{ctx.title('final_summary')} {row['item']}"
+    return None, ""
+
+
+def _generic_wholes(ctx: Context, claim) -> list:
+    """The totals an unnamed whole (占总支出, 占比) may be: this year's and all of it, of expenditure
+    (or income, when the words speak of income)."""
+    income = "收入" in (claim.denominator or "") or ("收入" in (claim.subject or "") and "支出" not in (claim.subject or ""))
+    names = ("本年收入合计", "收入总计") if income else ("本年支出合计", "支出总计")
+    out = []
+    if ctx.printed("final_summary"):
+        for name in names:
+            found = _final_whole(ctx, name)
+            if found[0] is not None:
+                out.append(found)
+    for subject in (("本年收入", "预算收入总计") if income else ("本年支出合计", "预算支出总计")):
+        entry = next((e for e in SUBJECT_LINKS if e.subject == subject and not e.section), None)
+        if entry is not None:
+            found = entry_cell(ctx, entry)
+            if found[0] is not None and found[0].text:
+                out.append(found)
+    return out
 
 
 def _adjusted_to_100(claims, claim, outcome) -> bool:
@@ -662,14 +956,17 @@ def _partition(claims, claim) -> list:
     amount without a share ends it. The shares must add up to 100 within their rounding (each
     printed to ``d`` decimals may be off by half a unit).
     """
-    run = _run(claims, claim, lambda c: not c.denominator and c.current_index is not None)
+    run = _run(claims, claim, lambda c: (not c.denominator or _generic_whole(c.denominator)) and c.current_index is not None)
     shares = [c for c in run if c.kind == "share"]
-    if len(shares) < 2 or any(s.current_unit not in MONEY for s in shares):
-        return []
-    allowance = sum((Decimal(5).scaleb(-(_decimals_of(s.text) + 1)) for s in shares), Decimal(0))
-    if abs(sum((s.value for s in shares), Decimal(0)) - 100) > allowance:
-        return []
-    return [claims[s.current_index] for s in shares]
+    sentence = [c for c in shares if c.sentence == claim.sentence and c.location == claim.location]
+    # the run of the section, else of the sentence (two lists one after the other: 按功能分类 …；按经济分类 …)
+    for listed in (shares, sentence):
+        if len(listed) < 2 or any(s.current_unit not in MONEY for s in listed):
+            continue
+        allowance = sum((Decimal(5).scaleb(-(_decimals_of(s.text) + 1)) for s in listed), Decimal(0))
+        if abs(sum((s.value for s in listed), Decimal(0)) - 100) <= allowance:
+            return [claims[s.current_index] for s in listed]
+    return []
 
 
 def _decimals_of(text: str) -> int:
