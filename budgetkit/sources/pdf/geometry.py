@@ -108,18 +108,23 @@ def page_glyphs(textpage, transform) -> list[Glyph]:
     n = raw.FPDFText_CountChars(textpage)
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     loose = raw.FS_RECTF()
+    get_box, get_loose, get_unicode = raw.FPDFText_GetCharBox, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetUnicode
+    # The page's text in one call when it maps one character to one index (it does, but for
+    # characters outside the BMP): one call less per glyph.
+    text = textpage.get_text_range() if n else ""
+    codes = [ord(c) for c in text] if len(text) == n else None
     out: list[Glyph] = []
     space = False
     for i in range(n):
-        code = raw.FPDFText_GetUnicode(textpage, i)
+        code = codes[i] if codes is not None else get_unicode(textpage, i)
         if code in _SKIP:  # (the characters pdfium generates are spaces and line breaks)
             space = True
             continue
-        if not raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top):
+        if not get_box(textpage, i, left, right, bottom, top):
             continue
         x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
         # CJK ideographs fill their em box: their ink box is enough (and a third fewer calls).
-        if not 0x4E00 <= code <= 0x9FFF and raw.FPDFText_GetLooseCharBox(textpage, i, loose):
+        if not 0x4E00 <= code <= 0x9FFF and get_loose(textpage, i, loose):
             ink = y1 - y0
             # The font size is asked only when the loose box is much larger than the ink (a
             # comma, a dot): asking it for every glyph costs a fifth of the page's time.
@@ -254,8 +259,12 @@ def page_rules(page, transform, page_area: float, settings: ReaderSettings = DEF
                     raw_rules.append(Rule((xa + xb) / 2, min(ya, yb), (xa + xb) / 2, max(ya, yb)))
 
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    get_object, get_type = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    drawn = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM)
     for k in range(raw.FPDFPage_CountObjects(page)):
-        visit(raw.FPDFPage_GetObject(page, k), identity, 0)
+        handle = get_object(page, k)
+        if get_type(handle) in drawn:  # (most objects are text: skipped without a call)
+            visit(handle, identity, 0)
     return merge_rules(raw_rules, settings)
 
 
