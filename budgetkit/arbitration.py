@@ -2,8 +2,8 @@
 
 The first reading is budgetkit's own (``grid``: ruled tables rebuilt from rules and glyph
 boxes). A table it did not read reliably — an amount printed in its area did not arrive, or one
-of its own identities fails on most rows — is read again by the next method (tabula-java's
-lattice extractor, then pdfplumber's ruled-table finder), and the reading kept is the one that
+of its own identities fails on most rows — is read again by the next method (pdfplumber's
+ruled-table finder, then tabula-java's lattice extractor), and the reading kept is the one that
 reads more of the printed amounts and breaks fewer of the table's identities. The next method
 is tried only when a table failed: most documents are read once.
 
@@ -24,8 +24,9 @@ from budgetkit.amounts import try_parse_amount
 from budgetkit.errors import BudgetkitError
 from budgetkit.model import Document, RawTable
 
-#: The readings, in the order they are tried.
-READINGS = ("grid", "tabula", "pdfplumber")
+#: The readings, in the order they are tried (pdfplumber before tabula: it needs no Java VM,
+#: whose start costs more than reading the few pages in doubt).
+READINGS = ("grid", "pdfplumber", "tabula")
 DISAGREE = "readings disagree"
 
 

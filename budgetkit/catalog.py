@@ -183,9 +183,10 @@ class Catalog:
 
     def header_role(self, text: str) -> str | None:
         """What a header text says its column is: ``total`` (of its siblings), ``subset`` (其中),
-        ``code`` (codes or numbering, never an amount), ``non_additive`` (counts, rates) or ``None``."""
+        ``code`` (codes or numbering, never an amount), ``non_additive`` (counts, rates), ``name``
+        (row labels), ``text`` (remarks) or ``None``."""
         folded = fold(text)
-        for role in ("code", "subset", "non_additive", "total"):
+        for role in ("code", "subset", "non_additive", "total", "name", "text"):
             pattern = self.header_roles.get(role)
             if pattern is not None and pattern.search(folded):
                 return role
@@ -287,5 +288,5 @@ def load_catalog() -> Catalog:
         for tid, t in raw.get("templates", {}).items()
     }
     common = raw.get("common", {})
-    roles = {key: re.compile(common[f"{key}_headers"]) for key in ("total", "subset", "code", "non_additive") if f"{key}_headers" in common}
+    roles = {key: re.compile(common[f"{key}_headers"]) for key in ("total", "subset", "code", "non_additive", "name", "text") if f"{key}_headers" in common}
     return Catalog(tables, templates, tuple(common.get("headers", [])), tuple(common.get("total_items", [])), roles)

@@ -305,6 +305,94 @@ def _by_outline(rows: list[_Row], parent: int | None, target: Decimal) -> bool:
         return False
     places = max((max(0, -r.amount.as_tuple().exponent) for r in rows if r.amount is not None), default=0)
     slack = Decimal(5).scaleb(-places)  # (n + 1) / 2 steps for the few parts of a typical sum
+    parents = _outline_bottom_up(amounts, target, slack)
+    if parents is None:
+        parents = _outline_search(amounts, target, slack)
+    if parents is None:
+        return False
+    for row, up in zip(rows, parents):
+        row.parent = parent if up is None else rows[up].position
+    return True
+
+
+def _outline_bottom_up(amounts: list[Decimal], target: Decimal, slack: Decimal, max_steps: int = 50_000) -> list[int | None] | None:
+    """The outline read from the last row up: each row heads the fewest items right below it
+    that add up to its amount (a unit over 通用项目 and 专用项目, each over its projects), or
+    stands beside them.
+
+    A row equal to the item below it may head it (通用项目 over 专项购置 over one purchase) or
+    be its equal sibling (two projects of 400,000.00): the first reading is tried first and the
+    other when the rows above do not add up. The reading kept is the first whose top items add up
+    to ``target``.
+
+    Returns:
+        For each row, the index of the row it adds into (None: the top level), or None when no
+        reading adds up within ``max_steps``.
+    """
+    n = len(amounts)
+    steps = [max_steps]
+    failed: set[tuple[int, tuple]] = set()
+
+    def heads(i: int, stack: tuple) -> list[int]:
+        """How many items right below row i it may head (0: none), in the order tried."""
+        a = amounts[i]
+        options = []
+        if a > 0:
+            running = Decimal(0)
+            for m in range(1, len(stack) + 1):
+                running += amounts[stack[-m]]
+                if abs(running - a) <= slack:
+                    options.append(m)
+                    break
+                if running > a + slack:
+                    break
+        return options + [0]
+
+    def solve(i: int, stack: tuple, parents: dict[int, int]) -> dict[int, int] | None:
+        # Rows with one reading are taken in a loop; only a choice recurses.
+        while i >= 0:
+            options = heads(i, stack)
+            if len(options) > 1:
+                break
+            stack = stack + (i,)
+            i -= 1
+        if i < 0:
+            total = sum((amounts[k] for k in stack), Decimal(0))
+            return parents if abs(total - target) <= slack else None
+        key = (i, tuple(amounts[k] for k in stack))
+        if key in failed:
+            return None
+        for m in options:
+            steps[0] -= 1
+            if steps[0] < 0:
+                return None
+            if m:
+                children = stack[-m:]
+                found = solve(i - 1, stack[:-m] + (i,), {**parents, **{c: i for c in children}})
+            else:
+                found = solve(i - 1, stack + (i,), parents)
+            if found is not None:
+                return found
+        failed.add(key)
+        return None
+
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 2 * n + 1000))
+    try:
+        found = solve(n - 1, (), {})
+    finally:
+        sys.setrecursionlimit(limit)
+    if found is None:
+        return None
+    return [found.get(i) for i in range(n)]
+
+
+def _outline_search(amounts: list[Decimal], target: Decimal, slack: Decimal) -> list[int | None] | None:
+    """The outline found by a bounded depth-first search (a row heads the rows below it before it
+    stands beside them); None when none adds up to ``target`` within the bound."""
+    rows = amounts
     memo: dict[tuple[int, Decimal], tuple | None] = {}
     budget = [20000]  # a bound on the search: a long list that does not add up is left flat
 
@@ -338,16 +426,17 @@ def _by_outline(rows: list[_Row], parent: int | None, target: Decimal) -> bool:
 
     found = seq(0, target)
     if found is None or found[0] != len(rows):
-        return False
+        return None
+    parents: list[int | None] = [None] * len(amounts)
 
     def place(items, up: int | None) -> None:
         for i, inner in items:
-            rows[i].parent = up
+            parents[i] = up
             if inner is not None:
-                place(inner[1], rows[i].position)
+                place(inner[1], i)
 
-    place(found[1], parent)
-    return True
+    place(found[1], None)
+    return parents
 
 
 def _is_structured(rows: list[_Row]) -> bool:

@@ -169,6 +169,7 @@ def _infer_headerless(mapped: list[MappedColumn], table: RawTable) -> list[Mappe
         return bool(values) and sum(normalise_code(v) is not None for v in values) * 2 >= len(values)
 
     unmapped_amounts = [m for m in mapped if m.id.startswith("col") and m.role == "amount" and not code_like(m)]
+    name_column = None if "name" in roles else _name_column([m for m in mapped if m.id.startswith("col") and m.role == "text"], table)
     out = []
     for m in mapped:
         if not m.id.startswith("col"):
@@ -176,7 +177,7 @@ def _infer_headerless(mapped: list[MappedColumn], table: RawTable) -> list[Mappe
             continue
         if "code" not in roles and code_like(m):
             new = MappedColumn(m.index, "code", "科目编码", "code", None, m.header_path)
-        elif m.role == "text" and "name" not in roles:
+        elif m is name_column:
             new = MappedColumn(m.index, "name", "科目名称", "name", None, m.header_path)
         elif m.role == "amount" and "total" not in ids and len(unmapped_amounts) == 1:
             new = MappedColumn(m.index, "total", "合计", "amount", None, m.header_path)
@@ -187,6 +188,29 @@ def _infer_headerless(mapped: list[MappedColumn], table: RawTable) -> list[Mappe
         ids.add(new.id)
         out.append(new)
     return out
+
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _name_column(text_columns: list[MappedColumn], table: RawTable) -> MappedColumn | None:
+    """The text column that holds the row labels: the one its header calls a name (单位（项目）
+    名称), else the one printing the most Chinese (not 单位编码's digits, not a 备注 left blank)."""
+    if not text_columns:
+        return None
+    catalog = load_catalog()
+    named = [m for m in text_columns if m.header_path and catalog.header_role(m.header_path[-1]) == "name"]
+    if named:
+        return named[0]
+    unlabelled = [m for m in text_columns if not m.header_path or catalog.header_role(m.header_path[-1]) != "code"]
+    if not unlabelled:
+        return text_columns[0]
+
+    def chinese(m: MappedColumn) -> int:
+        return sum(len(_CJK_RE.findall(r[m.index])) for r in table.body_rows if m.index < len(r))
+
+    best = max(unlabelled, key=chinese)
+    return best if chinese(best) else unlabelled[0]
 
 
 def _spec_column(spec: TableSpec, col_id: str) -> ColumnSpec | None:
@@ -202,8 +226,8 @@ def _mapped(j: int, col: ColumnSpec | None, fallback_id: str | None, path: list[
     values = [r[j] for r in table.body_rows if j < len(r) and not is_blank(r[j])]
     numeric = sum(try_parse_amount(v) is not None for v in values) >= max(1, len(values) // 2) if values else bool(path)
     # (A column printed blank throughout is an amount column with nothing printed, when it has a header.)
-    if any(load_catalog().header_role(p) == "code" for p in path):
-        numeric = False  # 部门代码 309001, 行次 12: digits, not amounts
+    if any(load_catalog().header_role(p) in ("code", "text") for p in path):
+        numeric = False  # 部门代码 309001, 行次 12: digits, not amounts; 备注 left blank: not an amount
     return MappedColumn(
         j, fallback_id or f"col{j + 1}", "/".join(path) or f"第{j + 1}列", "amount" if numeric else "text", _side_of_path(path), tuple(path)
     )
@@ -264,6 +288,12 @@ def tidy_table(table: RawTable, doc_id: str, catalog: Catalog | None = None, col
         cells = list(cells) + [""] * (len(columns) - len(cells))
         for side, group in groups:
             code, item, detail = _row_identity(cells, group)
+            if not item and code is None and side is None:
+                # 合计 printed in a cell merged over the code and name columns lands in the first.
+                label = next((clean_text(cells[c.index]) for c in group if c.role != "amount"
+                              and catalog.is_total_item(clean_text(cells[c.index]))), "")
+                if label:
+                    item, detail = label, None
             amount_columns = [c for c in group if c.role == "amount" and (c.side == side or side is None)]
             if generic:
                 # A table the catalog does not know: every cell printed as an amount is one,

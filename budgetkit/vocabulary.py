@@ -101,6 +101,7 @@ class NarrativeVocabulary:
         return "other", None
 
 
+@lru_cache(maxsize=1 << 14)
 def fold_name(name: str) -> str:
     """A 科目 name for comparison: no spaces, quotes or brackets' width, no final 支出."""
     text = re.sub(r"[\s“”\"'‘’]", "", name or "").replace("(", "（").replace(")", "）")

@@ -113,3 +113,19 @@ def test_narrative_sum_takes_every_listed_part():
     assert len(listed) == 1
     assert listed.iloc[0]["status"] == "ok"
     assert "基本支出 + 项目支出 + 单位预留机动经费 + 结转下年资金" in listed.iloc[0]["message"]
+
+
+def test_nested_project_list_checks_units_and_department_without_false_alarm():
+    """西安's 专项业务经费支出表 (no code, no indentation): each unit = Σ its 通用项目 and 专用项目, each
+    of those = Σ its categories, and the department = Σ its units, all holding on the printed page;
+    the department total adds up the top rows only (not units and their categories twice)."""
+    from budgetkit.sources import read_document
+
+    doc = read_document([FIXTURES / "templates" / "xian-finance-2026.pdf"], "xian-finance-2026", {})
+    findings = run_checks(doc, tidy_document(doc))
+    units = rows(findings, "within.project_units")
+    ran = units[units["status"] != "not_applicable"]
+    assert len(ran) >= 20
+    assert (ran["severity"] != "error").all(), ran[ran["severity"] == "error"]["message"].tolist()
+    department = ran[ran["message"].str.contains("Σ单位")]
+    assert len(department) == 1 and department.iloc[0]["actual"] == department.iloc[0]["expected"]

@@ -171,10 +171,11 @@ TEMPLATES = Path(__file__).resolve().parent / "fixtures" / "pdf" / "templates"
     "hangzhou-justice-2026",  # 类/款/项 by name only (indentation lost); 一、财政拨款 over an unnumbered 一般公共预算
     "huzhou-veterans-2026",  # a department row over its units, no code, no numbering
     "petition-bureau-2024-final", "xian-civil-affairs-2021", "yantai-audit-2026", "zhuhai-public-works-2026",
+    "wuxi-hrss-2026",  # units by 部门代码 309 / 309001…, a name column beside it
+    "xian-finance-2026",  # department / units / 通用项目 and 专用项目 / categories / projects, amounts only
 ])
 def test_line_rows_add_up_in_other_publishers_templates(name):
-    """The same promise on seven other publishers' layouts (wuxi-hrss-2026 is left out: its 部门代码
-    309001… are read as classification codes, an issue of the reader noted in its own tests)."""
+    """The same promise on eight other publishers' layouts."""
     from budgetkit.sources import read_document
     from budgetkit.tidy import tidy_document
 
@@ -183,3 +184,33 @@ def test_line_rows_add_up_in_other_publishers_templates(name):
     broken = [f"{what}: printed {o.actual}, lines {o.expected}" for what, o in results if o.status not in (OK, ROUNDING)]
     assert not broken, broken
     assert len(results) >= 25
+
+
+def test_project_list_nested_by_amounts_alone():
+    """西安's 专项业务经费支出表 prints no code and no indentation: department 西安市财政局 over its
+    units, each unit over 通用项目 and 专用项目, each over categories over projects. Rows of equal
+    amounts are a chain (通用项目 300,000.00 over 办公场所租赁 over 库房租赁) only where the sums
+    above need it."""
+    from budgetkit.sources import read_document
+    from budgetkit.tidy import tidy_document
+
+    tidy = tidy_document(read_document([TEMPLATES / "xian-finance-2026.pdf"], "xian-finance-2026", {}))
+    rows = tidy[(tidy["table_id"] == "project_current") & (tidy["column_id"] == "total")].set_index("row_number")
+
+    def children(number: int) -> list[str]:
+        return rows[rows["parent_row"] == number]["item"].tolist()
+
+    def number_of(item: str, detail: str | None = None) -> int:
+        match = rows[(rows["item"] == item) & ((rows["detail"] == detail) if detail else True)]
+        return int(match.index[0])
+
+    bureau = number_of("西安市财政局", "116")
+    assert rows.loc[bureau, "row_role"] == "group" and rows.loc[bureau, "parent_row"] == number_of("合计")
+    assert children(bureau) == ["西安市财政局", "西安市财政投资评审中心", "西安市罚没公物管理中心", "西安市财政国库支付中心",
+                                "西安市财政预算编审中心", "西安市财政干部教育培训中心", "西安市政府债务管理中心"]
+    confiscated = number_of("西安市罚没公物管理中心")
+    assert children(confiscated) == ["通用项目", "专用项目"]
+    general = children(confiscated)
+    assert children(number_of("办公场所租赁")) == ["库房租赁"]
+    assert rows.loc[number_of("库房租赁"), "row_role"] == "line"
+    assert general and rows.loc[number_of("政府投资项目评审"), "row_role"] == "line"

@@ -496,14 +496,16 @@ def project_units(ctx: Context, rule: Rule):
         def q(rn):
             return ctx.quantity(col[rn])
 
-        unit_qs = []
+        # The department adds up its top rows: units, and projects under no unit (a unit's
+        # categories and projects add into the unit).
+        top_rows = {r["row_number"] for r in ctx.rows("project_current", column_id)
+                    if r["row_role"] != TOTAL and (not _notna(r["parent_row"]) or r["parent_row"] == head)}
+        unit_qs = [q(rn) for rn in sorted(top_rows) if rn in col]
         for unit_rn, members in groups:
-            parts = [q(m) for m in members]
             if unit_rn is None:
-                unit_qs.extend(parts)
                 continue
+            parts = [q(m) for m in members]
             unit_q = q(unit_rn)
-            unit_qs.append(unit_q)
             if members and _any_printed(parts + [unit_q]):
                 yield from_outcome(rule, compare_sum(parts, unit_q),
                                    f"{title} 单位 {col[unit_rn]['item']}「{label}」= Σ其项目（{len(parts)} 项）")
