@@ -230,10 +230,11 @@ def count_errors(processed_doc_dir: Path) -> int | None:
 
 
 def write_table(frame: pd.DataFrame, corpus_dir: Path, name: str) -> None:
-    """Write ``<name>.parquet`` and ``<name>.csv`` atomically."""
+    """Write ``<name>.parquet`` and ``<name>.csv`` atomically (the CSV with a BOM, like every CSV
+    a document gets, so that Excel on Windows opens its Chinese right)."""
     corpus_dir = Path(corpus_dir)
     atomic_write_bytes(corpus_dir / f"{name}.parquet", lambda tmp: frame.to_parquet(tmp, index=False))
-    atomic_write_bytes(corpus_dir / f"{name}.csv", lambda tmp: frame.to_csv(tmp, index=False))
+    atomic_write_bytes(corpus_dir / f"{name}.csv", lambda tmp: frame.to_csv(tmp, index=False, encoding=processed.CSV_ENCODING))
 
 
 def corpus_from_processed(processed_dir: Path, corpus_dir: Path) -> pd.DataFrame:

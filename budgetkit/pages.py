@@ -139,6 +139,19 @@ def _numeric(series: pd.Series) -> bool:
 WIDE_COLUMNS = {"检查", "说明", "核对说明", "原句", "message"}
 
 
+#: Headers a reader sees for the columns of budgetkit's frames (the id stays in the cell's tooltip,
+#: in the CSV and in the workbook).
+COLUMN_LABELS = {
+    "code": "科目编码", "name": "科目名称", "class_name": "类", "item": "项目", "item_name": "项目", "subject": "所述科目",
+    "section_name": "所在部分", "level": "级次", "status": "状态", "direction": "方向", "page": "页",
+    "budget_wan": "预算数（万元）", "final_wan": "决算数（万元）", "difference_wan": "决算 − 预算（万元）",
+    "amount_wan": "金额（万元）", "table_final_wan": "表中决算数（万元）", "budget_initial_wan": "年初预算（万元）",
+    "budget_adjusted_wan": "调整预算（万元）", "rate_pct": "执行率 %", "rate_initial_pct": "完成年初预算 %",
+    "rate_adjusted_pct": "完成调整预算 %", "stated_rate_pct": "所述比率 %", "share_pct": "占比 %", "coverage_pct": "覆盖 %",
+    "budget_where": "预算出处", "final_where": "决算出处",
+}
+
+
 def table_html(frame: pd.DataFrame, *, sortable: bool = False, status_column: str | None = None, caption: str | None = None,
                index: bool = False, max_rows: int | None = None) -> str:
     """A DataFrame as an HTML table: escaped, formatted, status ids as labels.
@@ -160,7 +173,8 @@ def table_html(frame: pd.DataFrame, *, sortable: bool = False, status_column: st
     statuses = {c for c in frame.columns
                 if (values := [v for v in frame[c] if isinstance(v, str) and v]) and all(normalise(v) in STATUSES for v in values)}
     places = {c: _column_decimals(c) for c in frame.columns}
-    head = "".join(f'<th{" class=bk-num" if c in numeric else ""}>{html.escape(str(c))}</th>' for c in frame.columns)
+    head = "".join(f'<th{" class=bk-num" if c in numeric else ""} title="{html.escape(str(c))}">'
+                   f'{html.escape(COLUMN_LABELS.get(str(c), str(c)))}</th>' for c in frame.columns)
     rows = []
     for record in shown.itertuples(index=False):
         values = dict(zip(frame.columns, record))

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # 01 · 预算表 — every table of the disclosure, as printed and tidy
+# # 01 · 报表 — every table of the disclosure (预算表 or 决算表), as printed and tidy
 #
 # Each standard table the disclosure prints (收支总表, 收入总表, 支出总表 …): where it stands in the
 # source, its unit, the cells as printed, and its totals. Every amount is exact: the tidy data keeps

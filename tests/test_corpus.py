@@ -65,6 +65,14 @@ def test_load_corpus_with_documents(corpus: Path):
     assert documents.loc[SEED_ID, "sha256"] == "e5cc9249644b8b1e2f3a5712ef62876838dbc65eebe05d288fbc8943f5cdc235"
 
 
+def test_documents_csv_opens_in_excel(corpus: Path):
+    """documents.csv carries a BOM (Excel on Windows reads it as UTF-8) and reads back the same."""
+    raw = (corpus / "documents.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    documents = pd.read_csv(corpus / "documents.csv", dtype=str).set_index("doc_id")
+    assert documents.loc[SEED_ID, "region"] == "山西省晋城市沁水县"
+
+
 def test_duckdb_one_line_query(corpus: Path):
     duckdb = pytest.importorskip("duckdb")
     glob = str(corpus / "tidy" / "*" / "*.parquet")
