@@ -19,6 +19,7 @@ from budgetkit.vocabulary import marker_re, strip_label
 # A table title ends in 表, maybe with a qualifier: （本年预算）, （不含上年结转）.
 _TITLE_END_RE = re.compile(r"表(（[^）]*）)*$")
 _YEAR_RE = re.compile(r"^.*?(?:19|20)\d{2}\s*年(?:度)?")
+_TRAILING_YEAR_RE = re.compile(r"[（(]\s*(?:19|20)\d{2}\s*年(?:度)?\s*[）)]$")
 
 
 def clean_text(text: str | None) -> str:
@@ -173,10 +174,13 @@ class Catalog:
         core = strip_title(title)
         if not core or len(core) > 60 or not _TITLE_END_RE.search(core):
             return None
+        # A 绩效目标表 is titled with its project's name, however long: a title ending with the
+        # alias (and perhaps its year in brackets) is a title.
+        ending = re.sub(r"[（(][^（）()]*[）)]$", "", core)
         for alias, table_id in self._alias_index:
             if alias in core:
                 # A title is a title, not a sentence mentioning one.
-                if len(core) - len(alias) > 24:
+                if len(core) - len(alias) > 24 and not ending.endswith(alias):
                     continue
                 return table_id
         return None
@@ -242,6 +246,9 @@ def strip_title(title: str) -> str:
     """Remove label, department/year prefix and unit from a printed title."""
     core = fold(title)
     core = strip_label(core)
+    # A year printed after the title in brackets (…项目绩效目标表（2024 年度）) says nothing of
+    # which table it is; a year before it ends the department/year prefix.
+    core = _TRAILING_YEAR_RE.sub("", core)
     core = _YEAR_RE.sub("", core, count=1)
     core = re.sub(r"单位[:：].*$", "", core)
     return core

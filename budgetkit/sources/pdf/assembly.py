@@ -366,7 +366,10 @@ def _assemble(path: Path, pages: list[PageContent], catalog: Catalog, doc: Docum
                 head = _leading_header_words(catalog, pending.spec, rows)
                 # (Fragments of a row split by the page break are not a header: a different
                 # table prints different header words *and* has different columns.)
-                printed_header = sum(1 for w in head if catalog.is_header_text(pending.spec, w) or w in pending.header_words) >= 3
+                # (A table the catalog gives no columns — a 绩效目标表, a table it does not know —
+                # has no header to repeat: its first rows are body rows.)
+                printed_header = bool(pending.spec.columns) and sum(
+                    1 for w in head if catalog.is_header_text(pending.spec, w) or w in pending.header_words) >= 3
                 same_columns = _columns_match(pending, rows)
                 other_table = printed_header and _overlap(head, pending.header_words) < DEFAULT_SETTINGS.other_header_share and not same_columns
                 same_header = printed_header and _overlap(head, pending.header_words) >= DEFAULT_SETTINGS.repeated_header_share
