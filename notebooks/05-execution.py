@@ -72,7 +72,7 @@ else:
 # %% [markdown]
 # ## 3 · 情况说明的决算句 — 年初预算、决算、完成率 as the narrative states them
 #
-# `rate_pct` is recomputed from the two printed amounts; `stated_rate_pct` is what the text
+# 执行率 % (`rate_pct`) is recomputed from the two printed amounts; 所述比率 % (`stated_rate_pct`) is what the text
 # prints. Mismatches are checked (and located) in 03-reconcile (`narrative.final_execution`).
 
 # %%
@@ -93,7 +93,7 @@ if not table_budget.empty:
 # %% [markdown]
 # ## 4 · 同年预算 — the same department's budget disclosure against these final accounts
 #
-# Matched by 科目编码 (类 / 款 / 项). `status`: 超支 (决算 > 预算), 未完成 (决算 < 预算), 持平,
+# Matched by 科目编码 (类 / 款 / 项). 状态 (`status`): 超支 (决算 > 预算), 未完成 (决算 < 预算), 持平,
 # or a line in only one of the two. The budget counts what was planned at the start of the year;
 # the 决算 includes money added or carried over during the year, so rates above 100 % are common
 # for 财政拨款 lines that received in-year appropriations.
