@@ -167,14 +167,17 @@ def row_structure(tidy: pd.DataFrame) -> pd.DataFrame:
         A frame on ``tidy``'s index with ``row_role`` (:data:`ROW_ROLES`) and ``parent_row``
         (the ``row_number`` the cell adds into, ``<NA>`` for a total or a row outside any total).
     """
-    roles = pd.Series(LINE, index=tidy.index, dtype=object)
-    parents = pd.Series(pd.NA, index=tidy.index, dtype="Int64")
     if tidy.empty:
-        return pd.DataFrame({"row_role": roles, "parent_row": parents})
+        return pd.DataFrame({"row_role": pd.Series(LINE, index=tidy.index, dtype=object),
+                             "parent_row": pd.Series(pd.NA, index=tidy.index, dtype="Int64")})
+    # Filled by position and made into columns once: a Series assignment per cell costs more
+    # than the inference itself.
+    roles: list[str] = [LINE] * len(tidy)
+    parents: list[int | None] = [None] * len(tidy)
     units = _admin_unit_names(tidy)
     sides = tidy["side"].astype(object).where(tidy["side"].notna() & (tidy["side"] != ""), None)
     # A tidy table read back from CSV holds text: row numbers are numbers again here.
-    frame = tidy.assign(_side=sides, row_number=pd.to_numeric(tidy["row_number"]))
+    frame = tidy.assign(_side=sides, row_number=pd.to_numeric(tidy["row_number"]), _position=range(len(tidy)))
     for (table_id, _), block in frame.groupby(["table_id", "_side"], sort=False, dropna=False):
         # Columns printed with the same row labels share one structure (the 支出用途 columns of a
         # 收支总表 have their own).
@@ -190,15 +193,21 @@ def row_structure(tidy: pd.DataFrame) -> pd.DataFrame:
             rows = _rows(cells_by_column[primary])
             _infer(rows, str(table_id), units)
             by_number = {r.row_number: r for r in rows}
+            children: dict[int, list[_Row]] = {}
+            for r in rows:
+                if r.parent is not None and not r.of_which:
+                    children.setdefault(r.parent, []).append(r)
             for column_id in column_ids:
                 cells = cells_by_column[column_id]
-                printed = {n for n, t in zip(cells["row_number"], cells["value_text"]) if _printed(t)}
-                for index, number in zip(cells.index, cells["row_number"]):
+                numbers = cells["row_number"].tolist()
+                printed = {n for n, t in zip(numbers, cells["value_text"].tolist()) if _printed(t)}
+                for position, number in zip(cells["_position"].tolist(), numbers):
                     row = by_number[number]
-                    roles[index] = _role(row, rows, printed)
+                    roles[position] = _role(row, children.get(row.position, []), printed)
                     if row.parent is not None:
-                        parents[index] = rows[row.parent].row_number
-    return pd.DataFrame({"row_role": roles, "parent_row": parents})
+                        parents[position] = rows[row.parent].row_number
+    return pd.DataFrame({"row_role": pd.Series(roles, index=tidy.index, dtype=object),
+                         "parent_row": pd.Series(parents, index=tidy.index, dtype="Int64")})
 
 
 def with_row_structure(tidy: pd.DataFrame) -> pd.DataFrame:
@@ -224,23 +233,27 @@ def _primary_column(column_ids: list[str], cells_by_column: dict[str, pd.DataFra
 
 def _rows(cells: pd.DataFrame) -> list[_Row]:
     rows = []
-    for position, record in enumerate(cells[["row_number", "item", "code", "row_kind", "value_text"]].itertuples(index=False)):
-        code = record.code if isinstance(record.code, str) and record.code else None
-        item = record.item if isinstance(record.item, str) else ""
-        amount = try_parse_amount(record.value_text) if isinstance(record.value_text, str) else None
-        rows.append(_Row(position, int(record.row_number), item, code, str(record.row_kind), amount))
+    # Column lists, not itertuples: a frame slice and a tuple per row cost more than the rows.
+    columns = [cells[c].tolist() for c in ("row_number", "item", "code", "row_kind", "value_text")]
+    for position, (number, item, code, kind, text) in enumerate(zip(*columns)):
+        code = code if isinstance(code, str) and code else None
+        item = item if isinstance(item, str) else ""
+        amount = try_parse_amount(text) if isinstance(text, str) else None
+        rows.append(_Row(position, int(number), item, code, str(kind), amount))
     return rows
 
 
-def _role(row: _Row, rows: list[_Row], printed: set[int]) -> str:
-    """The role of one row in one column (a row with children counts as a group only where they print)."""
+def _role(row: _Row, children: list[_Row], printed: set[int]) -> str:
+    """The role of one row in one column (a row with children counts as a group only where they print).
+
+    ``children`` are the rows that add into it (其中 rows left out).
+    """
     if row.total == "grand":
         return TOTAL
     if row.total == "sub":
         return GROUP
     if row.of_which:
         return OF_WHICH
-    children = [r for r in rows if r.parent == row.position and not r.of_which]
     if any(c.row_number in printed for c in children):
         return GROUP
     return LINE

@@ -152,8 +152,9 @@ def _read_file(path: Path, backend: str, catalog: Catalog, doc: Document, settin
                 page_contents.append(PageContent(number, width, height, []))
                 ruled[number] = []
                 continue
-            lines, boxes = _lines_with_boxes(textpage)
-            geometry = read_page_geometry(page, textpage, number, settings)
+            ink_boxes: dict[int, tuple[float, float, float, float]] = {}  # each glyph's box asked of pdfium once
+            geometry = read_page_geometry(page, textpage, number, settings, ink_boxes)
+            lines, boxes = _lines_with_boxes(textpage, ink_boxes)
             geometries.append(geometry)
             page_contents.append(PageContent(number, geometry.width, geometry.height, lines, line_boxes=boxes))
             ruled[number] = grid_tables(geometry, settings)

@@ -96,12 +96,19 @@ def _display_transform(page, rotation: int):
     return lambda x, y: (x - left, top - y)
 
 
-def page_glyphs(textpage, transform) -> list[Glyph]:
+def page_glyphs(textpage, transform, ink_boxes: dict[int, tuple[float, float, float, float]] | None = None) -> list[Glyph]:
     """Every printed character of a text page with its box, in displayed coordinates.
 
     The box is pdfium's loose box (the glyph's advance and the font's ascent and descent) where
     it is sane, else the ink box: ink boxes of narrow digits (``1``, ``.``) leave gaps inside a
     number that look like word breaks, and a comma below the baseline would fall off its line.
+
+    Args:
+        textpage: The pdfium text page.
+        transform: From PDF user space to displayed coordinates.
+        ink_boxes: When given, filled with each character's ink box as pdfium gives it, by character
+            index, in user space (``textpage.get_charbox(i)``: left, bottom, right, top), for
+            the page's line boxes to reuse.
     """
     import pypdfium2.raw as raw
 
@@ -123,6 +130,8 @@ def page_glyphs(textpage, transform) -> list[Glyph]:
         if not get_box(textpage, i, left, right, bottom, top):
             continue
         x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+        if ink_boxes is not None:
+            ink_boxes[i] = (x0, y0, x1, y1)
         # CJK ideographs fill their em box: their ink box is enough (and a third fewer calls).
         if not 0x4E00 <= code <= 0x9FFF and get_loose(textpage, i, loose):
             ink = y1 - y0
@@ -296,15 +305,16 @@ def merge_rules(rules: list[Rule], settings: ReaderSettings = DEFAULT_SETTINGS) 
     return out
 
 
-def read_page_geometry(page, textpage, number: int, settings: ReaderSettings = DEFAULT_SETTINGS) -> PageGeometry:
-    """Glyphs and rules of one pdfium page, in displayed coordinates."""
+def read_page_geometry(page, textpage, number: int, settings: ReaderSettings = DEFAULT_SETTINGS,
+                       ink_boxes: dict[int, tuple[float, float, float, float]] | None = None) -> PageGeometry:
+    """Glyphs and rules of one pdfium page, in displayed coordinates (``ink_boxes``: see :func:`page_glyphs`)."""
     import pypdfium2.raw as raw
 
     rotation = raw.FPDFPage_GetRotation(page) * 90
     transform = _display_transform(page, rotation)
     width, height = page.get_size()  # as displayed (rotation applied)
     # Only what the page shows: content placed outside the page box is not printed.
-    glyphs = [g for g in page_glyphs(textpage, transform) if 0 <= g.cx <= width and 0 <= g.cy <= height]
+    glyphs = [g for g in page_glyphs(textpage, transform, ink_boxes) if 0 <= g.cx <= width and 0 <= g.cy <= height]
     glyphs = _without_overprints(glyphs)
     rules = page_rules(page, transform, width * height, settings)
     return PageGeometry(number, width, height, glyphs, rules)

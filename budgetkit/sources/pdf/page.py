@@ -88,9 +88,14 @@ def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in re.split(r"[\r\n]+", text or "") if ln.strip()]
 
 
-def _lines_with_boxes(textpage) -> tuple[list[str], list[LineBox] | None]:
+def _lines_with_boxes(textpage, ink_boxes: dict[int, tuple[float, float, float, float]] | None = None) -> tuple[list[str], list[LineBox] | None]:
     """The page's text lines (as :func:`_lines`) and, when pdfium maps text to glyphs one to one,
-    the box of each line."""
+    the box of each line.
+
+    ``ink_boxes``: the characters' ink boxes already asked of pdfium, by index
+    (:func:`~budgetkit.sources.pdf.geometry.page_glyphs`); only the others are asked again.
+    """
+    ink_boxes = ink_boxes or {}
     text = textpage.get_text_range()
     lines = _lines(text)
     if len(text) != textpage.count_chars():
@@ -100,7 +105,7 @@ def _lines_with_boxes(textpage) -> tuple[list[str], list[LineBox] | None]:
     for match in re.finditer(r"[^\r\n]+", text):
         if not match.group(0).strip():
             continue
-        glyphs = [textpage.get_charbox(i) for i in range(match.start(), match.end()) if not text[i].isspace()]
+        glyphs = [ink_boxes.get(i) or textpage.get_charbox(i) for i in range(match.start(), match.end()) if not text[i].isspace()]
         heights = sorted(top - bottom for _l, bottom, _r, top in glyphs)
         boxes.append(LineBox(min(g[0] for g in glyphs), max(g[2] for g in glyphs), heights[len(heights) // 2]))
         texts.append(match.group(0).strip())
