@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
@@ -318,14 +319,23 @@ def _by_outline(rows: list[_Row], parent: int | None, target: Decimal) -> bool:
         return False
     places = max((max(0, -r.amount.as_tuple().exponent) for r in rows if r.amount is not None), default=0)
     slack = Decimal(5).scaleb(-places)  # (n + 1) / 2 steps for the few parts of a typical sum
-    parents = _outline_bottom_up(amounts, target, slack)
-    if parents is None:
-        parents = _outline_search(amounts, target, slack)
+    parents = _outline(tuple(amounts), target, slack)
     if parents is None:
         return False
     for row, up in zip(rows, parents):
         row.parent = parent if up is None else rows[up].position
     return True
+
+
+@lru_cache(maxsize=512)
+def _outline(amounts: tuple[Decimal, ...], target: Decimal, slack: Decimal) -> tuple[int | None, ...] | None:
+    """The nesting of a list of amounts adding up to ``target`` (row index each row adds into),
+    or None; remembered, since a document's tables are structured more than once (tidy, checks,
+    a second reading)."""
+    parents = _outline_bottom_up(list(amounts), target, slack)
+    if parents is None:
+        parents = _outline_search(list(amounts), target, slack)
+    return None if parents is None else tuple(parents)
 
 
 def _outline_bottom_up(amounts: list[Decimal], target: Decimal, slack: Decimal, max_steps: int = 50_000) -> list[int | None] | None:
@@ -344,62 +354,74 @@ def _outline_bottom_up(amounts: list[Decimal], target: Decimal, slack: Decimal, 
     """
     n = len(amounts)
     steps = [max_steps]
-    failed: set[tuple[int, tuple]] = set()
+    # Amounts as small integers: the memo of dead ends keys on them (cheap to hash), and two
+    # stacks of equal amounts below a row lead to the same outcome above it.
+    rank = {a: k for k, a in enumerate(sorted(set(amounts)))}
+    ids = [rank[a] for a in amounts]
+    failed: set[tuple] = set()
+    stack: list[int] = []  # items below the current row, nearest last
+    parents: list[int | None] = [None] * n
 
-    def heads(i: int, stack: tuple) -> list[int]:
+    def options(i: int) -> list[int]:
         """How many items right below row i it may head (0: none), in the order tried."""
         a = amounts[i]
-        options = []
         if a > 0:
             running = Decimal(0)
             for m in range(1, len(stack) + 1):
                 running += amounts[stack[-m]]
                 if abs(running - a) <= slack:
-                    options.append(m)
-                    break
+                    return [m, 0]
                 if running > a + slack:
                     break
-        return options + [0]
+        return [0]
 
-    def solve(i: int, stack: tuple, parents: dict[int, int]) -> dict[int, int] | None:
-        # Rows with one reading are taken in a loop; only a choice recurses.
+    def solve(i: int) -> bool:
+        # Rows with one reading are taken in a loop; only a choice recurses. Everything a call
+        # pushes is popped again when it fails, so the caller's stack is as it left it.
+        pushed = 0
         while i >= 0:
-            options = heads(i, stack)
-            if len(options) > 1:
+            choice = options(i)
+            if len(choice) > 1:
                 break
-            stack = stack + (i,)
+            stack.append(i)
+            pushed += 1
             i -= 1
         if i < 0:
-            total = sum((amounts[k] for k in stack), Decimal(0))
-            return parents if abs(total - target) <= slack else None
-        key = (i, tuple(amounts[k] for k in stack))
-        if key in failed:
-            return None
-        for m in options:
-            steps[0] -= 1
-            if steps[0] < 0:
-                return None
-            if m:
-                children = stack[-m:]
-                found = solve(i - 1, stack[:-m] + (i,), {**parents, **{c: i for c in children}})
-            else:
-                found = solve(i - 1, stack + (i,), parents)
-            if found is not None:
-                return found
-        failed.add(key)
-        return None
+            if abs(sum((amounts[k] for k in stack), Decimal(0)) - target) <= slack:
+                return True
+        else:
+            key = (i, tuple(ids[k] for k in stack))
+            if key not in failed:
+                for m in choice:
+                    steps[0] -= 1
+                    if steps[0] < 0:
+                        break
+                    if m:
+                        children = stack[-m:]
+                        del stack[-m:]
+                        for c in children:
+                            parents[c] = i
+                    stack.append(i)
+                    if solve(i - 1):
+                        return True
+                    stack.pop()
+                    if m:
+                        for c in children:
+                            parents[c] = None
+                        stack.extend(children)
+                failed.add(key)
+        del stack[len(stack) - pushed:]
+        return False
 
     import sys
 
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 2 * n + 1000))
     try:
-        found = solve(n - 1, (), {})
+        found = solve(n - 1)
     finally:
         sys.setrecursionlimit(limit)
-    if found is None:
-        return None
-    return [found.get(i) for i in range(n)]
+    return parents if found else None
 
 
 def _outline_search(amounts: list[Decimal], target: Decimal, slack: Decimal) -> list[int | None] | None:
