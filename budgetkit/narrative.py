@@ -57,6 +57,12 @@ _UNIT = "|".join(
 _NUMBER_RE = re.compile(rf"(?<![0-9０-９.．A-Za-z])(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 
 _CHANGE_WORD_RE = re.compile(r"(?P<word>增加|增长|上升|提高|减少|下降|降低)了?\s*$")
+#: A rate printed right after a stated change, with no change word of its own: the change's rate
+#: (较上年减少 51.42 万元（75.65%）; 减少 33.76 万元，降幅 52.06%; 减少 0.15 万元，下降（增长）27.78%).
+_RATE_OF_CHANGE_RE = re.compile(
+    r"\s*(?:[（(]|[，,]?\s*(?:增幅|降幅|增减幅度|变动幅度|增长率|下降率|增减率|下降（增长）|增长（下降）|增长（减少）|减少（增长）)\s*(?:为|达)?)\s*")
+#: Which directions a rate word allows (a bracket or a two-way word: the change's own).
+_RATE_WORD_DIRECTIONS = {"增幅": ("增加", "增长", "上升", "提高"), "降幅": ("减少", "下降", "降低")}
 _SHARE_RE = re.compile(r"占(?P<den>[^，,；;。：:]{0,30}?)(?:的|比重为|比例为|比重|比例|比为|比)?\s*$")
 _BASE_RE = re.compile(r"(?:比|较|与|同)\s*(?P<base>上年|上一年|去年|\d{4}\s*年|年初预算|预算数|预算)(?:度)?")
 _SAME_RE = re.compile(
@@ -72,7 +78,7 @@ _PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
     "预算收入总计": ("预算收入总计", "收入总计", "预算收入", "收入预算", "收支总预算", "收支预算总计", "收支预算", "收、支总计", "收支总计",
                "收、支预算总计"),
-    "预算支出总计": ("部门预算支出总计", "预算支出总计", "支出总计", "支出预算", "预算支出"),
+    "预算支出总计": ("部门预算支出总计", "预算支出总计", "支出总计", "支出预算", "预算支出", "相应安排支出预算"),
     "财政拨款收支总预算": ("财政拨款收支总预算", "财政拨款收支预算总额", "财政拨款收支总计", "财政拨款收、支总预算", "财政拨款收、支总计"),
     "本年收入": ("本年收入", "当年拨款收入", "本年收入合计"),
     "本年预算安排": ("本年预算安排",),
@@ -111,9 +117,9 @@ SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
     "公务用车运行维护费": ("公务用车运行维护费", "公务用车运行费", "公务用车运行维护预算支出", "公务用车运行维护支出"),
     "机关运行经费": ("机关运行经费",),
     "政府采购预算总额": ("政府采购预算总额", "政府采购预算", "政府采购支出预算总额", "政府采购支出总额", "政府采购安排"),
-    "政府采购货物预算": ("政府采购货物预算", "拟采购货物支出", "政府采购货物支出", "货物类采购预算", "政府采购货物类预算"),
-    "政府采购工程预算": ("政府采购工程预算", "拟采购工程支出", "政府采购工程支出", "工程类采购预算", "政府采购工程类预算"),
-    "政府采购服务预算": ("政府采购服务预算", "拟采购服务支出", "拟购买服务支出", "政府采购服务支出", "服务类采购预算", "政府采购服务类预算"),
+    "政府采购货物预算": ("政府采购货物预算", "拟采购货物支出", "拟购买货物", "政府采购货物支出", "货物类采购预算", "政府采购货物类预算"),
+    "政府采购工程预算": ("政府采购工程预算", "拟采购工程支出", "拟购买工程", "政府采购工程支出", "工程类采购预算", "政府采购工程类预算"),
+    "政府采购服务预算": ("政府采购服务预算", "拟采购服务支出", "拟购买服务支出", "拟购买服务", "政府采购服务支出", "服务类采购预算", "政府采购服务类预算"),
     "结转下年": ("结转下年", "结转下年支出", "年终结转结余", "年末结转和结余"),
     "会议费": ("会议费",),
     "培训费": ("培训费",),
@@ -348,7 +354,9 @@ def canonical_subject(phrase: str) -> str:
         >>> canonical_subject("公共安全支出")
         '公共安全支出'
     """
-    folded = phrase.replace('"', "“").replace("”", "“").replace("‘", "“").replace("’", "“")
+    # 一般共公预算 (西安市发改委 2019 p.23, twice): the characters swapped
+    folded = phrase.replace("一般共公预算", "一般公共预算")
+    folded = folded.replace('"', "“").replace("”", "“").replace("‘", "“").replace("’", "“")
     folded_q = re.sub(r"“([^“]*)“", r"“\1”", folded)
     # The head of a noun phrase is after its last 的: 一般公共预算拨款安排的会议费预算支出 is about
     # 会议费, 事业单位财政拨款的机关运行经费预算 about 机关运行经费. A tail of neutral words only
@@ -887,6 +895,13 @@ def _claims_in_sentence(
                 base_match = bm
         completion = narrative_vocabulary().completion.search(before) if unit == "%" and not change else None
 
+        rate_of_change = None
+        if unit == "%" and not change and not share and last_change is not None:
+            rate_of_change = _RATE_OF_CHANGE_RE.fullmatch(text, last_change.start + len(last_change.text), pos)
+            word = next((w for w in _RATE_WORD_DIRECTIONS if rate_of_change and w in rate_of_change.group(0)), None)
+            if word and last_change.direction not in _RATE_WORD_DIRECTIONS[word]:
+                rate_of_change = None  # 增幅 after a decrease: not this change's rate
+
         claim = Claim(
             kind="amount",
             subject="",
@@ -900,7 +915,15 @@ def _claims_in_sentence(
             start=pos,
         )
         _set_period(claim, text, clause_from, pos, s_start, match.end())
-        if change:
+        if rate_of_change is not None:
+            # the rate of the change it follows: the same subject, current amount and base
+            claim.kind, claim.direction = "change_rate", last_change.direction
+            claim.subject, claim.phrase, claim.attached = last_change.subject, last_change.phrase, last_change.attached
+            claim.current_value, claim.current_unit = last_change.current_value, last_change.current_unit
+            claim.current_text, claim.base = last_change.current_text, last_change.base
+            claim.base_basis, claim.base_year = last_change.base_basis, last_change.base_year
+            claim._current = getattr(last_change, "_current", None)
+        elif change:
             claim.direction = change.group("word")
             claim.base = _fold_base(base_match.group("base")) if base_match else None
             if base_match:

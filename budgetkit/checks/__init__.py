@@ -35,6 +35,7 @@ from budgetkit.checks import narrative_changes as _narrative_changes  # noqa: F4
 from budgetkit.checks import narrative_periods as _narrative_periods  # noqa: F401
 from budgetkit.checks import narrative_accounts as _narrative_accounts  # noqa: F401
 from budgetkit.checks import narrative_change_parts as _narrative_change_parts  # noqa: F401
+from budgetkit.checks import narrative_scores as _narrative_scores  # noqa: F401
 from budgetkit.checks import performance_rules as _performance_rules  # noqa: F401
 from budgetkit.checks import final_rules as _final_rules  # noqa: F401
 from budgetkit.checks.catalog import RULES, RULES_BY_ID, rules_frame

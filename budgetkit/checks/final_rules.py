@@ -656,7 +656,7 @@ def link_final_claim(ctx: Context, claim) -> tuple[dict | None, str]:
         return None, ""
     section = fold((claim.section or "") + (claim.subsection or ""))
     fiscal_section = "财政拨款" in section or "一般公共预算" in section
-    if re.search(r"^(?:一般公共预算)?财政拨款(?:收入|收支|收、?支)总(?:计|决算)$|^财政拨款收入支出总计$", core) and ctx.printed("final_fiscal_summary"):
+    if re.search(r"^(?:一般公共预算)?财政拨款(?:收入|收支|收、?支)总(?:计|决算)?$|^财政拨款收入支出总计$", core) and ctx.printed("final_fiscal_summary"):
         return _summary_row_by_role(ctx, "final_fiscal_summary", "income", "grand_total"), "final_fiscal_summary"
     for pattern, side, role in _ROLE_PHRASES:
         if re.search(pattern, core):

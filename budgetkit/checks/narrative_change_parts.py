@@ -15,6 +15,15 @@ amounts were never printed, but the changes must add up the way the amounts do:
   - the top-level 科目 of a section (the 类/款 of the function classification, 301 … 310 of the
     economic classification) for the total the section details, when their amounts add up to it.
 
+  - the amounts of a sentence that opens with a line's name and 中 (财政拨款支出预算中，…), when
+    they add up to that line's amount.
+
+* ``narrative.balance_change`` — two lines that balance (收入总计 and 支出总计, 财政拨款收入 and
+  支出), stated equal, state equal changes; a balanced total's change (收支预算 … 比上年减少 X，其中：)
+  is the change of its income and of its spending stated on the lines after it.
+* ``narrative.net_change`` — the net a reason ends with (增减相抵后增加 164.48 万元) is the change
+  stated just before it.
+
   Signs come from the words (增加 +, 减少 −, 持平 0). Only an equal sum is a check (both the total's
   change and each part's are confirmed); a sum that differs may mean a part whose change the
   narrative does not state, or a split that changed since last year: listed as not checked, never
@@ -23,9 +32,12 @@ amounts were never printed, but the changes must add up the way the amounts do:
 
 from __future__ import annotations
 
+import re
+
 from budgetkit.checks.arithmetic import OK, ROUNDING, compare_sum
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements
 from budgetkit.checks.narrative_changes import _signed, change_quantity
+from budgetkit.narrative import normalise_printed
 from budgetkit.checks.narrative_rules import _QUALIFIERS, MONEY, NARRATIVE_SUMS, about, claim_quantity, claims_of, inexact_subject
 
 _BETWEEN = ("change_amount", "change_rate", "same_as_prior", "share", "percent", "completion_rate")
@@ -63,6 +75,18 @@ def _detail_parts(claims, head) -> list:
     return parts
 
 
+#: A sentence that opens with the name of a line and 中: ``财政拨款支出预算中，…``.
+_OPENS_WITH_LINE_RE = re.compile(r"^\s*(?P<line>[^，,。；;：:]{2,24}?)中\s*[，,：:]")
+
+
+def _by_sentence(claims) -> list[tuple[str, list]]:
+    """``(sentence, its claims in order)`` for each sentence of each line."""
+    out: dict = {}
+    for c in claims:
+        out.setdefault((c.location, c.sentence or ""), []).append(c)
+    return [(sentence, items) for (_, sentence), items in out.items()]
+
+
 def _code(claim) -> str:
     codes = [c for c in (claim.account_codes or "").split("|") if c]
     return codes[-1] if codes else ""
@@ -80,6 +104,10 @@ def _groups(claims, changes) -> list[tuple[object, list, str, list]]:
         if head.kind != "amount" or head.unit not in MONEY or head.context or head.index not in changes:
             continue
         parts = _detail_parts(claims, head)
+        if len(parts) >= 2 and not _adds_up(parts, head):
+            from budgetkit.checks.narrative_periods import without_reasons
+
+            parts = without_reasons(parts)  # less the amounts of the reasons given (增加…购置经费 6.00 万元)
         if len(parts) >= 2 and _adds_up(parts, head):
             groups.append((head, parts, "所分各部分", []))
     # 2. 科目 one level below by code, same section
@@ -141,6 +169,22 @@ def _groups(claims, changes) -> list[tuple[object, list, str, list]]:
                 explained.append(later)
         if len(explained) >= 2:
             groups.append((head, [], "原因所列增减", explained))
+    # 6. a sentence that opens with a line's name and 中 (财政拨款支出预算中，一般公共预算拨款支出预算 … 比2023年预算减少
+    # 876.75万元；政府性基金拨款支出预算0.00万元，比2023年预算持平；…): its amounts are the parts of that line
+    # as stated last, when they add up to it
+    for sentence, items in _by_sentence(claims):
+        opening = _OPENS_WITH_LINE_RE.match(sentence)
+        if opening is None:
+            continue
+        from budgetkit.narrative import canonical_subject
+
+        named = canonical_subject(opening.group("line"))
+        first = items[0]
+        head = next((c for c in reversed(claims[:first.index]) if c.kind == "amount" and c.unit in MONEY and not c.context
+                     and c.subject == named and c.section == first.section), None)
+        parts = [c for c in items if c.kind == "amount" and c.unit in MONEY and not c.context]
+        if head is not None and head.index in changes and len(parts) >= 2 and _adds_up(parts, head):
+            groups.append((head, parts, "所分各部分", []))
     # 4. the parts a total is made of (NARRATIVE_SUMS: “三公”经费 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费),
     # each taken where its change is stated, or made of its own parts' stated changes (公务用车购置及运行费 =
     # 公务用车购置费 + 公务用车运行维护费)
@@ -212,3 +256,90 @@ def narrative_change_parts(ctx: Context, rule: Rule):
                     head, head_change, *stated, *(changes[p.index] for p in stated), *extra)
     if not found:
         yield Finding(rule.id, rule.family, "not_applicable", "不适用：情况说明没有可加总相符的分项增减", tables="narrative")
+
+
+#: Lines that balance each year (收入总计 = 支出总计; 财政拨款收入 = 财政拨款支出 where nothing is carried), by subject:
+#: stated of equal amounts, their changes must be equal too.
+BALANCED = (("预算收入总计", "预算支出总计"), ("财政拨款收入", "财政拨款支出"), ("一般公共预算拨款收入", "一般公共预算当年支出"))
+
+
+@implements("narrative.balance_change")
+def narrative_balance_change(ctx: Context, rule: Rule):
+    claims = claims_of(ctx)
+    changes = changes_of(claims)
+    found = False
+    seen: set = set()
+    for income_subject, expense_subject in BALANCED:
+        incomes = [c for c in claims if c.index in changes and c.subject == income_subject and not c.context]
+        expenses = [c for c in claims if c.index in changes and c.subject == expense_subject and not c.context]
+        for income in incomes:
+            expense = next((e for e in expenses if e.section == income.section and e.value == income.value and e.unit == income.unit
+                            and (e.index, income.index) not in seen), None)
+            if expense is None or income.value == 0:
+                continue
+            seen.add((expense.index, income.index))
+            inc, exp = changes[income.index], changes[expense.index]
+            outcome = compare_sum([change_quantity(exp, expense)], change_quantity(inc, income))
+            if outcome.status not in (OK, ROUNDING):
+                continue  # a line that did not balance last year (a carry-over on one side only): proves nothing
+            found = True
+            what = (f"情况说明「{income.phrase or income.subject}」{income.text} {_signed(inc, income)} 与"
+                    f"「{expense.phrase or expense.subject}」{expense.text} {_signed(exp, expense)}：收支相等，增减也相等")
+            yield about(from_outcome(rule, outcome, what, extra_tables=["narrative"]), inc, exp)  # the amounts are the premise
+    # 2026年收支预算7,370.46万元，比上年减少18,435.5万元，其中：1.收入预算减少18,435.5万元… 2.支出预算减少18,435.5万元…:
+    # the change of the balanced total is the change of its income and of its spending, stated on the lines after
+    for head in claims:
+        if head.kind != "change_amount" or head.current_index is None or head.subject not in BALANCED[0] \
+                or not re.search(r"其中\s*[：:]?\s*$", head.sentence or "") or head.sign not in (1, -1):
+            continue
+        sides = {}
+        for later in claims[head.index + 1: head.index + 12]:
+            if later.kind == "change_amount" and later.current_index is None and later.subject in BALANCED[0] \
+                    and later.location != head.location:
+                sides.setdefault(later.subject, later)
+        if len(sides) != 2:
+            continue
+        parts = list(sides.values())
+        head_q = change_quantity(head, claims[head.current_index])
+        outcomes = [compare_sum([change_quantity(p, p)], head_q) for p in parts]
+        if any(o.status not in (OK, ROUNDING) for o in outcomes) or any(p.sign != head.sign for p in parts):
+            continue
+        found = True
+        what = (f"情况说明「{head.phrase or head.subject}」{head.direction}{head.text} = 其后所述收入预算{parts[0].direction}{parts[0].text}"
+                f" = 支出预算{parts[1].direction}{parts[1].text}（收支相等）")
+        yield about(from_outcome(rule, outcomes[0], what, extra_tables=["narrative"]), head, *parts)
+    if not found:
+        yield Finding(rule.id, rule.family, "not_applicable", "不适用：情况说明没有收支相等且都述及增减的两行", tables="narrative")
+
+
+#: ``增减相抵后增加164.48万元``: the net of the reasons listed, which is the change they explain.
+_NET_RE = re.compile(r"增减相抵后[^，,。；;]{0,12}$")
+
+
+@implements("narrative.net_change")
+def narrative_net_change(ctx: Context, rule: Rule):
+    """The net change a reason ends with (…增减相抵后增加164.48万元) = the change it explains (与上年相比增加164.48万元),
+    stated just before it; equal confirms the net figure, unequal proves nothing."""
+    claims = claims_of(ctx)
+    texts = {line.location: (line.text or "").replace("\t", "") for line in ctx.document.narrative}
+    found = False
+    for net in claims:
+        if net.kind != "change_amount" or net.sign not in (1, -1) or net.unit not in MONEY:
+            continue
+        text = texts.get(net.location, "")
+        if not _NET_RE.search(normalise_printed(text[max(0, net.start - 20):net.start])):
+            continue
+        explained = next((c for c in reversed(claims[max(0, net.index - 12):net.index])
+                          if c.kind == "change_amount" and c.current_index is not None and c.unit in MONEY
+                          and c.location.file == net.location.file and c.location.page == net.location.page and not c.context), None)
+        if explained is None:
+            continue
+        outcome = compare_sum([change_quantity(net, net)], change_quantity(explained, claims[explained.current_index]))
+        if outcome.status not in (OK, ROUNDING):
+            continue
+        found = True
+        what = (f"情况说明「{explained.phrase or explained.subject}」{explained.direction}{explained.text} = 原因所述"
+                f"增减相抵后{net.direction}{net.text}")
+        yield about(from_outcome(rule, outcome, what, extra_tables=["narrative"]), net, explained)
+    if not found:
+        yield Finding(rule.id, rule.family, "not_applicable", "不适用：情况说明没有“增减相抵后”的净增减", tables="narrative")

@@ -12,6 +12,10 @@ themselves (Σ parts = total) are ``narrative.sum``'s; they are not checked twic
 本部以及下属5家预算单位) against what the tables print: the 所属预算单位数 of the department-wide
 performance-target table, and the units the 机关运行经费 / 项目支出 tables list. A count no
 table can confirm is reported ``not_linked`` (info), never an error.
+
+``narrative.bracket_sum`` — the amounts listed in brackets right after an amount (基建预算 1.26 亿元（A
+4500.00 万元、B 2000.00 万元…）) add up to it; ``narrative.carry_balance`` — 年初结转和结余 + 收入 −
+支出 = 年末结转和结余 stated in one sentence. Both confirm when equal and prove nothing otherwise.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ _SENTENCE_END = "。！？!?"
 def of_which_lists(claims, texts: dict) -> list[tuple[object, list]]:
     """The 其中 lists of the narrative: ``(total, parts)`` — a money amount (or change) and the two or
     more amounts (or changes) of the same kind the same sentence lists after the 其中 that follows it,
-    up to the next 其中 or the end of the sentence. Explanations, standards and asides are no parts."""
+    up to the next 其中 or the end of the sentence (a sentence that opens with 其中 lists the parts of
+    the last amount of the sentence before). Explanations, standards and asides are no parts."""
     by_line: dict = {}
     for c in claims:
         if c.kind in ("amount", "change_amount") and c.unit in MONEY:
@@ -57,14 +62,29 @@ def of_which_lists(claims, texts: dict) -> list[tuple[object, list]]:
             if 0 <= nxt < end:
                 end = nxt
             before = [c for c in items if begin <= c.start < at and not c.context]
+            if not before and begin > 0 and not text[begin:at].strip():
+                # “…增加 46,722.70 万元，增长 10.85%。其中：财政拨款收入增加 …”: a sentence that opens with
+                # 其中 lists the parts of the last amount of the sentence before
+                prev = max(text.rfind(mark, 0, begin - 1) for mark in _SENTENCE_END) + 1
+                before = [c for c in items if prev <= c.start < begin and not c.context]
+                across = True
+            else:
+                across = False
             if not before:
                 continue
             total = before[-1]
             parts = [c for c in items if match.end() <= c.start < end and c.kind == total.kind and not c.context]
+            if across and any(p.basis != total.basis for p in parts):
+                continue  # (预算 76.43 万元，决算 46.21 万元。其中：… 决算 … 完成预算 …): parts of another amount too
             if total.kind == "change_amount" and any(p.sign not in (1, -1) for p in [total, *parts]):
                 continue
             if len(parts) >= 2:
                 out.append((total, parts))
+            # 其中本年收入预算 …，使用非财政拨款结余 …，上年结转 …；本年支出预算 …: the list may end at the first ；
+            semi = min((i for i in (text.find(mark, match.end(), end) for mark in "；;") if i >= 0), default=-1)
+            cut = [p for p in parts if p.start < semi] if semi >= 0 else parts
+            if 2 <= len(cut) < len(parts):
+                out.append((total, cut))
     return out
 
 
@@ -87,6 +107,81 @@ def narrative_of_which(ctx: Context, rule: Rule):
         yield about(from_outcome(rule, outcome, f"情况说明「{total.phrase or total.subject}」{what}{total.text} = 其中 {words}"), total, *parts)
     if not found:
         yield Finding(rule.id, rule.family, NOT_APPLICABLE, "不适用：情况说明没有加总相符的“其中”列举", tables="narrative")
+
+
+def bracket_lists(claims, texts: dict) -> list[tuple[object, list]]:
+    """Amounts detailed in the brackets right after them: ``(total, parts)`` — ``基建预算 1.26 亿元（浙北医学中心迁建
+    4500.00 万元、市公卫临床中心 2000.00 万元、…）``, two or more money amounts inside the bracket."""
+    by_line: dict = {}
+    for c in claims:
+        if c.kind == "amount" and c.unit in MONEY:
+            by_line.setdefault(c.location, []).append(c)
+    out = []
+    for location, items in by_line.items():
+        text = texts.get(location)
+        if not text:
+            continue
+        for total in items:
+            if total.context:
+                continue
+            after = total.start + len(total.text)
+            opening = re.match(r"\s*[（(]", text[after:])
+            if opening is None:
+                continue
+            start = after + opening.end()
+            close = re.search(r"[）)]", text[start:])
+            if close is None or re.search(r"[（(]", text[start:start + close.start()]):
+                continue  # no bracket of its own, or brackets inside it
+            end = start + close.start()
+            parts = [c for c in items if start <= c.start < end]
+            if len(parts) >= 2:
+                out.append((total, parts))
+    return out
+
+
+@implements("narrative.bracket_sum")
+def narrative_bracket_sum(ctx: Context, rule: Rule):
+    claims = claims_of(ctx)
+    texts = {line.location: normalise_printed((line.text or "").replace("\t", "")) for line in ctx.document.narrative}
+    found = False
+    for total, parts in bracket_lists(claims, texts):
+        outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(total))
+        if outcome.status not in (OK, ROUNDING):
+            continue  # a list that does not add up may name only the main items
+        found = True
+        words = " + ".join(f"{p.phrase or p.subject} {p.text}" for p in parts)
+        yield about(from_outcome(rule, outcome, f"情况说明「{total.phrase or total.subject}」{total.text} = 括号内 {words}",
+                                 extra_tables=["narrative"]), total, *parts)
+    if not found:
+        yield Finding(rule.id, rule.family, NOT_APPLICABLE, "不适用：情况说明没有加总相符的括注明细", tables="narrative")
+
+
+@implements("narrative.carry_balance")
+def narrative_carry_balance(ctx: Context, rule: Rule):
+    """年初结转和结余 + 收入 − 支出 = 年末结转和结余, stated in one sentence (``政府性基金预算财政拨款年初结转和结余
+    58,830.98万元，收入决算509,220.66万元，支出决算568,051.63万元，年末结转和结余0万元``)."""
+    claims = claims_of(ctx)
+    found = False
+    by_sentence: dict = {}
+    for c in claims:
+        if c.kind == "amount" and c.unit in MONEY and not c.context:
+            by_sentence.setdefault((c.location, c.sentence), []).append(c)
+    for (_, sentence), items in by_sentence.items():
+        if len(items) != 4 or "年初结转" not in (sentence or "") or "年末结转" not in (sentence or ""):
+            continue
+        opening, income, spent, closing = items
+        words = [re.sub(r"\s", "", c.phrase or c.subject or "") for c in items]
+        if not ("年初结转" in words[0] and "收入" in words[1] and "支出" in words[2] and "年末结转" in words[3]):
+            continue
+        outcome = compare_sum([claim_quantity(opening), claim_quantity(income), claim_quantity(spent)], claim_quantity(closing),
+                              signs=[1, 1, -1])
+        if outcome.status not in (OK, ROUNDING):
+            continue  # read wrong or another scope: proves nothing
+        found = True
+        what = (f"情况说明 年初结转和结余 {opening.text} + 收入 {income.text} − 支出 {spent.text} = 年末结转和结余 {closing.text}")
+        yield about(from_outcome(rule, outcome, what, extra_tables=["narrative"]), opening, income, spent, closing)
+    if not found:
+        yield Finding(rule.id, rule.family, NOT_APPLICABLE, "不适用：情况说明没有同句的年初、收入、支出、年末四数", tables="narrative")
 
 
 # --------------------------------------------------------------------------- against the prior year's columns

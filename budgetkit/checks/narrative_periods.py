@@ -8,7 +8,9 @@ The Shanghai 预算编制说明 states each line three times — ``2023年当年
 * ``narrative.stated_rate`` — a change rate against ``(current − base) / base``, a completion
   rate against ``spent / budget``, both amounts printed in the same sentence (which amount is
   the base comes from the words of the comparison: :mod:`budgetkit.narrative`). A base of 0
-  has no rate: listed as not checked (``prior_zero``), never an error.
+  has no rate: listed as not checked (``prior_zero``), never an error. A fall to 0.00 万元 can only be
+  100% (whatever last year's amount); a completion rate opening its own sentence is of the two
+  amounts the sentence before ends with.
 * ``narrative.stated_change`` — a change amount against the two amounts it is the difference of
   (``预算安排 663.08 万元，较上年的 637.77 万元，增加 25.31 万元``).
 * ``narrative.parts_sum`` — the parts an amount is detailed into after 具体为/主要用于/其中 (``具体为：人员经费
@@ -22,7 +24,12 @@ The Shanghai 预算编制说明 states each line three times — ``2023年当年
 
 from __future__ import annotations
 
-from budgetkit.checks.arithmetic import ERROR, NOT_LINKED, OK, ROUNDING, WARNING, Quantity, compare_rate, compare_ratio, compare_same, compare_sum
+import re
+
+from decimal import Decimal
+
+from budgetkit.checks.arithmetic import (ERROR, NOT_LINKED, OK, ROUNDING, WARNING, Quantity, RatioOutcome, compare_rate, compare_ratio,
+                                         compare_same, compare_sum)
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, from_ratio, implements
 from budgetkit.checks.narrative_rules import MONEY, about, claim_quantity, claims_of, not_linked
 
@@ -62,7 +69,17 @@ def narrative_stated_rate(ctx: Context, rule: Rule):
             continue
         current = claims[claim.current_index] if claim.current_index is not None else None
         base = claims[claim.base_index] if claim.base_index is not None else None
+        if claim.kind == "completion_rate" and current is None and base is None:
+            current, base = _completion_before(claims, claim)
         if current is None or base is None or current.unit not in MONEY or base.unit not in MONEY:
+            if claim.kind == "change_rate" and claim.index not in from_changes and _down_to_zero(claim, current):
+                # 预算 0.00 万元，比上年预算数下降 100%: whatever last year's (non-zero) amount, the fall is all of it
+                cq = claim_quantity(current)
+                outcome = RatioOutcome(OK if claim.value == 100 else ERROR, claim.value, Decimal(100),
+                                       Decimal(5).scaleb(-(_decimals(claim.text) + 1)), _decimals(claim.text))
+                head = f"情况说明「{_name(current)}」{_basis_words(current)} {cq.text}，{claim.direction}{claim.text}：本年为 0，降幅 = 100%"
+                yield about(from_ratio(rule, outcome, head, [cq]), claim, current)
+                continue
             if claim.kind == "change_rate" and claim.index not in from_changes and not claim.context:
                 yield not_linked(rule, claim, "增减率：同句没有所比的金额，也没有增减额", "no_base")
             elif claim.kind == "completion_rate":
@@ -95,6 +112,44 @@ def narrative_stated_rate(ctx: Context, rule: Rule):
                     break
         head = f"情况说明「{_name(current)}」{_basis_words(base)} {base.text}、{_basis_words(current)} {current.text}，{what}：重算 {formula}"
         yield about(from_ratio(rule, outcome, head, [cq, bq], note=note), claim, current, base)
+
+
+#: The words a reason's amount opens with (主要原因是增加…经费 6.00 万元): such an amount details a change, not the line.
+_REASON_AMOUNT_RE = re.compile(r"^(?:主要原因是|原因是|主要是|是)?(?:增加|减少|新增|压减|调增|调减|调整)")
+
+
+def without_reasons(parts: list) -> list:
+    """The detail parts less the amounts of the reasons given for them (``增加事业单位办公设备购置经费 6.00 万元``)."""
+    return [p for p in parts if not _REASON_AMOUNT_RE.match(re.sub(r"\s", "", p.phrase or p.subject or ""))]
+
+
+def _completion_before(claims, claim):
+    """``(spent, budget)`` of a completion rate that opens its sentence (``年初预算为 0.88 万元，支出决算为 0.88 万元。
+    完成年初预算的 100.00%。``): the two amounts the sentence just before ends with; else ``(None, None)``."""
+    if claim.index < 2:
+        return None, None
+    budget, spent = claims[claim.index - 2], claims[claim.index - 1]
+    here, there = claim.location, spent.location
+    # the next claim after the two amounts, on their line or a line just after it (a line break after 。)
+    near = here.file == there.file and here.page == there.page and (here.line or 0) - (there.line or 0) in range(0, 4)
+    if not near or budget.location != spent.location or budget.sentence != spent.sentence \
+            or spent.sentence == claim.sentence or not (claim.sentence or "").lstrip().startswith("完成"):
+        return None, None
+    wanted = ("initial_budget",) if claim.base_basis == "initial_budget" else ("budget", "initial_budget")
+    if spent.kind != "amount" or budget.kind != "amount" or spent.basis not in ("final", "execution") or budget.basis not in wanted:
+        return None, None
+    return spent, budget
+
+
+def _decimals(text: str) -> int:
+    number = text.rstrip("%％ ").strip()
+    return len(number.split(".", 1)[1]) if "." in number else 0
+
+
+def _down_to_zero(claim, current) -> bool:
+    """A decrease rate (下降/减少) stated of a money amount printed as zero: the rate can only be 100%."""
+    return (current is not None and current.kind == "amount" and current.unit in MONEY and current.value == 0
+            and claim.sign == -1 and claim.unit in ("%", "％"))
 
 
 def _same_line_siblings(ctx: Context, claim) -> list:
@@ -147,6 +202,13 @@ def narrative_parts_sum(ctx: Context, rule: Rule):
         if len(parts) < 2:
             continue
         outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(head))
+        kept = without_reasons(parts)
+        if outcome.status not in (OK, ROUNDING) and 2 <= len(kept) < len(parts):
+            # …专项业务经费 6.00 万元，较上年增加 6.00 万元，主要原因是增加事业单位办公设备购置经费 6.00 万元: the
+            # amount of the reason is no part
+            again = compare_sum([claim_quantity(p) for p in kept], claim_quantity(head))
+            if again.status in (OK, ROUNDING):
+                outcome, parts = again, kept
         what = (f"情况说明「{_name(head)}」{head.text} = " + " + ".join(f"{p.phrase or p.subject} {p.text}" for p in parts))
         if outcome.status in (OK, ROUNDING):
             yield about(from_outcome(rule, outcome, what, extra_tables=["narrative"]), head, *parts)

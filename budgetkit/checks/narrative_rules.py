@@ -759,8 +759,17 @@ def narrative_share(ctx: Context, rule: Rule):
         part = claim_quantity(claim, claim.current_value, claim.current_text or str(claim.current_value), claim.current_unit,
                               f"情况说明「{claim.subject}」")
         whole, whole_label, whole_claim = None, "", None
+        confirming_alternate = False
         if claim.denominator and _names_project_total(claim.denominator) and ctx.printed("expenditure"):
             whole, whole_label = ctx.total_row("expenditure", "project"), "支出总表 项目支出合计"
+        elif claim.denominator and _names_project_total(claim.denominator) and ctx.printed("final_expenditure") \
+                and not re.search(r"一般公共预算|政府性基金|国有资本|财政拨款", claim.denominator):
+            # a final account's 占部门预算项目支出总额的65.9%: its 支出决算表 prints the projects' spending, which the
+            # words may or may not mean (预算 or 决算): only a share that fits it is taken
+            candidate = ctx.total_row("final_expenditure", "project")
+            ratio = compare_ratio(claim.value, claim.text, part, candidate) if candidate is not None else None
+            if ratio is not None and ratio.status in (OK, ROUNDING):
+                whole, whole_label, confirming_alternate = candidate, "支出决算表 项目支出合计", True
         if whole is None:
             head = _head_amount(claims, claim)
             # the first amount of the sentence is the whole only when it is not itself a part with a share
@@ -794,6 +803,14 @@ def narrative_share(ctx: Context, rule: Rule):
                     named_three_public = whole is not None
                 else:
                     whole, whole_label = entry_cell(ctx, entry)
+                if whole is None and named in SHARE_WHOLE_ALTERNATES:
+                    # 占本年支出合计的 100% where the 收支总表 prints 当年支出小计: the same line under another
+                    # name — only a share that fits it is taken (confirming)
+                    lookup, alternate_label = SHARE_WHOLE_ALTERNATES[named]
+                    alternate = lookup(ctx)
+                    ratio = compare_ratio(claim.value, claim.text, part, alternate) if alternate is not None else None
+                    if ratio is not None and ratio.status in (OK, ROUNDING):
+                        whole, whole_label, confirming_alternate = alternate, alternate_label, True
         if whole is None and claim.denominator:
             # a final account's 本年支出合计 (and the like) in its 收入支出决算总表
             whole, whole_label = _final_whole(ctx, claim.denominator)
@@ -834,8 +851,16 @@ def narrative_share(ctx: Context, rule: Rule):
         part_claim = claims[claim.current_index] if claim.current_index is not None else None
         if confirming:
             whole_label += "；分母未言明，与此数相符"
+        elif confirming_alternate:
+            whole_label += "；所指之数表中名称或口径不同，与此数相符"
         yield about(from_ratio(rule, outcome, f"情况说明「{claim.subject}」占 {claim.text} = {part.text} / {whole.text}（{whole_label}）",
                                [part, whole], note=note), claim, part_claim, whole_claim, *listed_parts)
+
+
+#: A whole a share names (本年支出合计) that the 收支总表 prints under another name: its lookup and label.
+SHARE_WHOLE_ALTERNATES = {
+    "本年支出合计": (_first_printed(_s_exp("当年支出小计"), _s_exp("当年支出小计", "expense_use_amount")), "收支总表 当年支出小计"),
+}
 
 
 def _three_public_total_any(ctx: Context):
@@ -998,6 +1023,13 @@ def narrative_change_rate(ctx: Context, rule: Rule):
         if status == ERROR and abs(outcome.stated_pct - outcome.recomputed_pct) <= tol:
             status = ROUNDING
         outcome.status, outcome.tolerance_pct = status, tol
+        rate_claim = claims[pv.rate_index] if pv.rate_index is not None else None
+        if status == ERROR and rate_claim is not None and _bracketed_after(rate_claim, change_claim):
+            # a bare percentage in brackets after a change (较上年减少 24.5 万元（43%）) may be the change
+            # rate or another ratio (本年 / 上年 = 43.2%): only a rate that fits confirms; else unchecked
+            yield not_linked(rule, rate_claim, f"括注的 {rate_text} 不等于按上年数 {pv.prior_value} 重算的增减率 "
+                             f"{outcome.recomputed_pct:.2f}%：括号里的百分比未说是增减率", "ambiguous")
+            continue
         note = ""
         if status == ERROR and pv.rate_on_current_pct is not None:
             from budgetkit.checks.arithmetic import round_half_up
@@ -1007,8 +1039,13 @@ def narrative_change_rate(ctx: Context, rule: Rule):
         what = (f"情况说明「{pv.subject}」{pv.direction}{change.text}{pv.unit}、{pv.direction}{rate_text}："
                 f"上年 = {current.text} {'−' if pv.direction in ('增加', '增长', '上升', '提高') else '+'} {change.text} = {pv.prior_value}")
         current_claim = claims[pv.current_index] if pv.current_index is not None else None
-        rate_claim = claims[pv.rate_index] if pv.rate_index is not None else None
         yield about(from_ratio(rule, outcome, what, [change, current], note=note), change_claim, rate_claim, current_claim)
+
+
+def _bracketed_after(rate_claim, change_claim) -> bool:
+    """Is the rate printed bare in brackets right after the change (``减少 24.5 万元（43%）``)?"""
+    pattern = re.escape(change_claim.text) + r"\s*[（(]\s*" + re.escape(rate_claim.text)
+    return re.search(pattern, rate_claim.sentence or "") is not None
 
 
 @implements("narrative.sum")
