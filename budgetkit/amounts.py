@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 #: How many 元 one printed unit is worth.
 UNIT_TO_YUAN: dict[str, Decimal] = {
@@ -28,6 +29,7 @@ class AmountParseError(ValueError):
     """A non-blank cell that is not a number."""
 
 
+@lru_cache(maxsize=1 << 16)  # cells repeat ("0.00", "-", the same totals): fold each text once
 def normalise_number_text(text: str) -> str:
     """Fold fullwidth digits and punctuation, drop thousands separators and spaces.
 
@@ -50,7 +52,12 @@ def is_blank(text: str | None) -> bool:
     """True when a cell prints nothing (blank, dash, 无)."""
     if text is None:
         return True
-    return normalise_number_text(str(text)) in BLANK_MARKS or str(text).strip() in BLANK_MARKS
+    return _is_blank_text(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_blank_text(text: str) -> bool:
+    return normalise_number_text(text) in BLANK_MARKS or text.strip() in BLANK_MARKS
 
 
 def parse_amount(text: str | None) -> Decimal | None:
@@ -66,23 +73,37 @@ def parse_amount(text: str | None) -> Decimal | None:
     Raises:
         AmountParseError: The cell holds something other than a number.
     """
-    if is_blank(text):
+    if text is None:
         return None
-    candidate = normalise_number_text(str(text))
-    if not _NUMBER_RE.match(candidate):
+    value = _parse_text(str(text))
+    if value is _NOT_A_NUMBER:
         raise AmountParseError(f"not a number: {text!r}")
+    return value
+
+
+_NOT_A_NUMBER = object()
+
+
+@lru_cache(maxsize=1 << 16)  # Decimals are immutable: one parse per distinct cell text
+def _parse_text(text: str):
+    """:func:`parse_amount` of a text: the Decimal, ``None`` (blank) or ``_NOT_A_NUMBER``."""
+    if _is_blank_text(text):
+        return None
+    candidate = normalise_number_text(text)
+    if not _NUMBER_RE.match(candidate):
+        return _NOT_A_NUMBER
     try:
         return Decimal(candidate)
-    except InvalidOperation as exc:  # pragma: no cover - the regex guards this
-        raise AmountParseError(f"not a number: {text!r}") from exc
+    except InvalidOperation:  # pragma: no cover - the regex guards this
+        return _NOT_A_NUMBER
 
 
 def try_parse_amount(text: str | None) -> Decimal | None:
     """Like :func:`parse_amount` but returns ``None`` for text that is not a number."""
-    try:
-        return parse_amount(text)
-    except AmountParseError:
+    if text is None:
         return None
+    value = _parse_text(str(text))
+    return None if value is _NOT_A_NUMBER else value
 
 
 def looks_like_amount(text: str | None) -> bool:

@@ -178,21 +178,42 @@ def row_structure(tidy: pd.DataFrame) -> pd.DataFrame:
     units = _admin_unit_names(tidy)
     sides = tidy["side"].astype(object).where(tidy["side"].notna() & (tidy["side"] != ""), None)
     # A tidy table read back from CSV holds text: row numbers are numbers again here.
-    frame = tidy.assign(_side=sides, row_number=pd.to_numeric(tidy["row_number"]), _position=range(len(tidy)))
-    for (table_id, _), block in frame.groupby(["table_id", "_side"], sort=False, dropna=False):
+    row_numbers = pd.to_numeric(tidy["row_number"])
+    numbers, any_missing = row_numbers.tolist(), bool(row_numbers.isna().any())
+    # Grouped in plain lists, as ``groupby(["table_id", side], sort=False, dropna=False)`` then
+    # ``groupby("column_id", sort=False)`` (no missing column) and a stable sort by row number
+    # would: in order of first appearance — pandas' grouping and sorting cost more than the rows.
+    table_ids = tidy["table_id"].tolist()
+    column_ids_of = tidy["column_id"].tolist()
+    items, codes, kinds, texts = (tidy[c].tolist() for c in ("item", "code", "row_kind", "value_text"))
+    blocks: dict[tuple, dict[str, list[int]]] = {}
+    for position, (table_id, side, column_id) in enumerate(zip(table_ids, sides.tolist(), column_ids_of)):
+        if _missing(column_id):
+            continue
+        block = blocks.setdefault((_group_key(table_id), _group_key(side)), {})
+        block.setdefault(column_id, []).append(position)
+    for (table_id, _), block in blocks.items():
         # Columns printed with the same row labels share one structure (the 支出用途 columns of a
         # 收支总表 have their own).
         signatures: dict[tuple, list[str]] = {}
-        cells_by_column: dict[str, pd.DataFrame] = {}
-        for column_id, cells in block.groupby("column_id", sort=False):
-            cells = cells.sort_values("row_number", kind="stable")
+        cells_by_column: dict[str, dict[str, list]] = {}
+        for column_id, positions in block.items():
+            positions = _sorted_by_number(positions, numbers, any_missing)
+            cells = {
+                "_position": positions,
+                "row_number": [numbers[p] for p in positions],
+                "item": [items[p] for p in positions],
+                "code": [codes[p] for p in positions],
+                "row_kind": [kinds[p] for p in positions],
+                "value_text": [texts[p] for p in positions],
+            }
             cells_by_column[column_id] = cells
-            signature = tuple(zip(cells["row_number"].tolist(), cells["item"].fillna("").tolist()))
+            signature = tuple(zip(cells["row_number"], ["" if _missing(i) else i for i in cells["item"]]))
             signatures.setdefault(signature, []).append(column_id)
         for column_ids in signatures.values():
             primary = _primary_column(column_ids, cells_by_column)
             rows = _rows(cells_by_column[primary])
-            _infer(rows, str(table_id), units)
+            _infer(rows, str(_group_value(table_id)), units)
             by_number = {r.row_number: r for r in rows}
             children: dict[int, list[_Row]] = {}
             for r in rows:
@@ -200,9 +221,9 @@ def row_structure(tidy: pd.DataFrame) -> pd.DataFrame:
                     children.setdefault(r.parent, []).append(r)
             for column_id in column_ids:
                 cells = cells_by_column[column_id]
-                numbers = cells["row_number"].tolist()
-                printed = {n for n, t in zip(numbers, cells["value_text"].tolist()) if _printed(t)}
-                for position, number in zip(cells["_position"].tolist(), numbers):
+                column_numbers = cells["row_number"]
+                printed = {n for n, t in zip(column_numbers, cells["value_text"]) if _printed(t)}
+                for position, number in zip(cells["_position"], column_numbers):
                     row = by_number[number]
                     roles[position] = _role(row, children.get(row.position, []), printed)
                     if row.parent is not None:
@@ -224,7 +245,31 @@ def _printed(text: Any) -> bool:
     return isinstance(text, str) and not is_blank(text) and try_parse_amount(text) is not None
 
 
-def _primary_column(column_ids: list[str], cells_by_column: dict[str, pd.DataFrame]) -> str:
+def _missing(value: Any) -> bool:
+    """A missing value as pandas sees one (None, NaN, NA, NaT)."""
+    return value is None or bool(pd.isna(value)) if not isinstance(value, str) else False
+
+
+_NA_KEY = object()
+
+
+def _group_key(value: Any) -> Any:
+    """A grouping key with every missing value as one (``groupby(dropna=False)``)."""
+    return _NA_KEY if _missing(value) else value
+
+
+def _group_value(key: Any) -> Any:
+    return float("nan") if key is _NA_KEY else key
+
+
+def _sorted_by_number(positions: list[int], numbers: list, any_missing: bool) -> list[int]:
+    """``positions`` stably sorted by row number, missing numbers last (``sort_values(kind="stable")``)."""
+    if not any_missing:
+        return sorted(positions, key=numbers.__getitem__)
+    return sorted(positions, key=lambda p: (True, 0) if _missing(numbers[p]) else (False, numbers[p]))
+
+
+def _primary_column(column_ids: list[str], cells_by_column: dict[str, dict[str, list]]) -> str:
     """The column whose amounts decide a flat table's structure: ``total`` first, else the fullest."""
     for preferred in ("total", "expense_total", "income_amount"):
         if preferred in column_ids:
@@ -232,10 +277,9 @@ def _primary_column(column_ids: list[str], cells_by_column: dict[str, pd.DataFra
     return max(column_ids, key=lambda c: sum(_printed(t) for t in cells_by_column[c]["value_text"]))
 
 
-def _rows(cells: pd.DataFrame) -> list[_Row]:
+def _rows(cells: dict[str, list]) -> list[_Row]:
     rows = []
-    # Column lists, not itertuples: a frame slice and a tuple per row cost more than the rows.
-    columns = [cells[c].tolist() for c in ("row_number", "item", "code", "row_kind", "value_text")]
+    columns = [cells[c] for c in ("row_number", "item", "code", "row_kind", "value_text")]
     for position, (number, item, code, kind, text) in enumerate(zip(*columns)):
         code = code if isinstance(code, str) and code else None
         item = item if isinstance(item, str) else ""

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from budgetkit.amounts import is_blank, try_parse_amount
@@ -358,18 +359,37 @@ class Row(dict):
 def _records_by_table(tidy: pd.DataFrame) -> dict[str, tuple[list, list[dict]]]:
     """The tidy rows as dicts with :meth:`Context.cells`'s ``printed`` and ``key``, grouped by table (labels, rows)."""
     by_table: dict[str, tuple[list, list[dict]]] = {}
-    for label, record in zip(tidy.index, tidy.to_dict("records")):
+    for label, record in zip(tidy.index, _records(tidy)):
         text = record["value_text"]
-        text = "" if pd.isna(text) else text
+        text = text if isinstance(text, str) else "" if pd.isna(text) else text
         record["printed"] = not is_blank(text) and try_parse_amount(text) is not None
         item = record["item"]
-        record["key"] = strip_numbering("" if pd.isna(item) else item)
+        record["key"] = strip_numbering(item if isinstance(item, str) else "" if pd.isna(item) else item)
         parent = record.get("parent_row")
         record["parent_row"] = None if parent is None or pd.isna(parent) else int(parent)
         labels, rows = by_table.setdefault(record["table_id"], ([], []))
         labels.append(label)
         rows.append(record)
     return by_table
+
+
+def _records(tidy: pd.DataFrame) -> list[dict]:
+    """``tidy.to_dict("records")``, from column lists (the same Python values, a third of the time)."""
+    if not tidy.columns.is_unique:
+        return tidy.to_dict("records")
+    columns = tidy.columns.tolist()
+    values = []
+    for column in columns:
+        series = tidy[column]
+        dtype = series.dtype
+        if isinstance(dtype, np.dtype) or isinstance(dtype, pd.StringDtype):
+            column_values = series.tolist()
+            if dtype.kind == "O" and any(isinstance(v, np.generic) for v in column_values):
+                return tidy.to_dict("records")  # to_dict makes NumPy scalars Python ones: let it
+        else:  # nullable numbers: to_dict gives None for <NA>
+            column_values = series.to_numpy(dtype=object, na_value=None).tolist()
+        values.append(column_values)
+    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
 class _TableIndex:
