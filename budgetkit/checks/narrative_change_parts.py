@@ -37,10 +37,9 @@ import re
 from budgetkit.checks.arithmetic import OK, ROUNDING, compare_sum
 from budgetkit.checks.engine import Context, Finding, Rule, from_outcome, implements
 from budgetkit.checks.narrative_changes import _signed, change_quantity
+from budgetkit.checks.narrative_periods import detail_parts
 from budgetkit.narrative import normalise_printed
 from budgetkit.checks.narrative_rules import _QUALIFIERS, MONEY, NARRATIVE_SUMS, about, claim_quantity, claims_of, inexact_subject
-
-_BETWEEN = ("change_amount", "change_rate", "same_as_prior", "share", "percent", "completion_rate")
 
 
 def changes_of(claims) -> dict[int, object]:
@@ -58,21 +57,6 @@ def changes_of(claims) -> dict[int, object]:
         elif c.kind == "same_as_prior":
             out.setdefault(amount.index, c)
     return out
-
-
-def _detail_parts(claims, head) -> list:
-    """The explanation amounts that detail ``head`` on its line (as :func:`narrative_parts_sum` reads them)."""
-    parts = []
-    for later in claims[head.index + 1:]:
-        if later.location != head.location:
-            break
-        if later.kind in _BETWEEN:
-            continue
-        if later.kind == "amount" and later.context == "explanation" and later.unit in MONEY:
-            parts.append(later)
-            continue
-        break
-    return parts
 
 
 #: A sentence that opens with the name of a line and 中: ``财政拨款支出预算中，…``.
@@ -103,7 +87,7 @@ def _groups(claims, changes) -> list[tuple[object, list, str, list]]:
     for head in claims:
         if head.kind != "amount" or head.unit not in MONEY or head.context or head.index not in changes:
             continue
-        parts = _detail_parts(claims, head)
+        parts = detail_parts(claims, head)
         if len(parts) >= 2 and not _adds_up(parts, head):
             from budgetkit.checks.narrative_periods import without_reasons
 

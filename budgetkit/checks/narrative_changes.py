@@ -88,10 +88,16 @@ def of_which_lists(claims, texts: dict) -> list[tuple[object, list]]:
     return out
 
 
+def narrative_texts(ctx: Context) -> dict:
+    """The narrative's lines as printed (normalised, tabs removed), by location: where a claim's
+    offsets point."""
+    return {line.location: normalise_printed((line.text or "").replace("\t", "")) for line in ctx.document.narrative}
+
+
 @implements("narrative.of_which")
 def narrative_of_which(ctx: Context, rule: Rule):
     claims = claims_of(ctx)
-    texts = {line.location: normalise_printed((line.text or "").replace("\t", "")) for line in ctx.document.narrative}
+    texts = narrative_texts(ctx)
     found = False
     for total, parts in of_which_lists(claims, texts):
         if total.kind == "change_amount":
@@ -142,7 +148,7 @@ def bracket_lists(claims, texts: dict) -> list[tuple[object, list]]:
 @implements("narrative.bracket_sum")
 def narrative_bracket_sum(ctx: Context, rule: Rule):
     claims = claims_of(ctx)
-    texts = {line.location: normalise_printed((line.text or "").replace("\t", "")) for line in ctx.document.narrative}
+    texts = narrative_texts(ctx)
     found = False
     for total, parts in bracket_lists(claims, texts):
         outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(total))

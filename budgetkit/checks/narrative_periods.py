@@ -183,22 +183,29 @@ def narrative_stated_change(ctx: Context, rule: Rule):
 _BETWEEN_PARTS = ("change_amount", "change_rate", "same_as_prior", "share", "percent", "completion_rate")
 
 
+def detail_parts(claims, head) -> list:
+    """The explanation amounts right after ``head`` on its line that detail it (its change, rate
+    or share may stand between)."""
+    parts = []
+    for later in claims[head.index + 1:]:
+        if later.location != head.location:
+            break
+        if later.kind in _BETWEEN_PARTS:
+            continue
+        if later.kind == "amount" and later.context == "explanation" and later.unit in MONEY:
+            parts.append(later)
+            continue
+        break
+    return parts
+
+
 @implements("narrative.parts_sum")
 def narrative_parts_sum(ctx: Context, rule: Rule):
     claims = claims_of(ctx)
     for head in claims:
         if head.kind != "amount" or head.unit not in MONEY or head.context:
             continue
-        parts = []
-        for later in claims[head.index + 1 :]:
-            if later.location != head.location:
-                break
-            if later.kind in _BETWEEN_PARTS:
-                continue
-            if later.kind == "amount" and later.context == "explanation" and later.unit in MONEY:
-                parts.append(later)
-                continue
-            break
+        parts = detail_parts(claims, head)
         if len(parts) < 2:
             continue
         outcome = compare_sum([claim_quantity(p) for p in parts], claim_quantity(head))
