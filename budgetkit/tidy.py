@@ -195,14 +195,15 @@ _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 def _name_column(text_columns: list[MappedColumn], table: RawTable) -> MappedColumn | None:
     """The text column that holds the row labels: the one its header calls a name (单位（项目）
-    名称), else the one printing the most Chinese (not 单位编码's digits, not a 备注 left blank)."""
+    名称), else the one printing the most Chinese — never a column of codes (单位编码) or of
+    remarks (备注, 项目简介), whatever they print."""
     if not text_columns:
         return None
     catalog = load_catalog()
     named = [m for m in text_columns if m.header_path and catalog.header_role(m.header_path[-1]) == "name"]
     if named:
         return named[0]
-    unlabelled = [m for m in text_columns if not m.header_path or catalog.header_role(m.header_path[-1]) != "code"]
+    unlabelled = [m for m in text_columns if not m.header_path or catalog.header_role(m.header_path[-1]) not in ("code", "text")]
     if not unlabelled:
         return text_columns[0]
 

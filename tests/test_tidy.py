@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from budgetkit.model import Location, RawTable
 from budgetkit.tidy import TIDY_COLUMNS, amount_of, map_columns, tidy_table, wide_table
 
 
@@ -108,3 +109,33 @@ def test_every_tidy_value_stands_on_its_source_line(seed_tidy):
         cells = [c.strip() for c in lines[row.line - 1].split("\t")]
         assert row.value_text in cells, (row.table_id, row.line, row.value_text)
         assert row.amount_yuan == row.amount * 10000
+
+
+def _xian_project_table(name_header: str) -> RawTable:
+    """The first rows of 西安市财政局 2026 表10 (p.38), headers as printed but the name column's."""
+    rows = [
+        ["合计", "", "224,204,336.00", ""],
+        ["116", "西安市财政局", "224,204,336.00", ""],
+        ["116001", "西安市财政局", "190,709,936.00", ""],
+        ["", "通用项目", "18,640,800.00", ""],
+        ["", "财政检查", "1,887,000.00", "开展财政监督检查工作，委托第三方中介机构对重点领域开展专项检查"],
+    ]
+    return RawTable(
+        table_id="project_current", title="部门综合预算专项业务经费支出表", location=Location("t.pdf", page=38), unit="元",
+        header_rows=[["单位编码", name_header, "项目金额", "项目简介"]], body_rows=rows,
+        body_locations=[Location("t.pdf", page=38)] * len(rows),
+    )
+
+
+@pytest.mark.parametrize("name_header", ["单位（项目）名称", "单位（项目）"])
+def test_name_column_chosen_by_header_then_by_text_never_codes_or_remarks(name_header):
+    """A header the catalog does not know: 单位（项目）名称 is the name column by its header; printed
+    without 名称 it is still the name (the most Chinese outside codes and remarks), not 项目简介 with
+    longer text; 单位编码 stays the row's detail, 合计 in the code column names the total row."""
+    tidy = tidy_table(_xian_project_table(name_header), "t")
+    assert list(tidy["column_id"].unique()) == ["total"]
+    assert tidy["item"].tolist() == ["合计", "西安市财政局", "西安市财政局", "通用项目", "财政检查"]
+    assert tidy["detail"].tolist()[1:3] == ["116", "116001"]
+    assert tidy["row_kind"].iloc[0] == "total"
+    assert tidy["code"].isna().all()
+    assert tidy.loc[tidy["item"] == "财政检查", "amount_yuan"].iloc[0] == Decimal("1887000.00")
