@@ -32,6 +32,7 @@ column; :func:`income_sources` gives the income lines without counting a line an
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -376,9 +377,15 @@ def _outline(amounts: tuple[Decimal, ...], target: Decimal, slack: Decimal) -> t
     """The nesting of a list of amounts adding up to ``target`` (row index each row adds into),
     or None; remembered, since a document's tables are structured more than once (tidy, checks,
     a second reading)."""
-    parents = _outline_bottom_up(list(amounts), target, slack)
-    if parents is None:
-        parents = _outline_search(list(amounts), target, slack)
+    # Both searches recurse about once per row: room for a long list.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 2 * len(amounts) + 1000))
+    try:
+        parents = _outline_bottom_up(list(amounts), target, slack)
+        if parents is None:
+            parents = _outline_search(list(amounts), target, slack)
+    finally:
+        sys.setrecursionlimit(limit)
     return None if parents is None else tuple(parents)
 
 
@@ -457,21 +464,13 @@ def _outline_bottom_up(amounts: list[Decimal], target: Decimal, slack: Decimal, 
         del stack[len(stack) - pushed:]
         return False
 
-    import sys
-
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 2 * n + 1000))
-    try:
-        found = solve(n - 1)
-    finally:
-        sys.setrecursionlimit(limit)
-    return parents if found else None
+    return parents if solve(n - 1) else None
 
 
 def _outline_search(amounts: list[Decimal], target: Decimal, slack: Decimal) -> list[int | None] | None:
     """The outline found by a bounded depth-first search (a row heads the rows below it before it
     stands beside them); None when none adds up to ``target`` within the bound."""
-    rows = amounts
+    n = len(amounts)
     memo: dict[tuple[int, Decimal], tuple | None] = {}
     budget = [20000]  # a bound on the search: a long list that does not add up is left flat
 
@@ -484,9 +483,9 @@ def _outline_search(amounts: list[Decimal], target: Decimal, slack: Decimal) -> 
         if budget[0] < 0:
             return None
         result = None
-        if remaining == 0 and (i >= len(rows) or amounts[i] != 0):
+        if remaining == 0 and (i >= n or amounts[i] != 0):
             result = (i, [])
-        elif i < len(rows) and amounts[i] <= remaining + slack:
+        elif i < n and amounts[i] <= remaining + slack:
             a = amounts[i]
             if a > 0:  # the row as the head of the rows below it
                 inner = seq(i + 1, a)
@@ -498,15 +497,15 @@ def _outline_search(amounts: list[Decimal], target: Decimal, slack: Decimal) -> 
                 rest = seq(i + 1, remaining - a)
                 if rest is not None:
                     result = (rest[0], [(i, None)] + rest[1])
-        if result is None and remaining != 0 and abs(remaining) <= slack and (i >= len(rows) or amounts[i] > remaining + slack):
+        if result is None and remaining != 0 and abs(remaining) <= slack and (i >= n or amounts[i] > remaining + slack):
             result = (i, [])  # within rounding of the total, and the next row would overshoot it
         memo[key] = result
         return result
 
     found = seq(0, target)
-    if found is None or found[0] != len(rows):
+    if found is None or found[0] != n:
         return None
-    parents: list[int | None] = [None] * len(amounts)
+    parents: list[int | None] = [None] * n
 
     def place(items, up: int | None) -> None:
         for i, inner in items:
