@@ -38,17 +38,22 @@ _OF_WHICH_RE = re.compile(r"其中")
 _SENTENCE_END = "。！？!?"
 
 
+def _money_by_line(claims, kinds: tuple[str, ...]) -> dict:
+    """Claims of these kinds in a money unit, by the narrative line they stand on (printed order)."""
+    by_line: dict = {}
+    for c in claims:
+        if c.kind in kinds and c.unit in MONEY:
+            by_line.setdefault(c.location, []).append(c)
+    return by_line
+
+
 def of_which_lists(claims, texts: dict) -> list[tuple[object, list]]:
     """The 其中 lists of the narrative: ``(total, parts)`` — a money amount (or change) and the two or
     more amounts (or changes) of the same kind the same sentence lists after the 其中 that follows it,
     up to the next 其中 or the end of the sentence (a sentence that opens with 其中 lists the parts of
     the last amount of the sentence before). Explanations, standards and asides are no parts."""
-    by_line: dict = {}
-    for c in claims:
-        if c.kind in ("amount", "change_amount") and c.unit in MONEY:
-            by_line.setdefault(c.location, []).append(c)
     out = []
-    for location, items in by_line.items():
+    for location, items in _money_by_line(claims, ("amount", "change_amount")).items():
         text = texts.get(location)
         if not text:
             continue
@@ -118,12 +123,8 @@ def narrative_of_which(ctx: Context, rule: Rule):
 def bracket_lists(claims, texts: dict) -> list[tuple[object, list]]:
     """Amounts detailed in the brackets right after them: ``(total, parts)`` — ``基建预算 1.26 亿元（浙北医学中心迁建
     4500.00 万元、市公卫临床中心 2000.00 万元、…）``, two or more money amounts inside the bracket."""
-    by_line: dict = {}
-    for c in claims:
-        if c.kind == "amount" and c.unit in MONEY:
-            by_line.setdefault(c.location, []).append(c)
     out = []
-    for location, items in by_line.items():
+    for location, items in _money_by_line(claims, ("amount",)).items():
         text = texts.get(location)
         if not text:
             continue
